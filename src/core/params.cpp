@@ -1,0 +1,51 @@
+#include "core/params.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace neurite::core {
+
+std::string param_spec::range_text() const {
+  const auto bound = [&](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : format_quantity(v, dim); };
+  if (std::isinf(min) && std::isinf(max)) return "any";
+  return fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", bound(min), bound(max));
+}
+
+std::string param_spec::check(double value) const {
+  if (!std::isfinite(value)) return fmt::format("expected a finite value, found {}", value);
+  const bool below = min_exclusive ? value <= min : value < min;
+  if (below || value > max)
+    return fmt::format("expected a value in {}, found {}", range_text(), format_quantity(value, dim));
+  if (integer && value != std::floor(value)) return fmt::format("expected a whole number, found {}", value);
+  return {};
+}
+
+const param_spec* find_param(const param_table& table, std::string_view name) {
+  for (const auto& p : table)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+param_set::param_set(const param_table& table) : table_(&table) {
+  values_.reserve(table.size());
+  for (const auto& p : table) values_.push_back(p.default_value);
+}
+
+double param_set::operator[](std::string_view name) const {
+  for (std::size_t i = 0; i < table_->size(); ++i)
+    if ((*table_)[i].name == name) return values_[i];
+  throw std::out_of_range(fmt::format("no parameter named '{}'", name));
+}
+
+void param_set::set(std::string_view name, double value) {
+  for (std::size_t i = 0; i < table_->size(); ++i)
+    if ((*table_)[i].name == name) {
+      values_[i] = value;
+      return;
+    }
+  throw std::out_of_range(fmt::format("no parameter named '{}'", name));
+}
+
+}  // namespace neurite::core

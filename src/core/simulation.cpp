@@ -1,0 +1,299 @@
+#include "core/simulation.hpp"
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace neurite::core {
+
+struct simulation::worker_state {
+  std::vector<std::vector<spike>> spikes[2];     // [interval parity][population]
+  std::vector<std::vector<spike>> recorded;      // [spike recorder]
+  std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
+  std::vector<index_t> spiked;
+  std::vector<const double*> receptor_in;
+  std::vector<double*> receptor_stim;
+  std::uint64_t events = 0;
+};
+
+simulation::simulation(double dt_ms, std::uint64_t seed, int threads) : dt_(dt_ms), seed_(seed), team_(threads) {
+  if (!(dt_ms > 0)) throw std::invalid_argument("dt must be positive");
+  for (int w = 0; w < team_.size(); ++w) workers_.push_back(std::make_unique<worker_state>());
+}
+
+simulation::~simulation() = default;
+
+index_t simulation::slice_begin(std::uint32_t pop, int worker) const {
+  const std::uint64_t n = pops_[pop].size;
+  return static_cast<index_t>(n * static_cast<std::uint64_t>(worker) / static_cast<std::uint64_t>(team_.size()));
+}
+
+std::uint32_t simulation::add_population(std::string name, const neuron_model_info& model, const param_set& params,
+                                         index_t size, const population_data& data) {
+  population p;
+  p.name = std::move(name);
+  p.model = &model;
+  p.size = size;
+  p.dynamics = model.make(params, size, dt_, data);
+  p.last_spike.assign(size, -1);
+  p.spike_count.assign(size, 0);
+  p.isi_sum.assign(size, 0.0);
+  p.isi_sum_sq.assign(size, 0.0);
+  p.isi_count.assign(size, 0);
+  pops_.push_back(std::move(p));
+  counts_.emplace_back();
+  return static_cast<std::uint32_t>(pops_.size() - 1);
+}
+
+std::uint32_t simulation::add_projection(projection p) {
+  if (p.blocks.size() != static_cast<std::size_t>(team_.size()))
+    throw std::invalid_argument("projection must have one synapse block per worker");
+  if (p.delay < 1) throw std::invalid_argument("delays must be at least one step");
+  projs_.push_back(std::move(p));
+  return static_cast<std::uint32_t>(projs_.size() - 1);
+}
+
+void simulation::add_stimulus(std::unique_ptr<stimulus> s) { stims_.push_back(std::move(s)); }
+
+spike_recorder& simulation::record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected) {
+  spike_recs_.push_back({population, std::move(selected), {}});
+  return spike_recs_.back();
+}
+
+state_recorder& simulation::record_state(std::uint32_t population, const std::string& variable,
+                                         std::vector<index_t> ids, step_t interval) {
+  if (!pops_[population].dynamics->state(variable))
+    throw std::invalid_argument("population '" + pops_[population].name + "' (model " +
+                                pops_[population].model->name + ") has no state variable '" + variable + "'");
+  state_recorder r;
+  r.population = population;
+  r.variable = variable;
+  r.ids = std::move(ids);
+  r.interval = std::max<step_t>(interval, 1);
+  state_recs_.push_back(std::move(r));
+  return state_recs_.back();
+}
+
+// Sizes the ring buffers for the longest delay and sets the interval length to the shortest.
+void simulation::prepare() {
+  step_t max_delay = 1;
+  min_delay_ = projs_.empty() ? 10 : std::numeric_limits<step_t>::max();
+  for (const auto& p : projs_) {
+    min_delay_ = std::min<step_t>(min_delay_, p.delay);
+    max_delay = std::max<step_t>(max_delay, p.max_delay);
+  }
+  const step_t slots = max_delay + 1;
+  if (ring_.size() == pops_.size() && slots == slots_) return;
+  // The ring is only ever resized before the first run, while it holds no pending spikes.
+  slots_ = slots;
+  ring_.assign(pops_.size(), {});
+  current_.assign(pops_.size(), {});
+  for (std::size_t p = 0; p < pops_.size(); ++p) {
+    ring_[p].assign(pops_[p].model->receptors.size(),
+                    std::vector<double>(static_cast<std::size_t>(slots_) * pops_[p].size, 0.0));
+    current_[p].assign(pops_[p].size, 0.0);
+  }
+  for (auto& ws : workers_) {
+    for (auto& parity : ws->spikes) parity.assign(pops_.size(), {});
+    ws->recorded.assign(spike_recs_.size(), {});
+  }
+}
+
+void simulation::update_interval(int w, step_t t0, step_t t1) {
+  worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  auto& out = ws.spikes[(t0 / min_delay_) & 1];
+  for (auto& v : out) v.clear();
+  for (step_t s = t0; s < t1; ++s) {
+    const auto slot = static_cast<std::size_t>(s % slots_);
+    for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+      population& pop = pops_[p];
+      const index_t b = slice_begin(p, w), e = slice_end(p, w);
+      if (b == e) continue;
+      auto& rings = ring_[p];
+      ws.receptor_in.clear();
+      ws.receptor_stim.clear();
+      for (auto& r : rings) {
+        ws.receptor_stim.push_back(r.data() + slot * pop.size);
+        ws.receptor_in.push_back(r.data() + slot * pop.size);
+      }
+      double* current = current_[p].data();
+      for (auto& st : stims_)
+        if (st->target() == p) st->apply(b, e, s, ws.receptor_stim, current);
+      ws.spiked.clear();
+      const step_input in{ws.receptor_in, current, s, seed_, stream_purpose(purpose::neuron_noise, p)};
+      pop.dynamics->update(b, e, in, ws.spiked);
+      for (double* r : ws.receptor_stim) std::memset(r + b, 0, (e - b) * sizeof(double));
+      std::memset(current + b, 0, (e - b) * sizeof(double));
+      auto& spikes_out = out[p];
+      for (const index_t id : ws.spiked) {
+        spikes_out.push_back({s, id});
+        if (pop.last_spike[id] >= 0) {
+          const auto isi = static_cast<double>(s - pop.last_spike[id]);
+          pop.isi_sum[id] += isi;
+          pop.isi_sum_sq[id] += isi * isi;
+          ++pop.isi_count[id];
+        }
+        pop.last_spike[id] = s;
+        ++pop.spike_count[id];
+      }
+      ws.counts[p][static_cast<std::size_t>(s - now_)] += static_cast<std::uint32_t>(ws.spiked.size());
+      for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
+        const auto& rec = spike_recs_[r];
+        if (rec.population != p) continue;
+        for (const index_t id : ws.spiked)
+          if (rec.selected.empty() || rec.selected[id]) ws.recorded[r].push_back({s, id});
+      }
+    }
+    for (std::size_t r = 0; r < state_recs_.size(); ++r) {
+      auto& rec = state_recs_[r];
+      if ((s + 1) % rec.interval != 0) continue;
+      const std::uint32_t p = rec.population;
+      const index_t b = slice_begin(p, w), e = slice_end(p, w);
+      const double* values = pops_[p].dynamics->state(rec.variable);
+      // Row of this sample: rows appended for this run start at state_base_[r].
+      const auto sample = static_cast<std::size_t>((s + 1) / rec.interval - (now_ + rec.interval) / rec.interval);
+      auto& row = rec.values[state_base_[r] + sample];
+      for (std::size_t k = 0; k < rec.ids.size(); ++k)
+        if (rec.ids[k] >= b && rec.ids[k] < e) row[k] = values[rec.ids[k]];
+    }
+  }
+}
+
+void simulation::deliver_interval(int w, step_t t0, step_t t1) {
+  worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  const std::size_t parity = static_cast<std::size_t>((t0 / min_delay_) & 1);
+  std::vector<std::size_t> cursor(workers_.size());
+  for (const projection& proj : projs_) {
+    const synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
+    if (block.target.empty()) continue;
+    const index_t n_target = pops_[proj.target].size;
+    double* ring = ring_[proj.target][proj.receptor].data();
+    const index_t* target = block.target.data();
+    const std::uint32_t* row_start = block.row_start.data();
+    std::fill(cursor.begin(), cursor.end(), 0);
+    // Step by step, and within a step by worker (= ascending source id): the same order
+    // of additions for any number of workers.
+    for (step_t s = t0; s < t1; ++s) {
+      for (std::size_t v = 0; v < workers_.size(); ++v) {
+        const auto& list = workers_[v]->spikes[parity][proj.source];
+        std::size_t& c = cursor[v];
+        for (; c < list.size() && list[c].step == s; ++c) {
+          const index_t src = list[c].id;
+          const std::uint32_t k0 = row_start[src], k1 = row_start[src + 1];
+          ws.events += k1 - k0;
+          if (block.delay.empty()) {
+            double* slot = ring + static_cast<std::size_t>((s + proj.delay) % slots_) * n_target;
+            if (block.weight.empty()) {
+              const double weight = proj.weight;
+              for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight;
+            } else {
+              const float* weight = block.weight.data();
+              for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight[k];
+            }
+          } else {
+            for (std::uint32_t k = k0; k < k1; ++k) {
+              const double weight = block.weight.empty() ? proj.weight : block.weight[k];
+              ring[static_cast<std::size_t>((s + block.delay[k]) % slots_) * n_target + target[k]] += weight;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+step_t simulation::run(double duration_ms, const run_options& options) {
+  prepare();
+  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
+  if (end <= start) return 0;
+  const auto n_steps = static_cast<std::size_t>(end - start);
+  for (auto& ws : workers_)
+    ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(n_steps, 0));
+  state_base_.clear();
+  for (auto& rec : state_recs_) {
+    state_base_.push_back(rec.values.size());
+    const step_t first = (start + rec.interval) / rec.interval, last = end / rec.interval;
+    for (step_t k = first; k <= last; ++k) {
+      rec.times.push_back(static_cast<double>(k * rec.interval) * dt_);
+      rec.values.emplace_back(rec.ids.size(), 0.0);
+    }
+  }
+
+  // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
+  // parity (t0 / D) alternates between consecutive intervals.
+  std::atomic<bool> stopping{false};
+  std::atomic<step_t> reached{start};
+  const auto wall0 = std::chrono::steady_clock::now();
+  step_t interval_end = std::min(end, (start / min_delay_ + 1) * min_delay_);
+  auto on_interval = [&]() noexcept {
+    reached.store(interval_end, std::memory_order_relaxed);
+    if (options.stop && options.stop->load()) stopping.store(true);
+    if (options.progress) {
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+      options.progress({static_cast<double>(interval_end - start) * dt_, static_cast<double>(end - start) * dt_, wall});
+    }
+    interval_end = std::min(end, interval_end + min_delay_);
+  };
+  std::barrier sync(team_.size(), on_interval);
+  team_.run([&](int w) {
+    step_t t0 = start;
+    while (t0 < end) {
+      const step_t t1 = std::min(end, (t0 / min_delay_ + 1) * min_delay_);
+      update_interval(w, t0, t1);
+      sync.arrive_and_wait();
+      deliver_interval(w, t0, t1);
+      if (stopping.load()) break;
+      t0 = t1;
+    }
+  });
+  const step_t done = reached.load();
+
+  for (auto& ws : workers_) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      auto& total = counts_[p];
+      const std::size_t base = total.size();
+      total.resize(base + static_cast<std::size_t>(done - start), 0);
+      for (std::size_t k = 0; k < static_cast<std::size_t>(done - start); ++k) total[base + k] += ws->counts[p][k];
+    }
+  }
+  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
+    auto& all = spike_recs_[r].spikes;
+    const std::size_t first_new = all.size();
+    for (auto& ws : workers_) {
+      all.insert(all.end(), ws->recorded[r].begin(), ws->recorded[r].end());
+      ws->recorded[r].clear();
+    }
+    std::sort(all.begin() + static_cast<std::ptrdiff_t>(first_new), all.end(),
+              [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
+  }
+  for (std::size_t r = 0; r < state_recs_.size(); ++r) {  // drop samples never reached
+    auto& rec = state_recs_[r];
+    const auto keep = state_base_[r] + static_cast<std::size_t>(done / rec.interval - start / rec.interval);
+    rec.times.resize(keep);
+    rec.values.resize(keep);
+  }
+  now_ = done;
+  return done - start;
+}
+
+std::uint64_t simulation::synaptic_events() const {
+  std::uint64_t n = 0;
+  for (const auto& ws : workers_) n += ws->events;
+  return n;
+}
+
+std::size_t simulation::synapse_count() const {
+  std::size_t n = 0;
+  for (const auto& p : projs_) n += p.synapse_count();
+  return n;
+}
+
+std::size_t simulation::synapse_bytes() const {
+  std::size_t n = 0;
+  for (const auto& p : projs_) n += p.bytes();
+  return n;
+}
+
+}  // namespace neurite::core

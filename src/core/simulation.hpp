@@ -1,0 +1,133 @@
+#pragma once
+// The time-stepped kernel. It knows populations, projections, stimuli and recorders, but no
+// model. Step protocol (per worker, each owning a contiguous slice of every population):
+//
+//   for each min-delay interval [t0, t0 + D):
+//     for each step s:  for each population:  stimuli -> update -> clear inputs -> record spikes
+//                        then sample state recorders
+//     barrier (one thread: progress line, Ctrl-C check)
+//     deliver the interval's spikes of all workers into this worker's ring buffers
+//
+// Delivery may run while other workers already update the next interval: a worker only
+// writes the ring buffers of its own targets, every spike of the interval arrives at least D
+// steps later, and spike lists are double-buffered by interval parity. Spikes are delivered
+// in (projection, step, source id) order, so sums come out bit-identical for any thread count.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/neuron_model.hpp"
+#include "core/projection.hpp"
+#include "core/rng.hpp"
+#include "core/stimulus.hpp"
+#include "core/thread_team.hpp"
+
+namespace neurite::core {
+
+struct spike {
+  step_t step;  // emitted at the end of this step: time (step + 1) * dt
+  index_t id;
+};
+
+struct population {
+  std::string name;
+  const neuron_model_info* model = nullptr;
+  index_t size = 0;
+  std::unique_ptr<neuron_dynamics> dynamics;
+  // Per-neuron inter-spike-interval statistics [steps], kept for every neuron.
+  std::vector<step_t> last_spike;
+  std::vector<std::uint32_t> spike_count;
+  std::vector<double> isi_sum, isi_sum_sq;
+  std::vector<std::uint32_t> isi_count;
+};
+
+struct spike_recorder {
+  std::uint32_t population = 0;
+  std::vector<std::uint8_t> selected;  // empty: every neuron
+  std::vector<spike> spikes;           // merged and sorted by (step, id) after run
+};
+
+struct state_recorder {
+  std::uint32_t population = 0;
+  std::string variable;
+  std::vector<index_t> ids;
+  step_t interval = 1;              // [steps] between samples
+  std::vector<double> times;        // [ms]
+  std::vector<std::vector<double>> values;  // values[sample][k] for ids[k]
+};
+
+struct run_status {
+  double simulated_ms = 0, total_ms = 0, wall_s = 0;
+};
+
+struct run_options {
+  std::function<void(const run_status&)> progress;  // called between intervals, one thread
+  const std::atomic<bool>* stop = nullptr;            // set asynchronously (e.g. by SIGINT)
+};
+
+class simulation {
+ public:
+  simulation(double dt_ms, std::uint64_t seed, int threads);
+  ~simulation();
+
+  double dt() const { return dt_; }
+  std::uint64_t seed() const { return seed_; }
+  const thread_team& team() const { return team_; }
+  int workers() const { return team_.size(); }
+
+  // The slice [begin, end) of a population owned by a worker.
+  index_t slice_begin(std::uint32_t pop, int worker) const;
+  index_t slice_end(std::uint32_t pop, int worker) const { return slice_begin(pop, worker + 1); }
+
+  std::uint32_t add_population(std::string name, const neuron_model_info& model, const param_set& params,
+                               index_t size, const population_data& data = {});
+  std::uint32_t add_projection(projection p);  // blocks must hold one entry per worker
+  void add_stimulus(std::unique_ptr<stimulus> s);
+  spike_recorder& record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected = {});
+  // Throws std::invalid_argument if the model has no such state variable.
+  state_recorder& record_state(std::uint32_t population, const std::string& variable, std::vector<index_t> ids,
+                               step_t interval);
+
+  // Advances the network by duration (rounded to whole steps). Returns the steps simulated,
+  // fewer than asked when options.stop was set.
+  step_t run(double duration_ms, const run_options& options = {});
+
+  step_t now() const { return now_; }
+  std::vector<population>& populations() { return pops_; }
+  const std::vector<population>& populations() const { return pops_; }
+  const std::vector<projection>& projections() const { return projs_; }
+  const std::vector<spike_recorder>& spike_recorders() const { return spike_recs_; }
+  const std::vector<state_recorder>& state_recorders() const { return state_recs_; }
+  // Spikes of each population per step since the start: rate[pop][step].
+  const std::vector<std::vector<std::uint32_t>>& spike_counts_per_step() const { return counts_; }
+  std::uint64_t synaptic_events() const;
+  std::size_t synapse_count() const;
+  std::size_t synapse_bytes() const;
+
+ private:
+  struct worker_state;
+  void prepare();
+  void update_interval(int w, step_t t0, step_t t1);
+  void deliver_interval(int w, step_t t0, step_t t1);
+
+  double dt_;
+  std::uint64_t seed_;
+  thread_team team_;
+  std::vector<population> pops_;
+  std::vector<projection> projs_;
+  std::vector<std::unique_ptr<stimulus>> stims_;
+  std::vector<spike_recorder> spike_recs_;
+  std::vector<state_recorder> state_recs_;
+  std::vector<std::vector<std::uint32_t>> counts_;
+  // Ring buffers: ring_[pop][receptor] holds slots_ rows of size pop.size.
+  std::vector<std::vector<std::vector<double>>> ring_;
+  std::vector<std::vector<double>> current_;
+  std::vector<std::unique_ptr<worker_state>> workers_;
+  std::vector<std::size_t> state_base_;  // first row of the current run in each state recorder
+  step_t min_delay_ = 10, slots_ = 1, now_ = 0;
+};
+
+}  // namespace neurite::core

@@ -1,0 +1,7 @@
+target_sources(neurite PRIVATE
+  core/units.cpp
+  core/rng.cpp
+  core/params.cpp
+  core/neuron_model.cpp
+  core/simulation.cpp
+)

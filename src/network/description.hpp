@@ -1,0 +1,106 @@
+#pragma once
+// A network as data: what io/ reads from a model file (or Python builds) and network::build
+// turns into a core::simulation. All values are in the internal units (docs/units.md) and
+// already validated; `where` is the "FILE:LINE" of the entry, for messages raised later.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/neuron_model.hpp"
+#include "core/units.hpp"
+
+namespace neurite::network {
+
+// A constant, or a distribution from which each synapse or neuron draws its own value.
+struct value_dist {
+  enum class kind { constant, normal, uniform, lognormal };
+  kind type = kind::constant;
+  // constant: a. normal: mean a, standard deviation b. uniform: [a, b).
+  // lognormal: exp(N(a, b)) where a and b are the mean and sd of the logarithm (of the value in internal units).
+  double a = 0, b = 0;
+  double min = -std::numeric_limits<double>::infinity();  // draws are clipped to [min, max]
+  double max = std::numeric_limits<double>::infinity();
+  bool is_constant() const { return type == kind::constant; }
+};
+
+struct population_desc {
+  std::string name;
+  std::string model;
+  core::index_t size = 0;
+  std::vector<std::pair<std::string, double>> params;       // overrides of the model's defaults
+  std::vector<std::pair<std::string, value_dist>> initial;  // initial values of state variables
+  core::population_data data;
+  std::string where;
+};
+
+struct connector_desc {
+  enum class rule { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, explicit_list };
+  rule type = rule::all_to_all;
+  double p = 0;                // fixed_probability
+  std::uint64_t degree = 0;    // fixed_indegree / fixed_outdegree
+  bool autapses = true;        // only meaningful when source == target
+  bool multapses = true;       // only for fixed_indegree / fixed_outdegree
+  struct edge {
+    core::index_t source, target;
+    std::optional<double> weight, delay;
+  };
+  std::vector<edge> edges;     // explicit_list, read from a file
+};
+
+struct projection_desc {
+  std::string name;  // "source->target" unless given
+  std::string source, target;
+  connector_desc connector;
+  value_dist weight;  // in the target model's weight unit; its sign picks the receptor of two
+  value_dist delay;   // [ms]
+  std::string where;
+};
+
+struct stimulus_desc {
+  std::string type;  // "poisson_input" or "dc"
+  std::string target;
+  // poisson_input: n independent sources at `rate` per target neuron, each spike adds `weight`.
+  double rate = 0;   // [Hz]
+  std::uint64_t n = 1;
+  double weight = 0;  // target model's weight unit
+  // dc: amplitude [pA]
+  double amplitude = 0;
+  double start = 0;  // [ms]
+  double stop = std::numeric_limits<double>::infinity();  // [ms]
+  std::string where;
+};
+
+struct spike_recording_desc {
+  std::string population;
+  std::vector<core::index_t> ids;  // empty: all
+};
+
+struct state_recording_desc {
+  std::string population;
+  std::string variable;
+  std::vector<core::index_t> ids;
+  double interval = 0.1;  // [ms]
+};
+
+struct simulation_desc {
+  double dt = 0.1;          // [ms]
+  double duration = 1000;   // [ms]
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+struct network_desc {
+  std::string file;  // where it was read from, for messages
+  simulation_desc simulation;
+  std::vector<population_desc> populations;
+  std::vector<projection_desc> projections;
+  std::vector<stimulus_desc> stimuli;
+  std::vector<spike_recording_desc> spike_recordings;
+  std::vector<state_recording_desc> state_recordings;
+  double rate_bin = 1.0;  // [ms] bin of the population-rate recorder
+};
+
+}  // namespace neurite::network
