@@ -19,7 +19,8 @@ struct value_dist {
   enum class kind { constant, normal, uniform, lognormal };
   kind type = kind::constant;
   // constant: a. normal: mean a, standard deviation b. uniform: [a, b).
-  // lognormal: exp(N(a, b)) where a and b are the mean and sd of the logarithm (of the value in internal units).
+  // lognormal: mean a and standard deviation b of the value itself (a < 0: the magnitude is
+  // lognormal and the sign negative, for inhibitory weights).
   double a = 0, b = 0;
   double min = -std::numeric_limits<double>::infinity();  // draws are clipped to [min, max]
   double max = std::numeric_limits<double>::infinity();

@@ -1,2 +1,3 @@
 target_sources(neurite PRIVATE
+  network/stimuli.cpp
 )

@@ -1,0 +1,50 @@
+#include "network/stimuli.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace neurite::network {
+namespace {
+// Steps whose start time lies in [start, stop).
+core::step_t first_step(double t_ms, double dt_ms) {
+  return static_cast<core::step_t>(std::ceil(t_ms / dt_ms - 1e-9));
+}
+core::step_t last_step(double t_ms, double dt_ms) {
+  return std::isinf(t_ms) ? std::numeric_limits<core::step_t>::max() : first_step(t_ms, dt_ms);
+}
+}  // namespace
+
+poisson_input::poisson_input(std::uint32_t target, std::uint32_t receptor, double rate_hz, std::uint64_t n,
+                             double weight, double start_ms, double stop_ms, double dt_ms, std::uint64_t seed,
+                             std::uint32_t stream)
+    : stimulus(target), receptor_(receptor), weight_(weight), first_(first_step(start_ms, dt_ms)),
+      last_(last_step(stop_ms, dt_ms)), seed_(seed), stream_(stream),
+      table_(std::min(64.0, static_cast<double>(n) * rate_hz * dt_ms * 1e-3)),
+      lambda_(static_cast<double>(n) * rate_hz * dt_ms * 1e-3) {}
+
+void poisson_input::apply(core::index_t begin, core::index_t end, core::step_t step,
+                          std::span<double* const> receptor, double*) {
+  if (step < first_ || step >= last_) return;
+  double* in = receptor[receptor_];
+  if (lambda_ <= 64) {  // one 32-bit word per neuron and step, inverted through a table
+    core::per_id_words words(seed_, stream_, static_cast<std::uint64_t>(step));
+    for (core::index_t i = begin; i < end; ++i) in[i] += weight_ * table_(words(i));
+  } else {
+    for (core::index_t i = begin; i < end; ++i) {
+      core::random_stream s(seed_, stream_, i, static_cast<std::uint64_t>(step));
+      in[i] += weight_ * s.poisson(lambda_);
+    }
+  }
+}
+
+dc_input::dc_input(std::uint32_t target, double amplitude_pa, double start_ms, double stop_ms, double dt_ms)
+    : stimulus(target), amplitude_(amplitude_pa), first_(first_step(start_ms, dt_ms)),
+      last_(last_step(stop_ms, dt_ms)) {}
+
+void dc_input::apply(core::index_t begin, core::index_t end, core::step_t step, std::span<double* const>,
+                     double* current) {
+  if (step < first_ || step >= last_) return;
+  for (core::index_t i = begin; i < end; ++i) current[i] += amplitude_;
+}
+
+}  // namespace neurite::network
