@@ -1,3 +1,5 @@
 target_sources(neurite PRIVATE
+  network/build.cpp
+  network/connectors.cpp
   network/stimuli.cpp
 )

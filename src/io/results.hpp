@@ -1,0 +1,31 @@
+#pragma once
+// What a run leaves on disk: spikes in the SONATA layout (HDF5), sampled state, and a JSON
+// summary. Every file is written under a temporary name and renamed into place, so a crash
+// or Ctrl-C never leaves a truncated file where a complete one was.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/simulation.hpp"
+
+namespace neurite::io {
+
+struct run_timing {
+  double build_s = 0, simulate_s = 0;
+  bool interrupted = false;
+};
+
+// /spikes/<population>/{timestamps [ms], node_ids}, sorted by time (attribute sorting =
+// "by_time"), and /state/<population>/<variable>/{times, node_ids, values} for state recorders.
+void write_spikes_h5(const std::string& path, const core::simulation& sim);
+
+// Rate, spike count and mean ISI coefficient of variation per population; synapses; timing.
+nlohmann::json summarize(const core::simulation& sim, const run_timing& timing);
+
+// Writes text to path atomically (temporary file + rename).
+void write_text_file(const std::string& path, const std::string& text);
+
+// Peak resident memory of this process in MB.
+double peak_rss_mb();
+
+}  // namespace neurite::io

@@ -1,0 +1,200 @@
+#include "network/build.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/rng.hpp"
+#include "network/connectors.hpp"
+#include "network/stimuli.hpp"
+
+namespace neurite::network {
+namespace {
+using core::index_t;
+
+std::size_t available_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::size_t kb = 0;
+  while (meminfo >> key >> kb) {
+    if (key == "MemAvailable:") return kb * 1024;
+    meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  return std::numeric_limits<std::size_t>::max();  // unknown: do not refuse
+}
+
+std::map<std::string, std::uint32_t, std::less<>> population_index(const network_desc& d) {
+  std::map<std::string, std::uint32_t, std::less<>> index;
+  for (std::uint32_t p = 0; p < d.populations.size(); ++p) index[d.populations[p].name] = p;
+  return index;
+}
+
+const core::neuron_model_info& model_of(const population_desc& p) {
+  const auto* m = core::find_neuron_model(p.model);
+  if (!m) throw build_error(fmt::format("{}: unknown neuron model '{}'", p.where, p.model));
+  return *m;
+}
+
+// The value a distribution is centred on, whose sign decides the receptor.
+double centre(const value_dist& d) { return d.type == value_dist::kind::uniform ? (d.a + d.b) / 2 : d.a; }
+
+std::uint32_t receptor_for(const core::neuron_model_info& m, const value_dist& weight) {
+  return m.receptors.size() >= 2 && centre(weight) < 0 ? 1 : 0;
+}
+
+// Weights keep the sign of their projection (inhibitory draws never turn excitatory) on
+// two-receptor models; delays never fall below one step.
+projection_plan make_plan(const network_desc& d, std::uint32_t k, const std::vector<index_t>& sizes,
+                          const std::map<std::string, std::uint32_t, std::less<>>& index) {
+  const projection_desc& pd = d.projections[k];
+  const std::uint32_t src = index.at(pd.source), tgt = index.at(pd.target);
+  projection_plan plan{&pd, k, sizes[src], sizes[tgt], src == tgt, d.simulation.dt, d.simulation.seed,
+                       pd.weight, pd.delay, !pd.weight.is_constant(), !pd.delay.is_constant()};
+  if (model_of(d.populations[tgt]).receptors.size() >= 2) {
+    if (centre(pd.weight) < 0) plan.weight.max = std::min(plan.weight.max, 0.0);
+    else plan.weight.min = std::max(plan.weight.min, 0.0);
+  }
+  plan.delay.min = std::max(plan.delay.min, d.simulation.dt);
+  for (const auto& e : pd.connector.edges) {
+    plan.weight_per_synapse = plan.weight_per_synapse || e.weight.has_value();
+    plan.delay_per_synapse = plan.delay_per_synapse || e.delay.has_value();
+  }
+  return plan;
+}
+
+std::uint16_t delay_bound_steps(double ms, double dt) {
+  const double steps = std::max(1.0, std::round(ms / dt));
+  if (steps > 65535) throw build_error(fmt::format("delay {} ms is longer than 65535 steps", ms));
+  return static_cast<std::uint16_t>(steps);
+}
+
+void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t k,
+                    const std::map<std::string, std::uint32_t, std::less<>>& index) {
+  std::vector<index_t> sizes;
+  for (const auto& p : d.populations) sizes.push_back(p.size);
+  const projection_plan plan = make_plan(d, k, sizes, index);
+  const projection_desc& pd = d.projections[k];
+  core::projection proj;
+  proj.name = pd.name;
+  proj.source = index.at(pd.source);
+  proj.target = index.at(pd.target);
+  proj.receptor = receptor_for(model_of(d.populations[proj.target]), pd.weight);
+  proj.weight = static_cast<float>(pd.weight.a);
+  proj.blocks.resize(static_cast<std::size_t>(sim.workers()));
+  sim.team().run([&](int w) {
+    generate_synapses(plan, sim.slice_begin(proj.target, w), sim.slice_end(proj.target, w),
+                      proj.blocks[static_cast<std::size_t>(w)]);
+  });
+  if (plan.delay_per_synapse) {
+    std::uint16_t lo = 65535, hi = 1;
+    for (const auto& b : proj.blocks)
+      for (const auto s : b.delay) lo = std::min(lo, s), hi = std::max(hi, s);
+    proj.delay = std::min(lo, hi);
+    proj.max_delay = hi;
+  } else {
+    proj.delay = proj.max_delay = delay_bound_steps(pd.delay.a, d.simulation.dt);
+  }
+  sim.add_projection(std::move(proj));
+}
+
+void set_initial_state(core::simulation& sim, std::uint32_t p, const population_desc& pd, std::uint64_t seed) {
+  auto& pop = sim.populations()[p];
+  for (std::uint32_t v = 0; v < pd.initial.size(); ++v) {
+    const auto& [name, dist] = pd.initial[v];
+    double* x = pop.dynamics->state(name);
+    if (!x) throw build_error(fmt::format("{}: model {} has no state variable '{}'", pd.where, pd.model, name));
+    for (index_t i = 0; i < pd.size; ++i) {
+      core::random_stream s(seed, core::stream_purpose(core::purpose::initial_state, p), i, v);
+      x[i] = draw(dist, s);
+    }
+  }
+}
+
+void add_stimulus(core::simulation& sim, const network_desc& d, std::uint32_t k,
+                  const std::map<std::string, std::uint32_t, std::less<>>& index) {
+  const stimulus_desc& sd = d.stimuli[k];
+  const std::uint32_t tgt = index.at(sd.target);
+  const double dt = d.simulation.dt;
+  if (sd.type == "dc") {
+    sim.add_stimulus(std::make_unique<dc_input>(tgt, sd.amplitude, sd.start, sd.stop, dt));
+    return;
+  }
+  const auto& model = model_of(d.populations[tgt]);
+  const std::uint32_t receptor = model.receptors.size() >= 2 && sd.weight < 0 ? 1 : 0;
+  sim.add_stimulus(std::make_unique<poisson_input>(tgt, receptor, sd.rate, sd.n, sd.weight, sd.start, sd.stop, dt,
+                                                   d.simulation.seed,
+                                                   core::stream_purpose(core::purpose::stimulus, k)));
+}
+
+void add_recorders(core::simulation& sim, const network_desc& d,
+                   const std::map<std::string, std::uint32_t, std::less<>>& index) {
+  for (const auto& r : d.spike_recordings) {
+    const std::uint32_t p = index.at(r.population);
+    std::vector<std::uint8_t> mask;
+    if (!r.ids.empty()) {
+      mask.assign(d.populations[p].size, 0);
+      for (const index_t id : r.ids) mask.at(id) = 1;
+    }
+    sim.record_spikes(p, std::move(mask));
+  }
+  for (const auto& r : d.state_recordings)
+    sim.record_state(index.at(r.population), r.variable, r.ids, core::steps_of(r.interval, d.simulation.dt));
+}
+
+}  // namespace
+
+memory_estimate estimate_memory(const network_desc& d) {
+  memory_estimate m;
+  const auto index = population_index(d);
+  const auto threads = static_cast<double>(std::max(d.simulation.threads, 1));
+  double bytes = 0, largest_temp = 0, max_delay = 1;
+  for (const auto& pd : d.projections) {
+    const auto& src = d.populations[index.at(pd.source)];
+    const auto& tgt = d.populations[index.at(pd.target)];
+    const double n = expected_synapses(pd.connector, src.size, tgt.size, pd.source == pd.target);
+    const bool w = !pd.weight.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
+    const bool dl = !pd.delay.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
+    bytes += n * (4.0 + (w ? 4 : 0) + (dl ? 2 : 0)) + 4.0 * src.size * threads;
+    largest_temp = std::max(largest_temp, n * (8.0 + (w ? 4 : 0) + (dl ? 2 : 0)));
+    max_delay = std::max(max_delay, (pd.delay.is_constant() ? pd.delay.a : pd.delay.max) / d.simulation.dt);
+    m.synapses += static_cast<std::size_t>(n);
+  }
+  for (const auto& p : d.populations)  // state (~16 doubles), ISI statistics, ring buffers
+    bytes += static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, 65536.0));
+  m.bytes = static_cast<std::size_t>(std::min(bytes + largest_temp, 1e19));
+  m.available = available_memory();
+  return m;
+}
+
+build_result build(const network_desc& d) {
+  const auto t0 = std::chrono::steady_clock::now();
+  build_result r;
+  r.estimate = estimate_memory(d);
+  if (r.estimate.bytes > r.estimate.available)
+    throw build_error(fmt::format(
+        "{}: the network needs about {:.3g} GB ({:.3g} synapses) but only {:.3g} GB of memory is available",
+        d.file, static_cast<double>(r.estimate.bytes) / 1e9, static_cast<double>(r.estimate.synapses),
+        static_cast<double>(r.estimate.available) / 1e9));
+  const auto index = population_index(d);
+  r.sim = std::make_unique<core::simulation>(d.simulation.dt, d.simulation.seed, d.simulation.threads);
+  for (std::uint32_t p = 0; p < d.populations.size(); ++p) {
+    const auto& pd = d.populations[p];
+    const auto& model = model_of(pd);
+    core::param_set params(model.params);
+    for (const auto& [name, value] : pd.params) params.set(name, value);
+    r.sim->add_population(pd.name, model, params, pd.size, pd.data);
+    set_initial_state(*r.sim, p, pd, d.simulation.seed);
+  }
+  for (std::uint32_t k = 0; k < d.projections.size(); ++k) add_projection(*r.sim, d, k, index);
+  for (std::uint32_t k = 0; k < d.stimuli.size(); ++k) add_stimulus(*r.sim, d, k, index);
+  add_recorders(*r.sim, d, index);
+  r.build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace neurite::network

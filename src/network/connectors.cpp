@@ -1,0 +1,205 @@
+#include "network/connectors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/rng.hpp"
+
+namespace neurite::network {
+namespace {
+using core::index_t;
+using rule = connector_desc::rule;
+
+// Synapses onto one worker's targets, in generation order, before sorting into rows.
+struct edge_list {
+  std::vector<index_t> source, target;
+  std::vector<float> weight;
+  std::vector<std::uint16_t> delay;
+};
+
+class edge_sink {
+ public:
+  edge_sink(const projection_plan& plan, edge_list& out) : plan_(plan), out_(out) {}
+  // Adds one synapse; its weight and delay are drawn from s unless constant.
+  void add(index_t source, index_t target, core::random_stream& s) {
+    out_.source.push_back(source);
+    out_.target.push_back(target);
+    if (plan_.weight_per_synapse) out_.weight.push_back(static_cast<float>(draw(plan_.weight, s)));
+    if (plan_.delay_per_synapse) out_.delay.push_back(delay_steps(draw(plan_.delay, s)));
+  }
+  // An edge of an explicit list: its own weight and delay where the list gives them.
+  void add(const connector_desc::edge& e, core::random_stream& s) {
+    out_.source.push_back(e.source);
+    out_.target.push_back(e.target);
+    if (plan_.weight_per_synapse)
+      out_.weight.push_back(static_cast<float>(e.weight ? std::clamp(*e.weight, plan_.weight.min, plan_.weight.max)
+                                                        : draw(plan_.weight, s)));
+    if (plan_.delay_per_synapse) out_.delay.push_back(delay_steps(e.delay ? *e.delay : draw(plan_.delay, s)));
+  }
+
+ private:
+  std::uint16_t delay_steps(double ms) const {
+    const double steps = std::max(1.0, std::round(ms / plan_.dt));
+    return static_cast<std::uint16_t>(std::min(steps, 65535.0));
+  }
+  const projection_plan& plan_;
+  edge_list& out_;
+};
+
+core::random_stream target_stream(const projection_plan& plan, index_t id) {
+  return {plan.seed, core::stream_purpose(core::purpose::connectivity, plan.index), id};
+}
+
+// fixed_indegree: `degree` sources for each target, without self-connections when autapses
+// are off and without repeats when multapses are off (rejection against a marker array).
+void fixed_indegree(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+  const connector_desc& c = plan.desc->connector;
+  const bool no_self = plan.same_population && !c.autapses;
+  std::vector<std::uint8_t> taken(c.multapses ? 0 : plan.n_source, 0);
+  std::vector<index_t> chosen;
+  for (index_t i = begin; i < end; ++i) {
+    auto s = target_stream(plan, i);
+    chosen.clear();
+    while (chosen.size() < c.degree) {
+      const index_t j = s.below(plan.n_source);
+      if ((no_self && j == i) || (!c.multapses && taken[j])) continue;
+      if (!c.multapses) taken[j] = 1;
+      chosen.push_back(j);
+      sink.add(j, i, s);
+    }
+    for (const index_t j : chosen)
+      if (!c.multapses) taken[j] = 0;
+  }
+}
+
+// fixed_probability: each (source, target) pair independently with probability p; the gaps
+// between chosen sources are geometric, so the cost is proportional to the synapses made.
+void fixed_probability(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+  const connector_desc& c = plan.desc->connector;
+  if (c.p <= 0) return;
+  const double log_q = std::log1p(-c.p);
+  for (index_t i = begin; i < end; ++i) {
+    auto s = target_stream(plan, i);
+    double j = -1;
+    for (;;) {
+      j += c.p >= 1 ? 1.0 : 1.0 + std::floor(std::log(s.uniform_open()) / log_q);
+      if (j >= plan.n_source) break;
+      const auto src = static_cast<index_t>(j);
+      if (plan.same_population && !c.autapses && src == i) continue;
+      sink.add(src, i, s);
+    }
+  }
+}
+
+// fixed_outdegree: drawn from each source's stream over all targets; a worker keeps those
+// that fall in its slice, drawing the weights of the others too so that streams stay aligned.
+void fixed_outdegree(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink, edge_list& scratch) {
+  const connector_desc& c = plan.desc->connector;
+  const bool no_self = plan.same_population && !c.autapses;
+  std::vector<std::uint8_t> taken(c.multapses ? 0 : plan.n_target, 0);
+  std::vector<index_t> chosen;
+  edge_sink discard(plan, scratch);
+  for (index_t j = 0; j < plan.n_source; ++j) {
+    auto s = target_stream(plan, j);
+    chosen.clear();
+    while (chosen.size() < c.degree) {
+      const index_t i = s.below(plan.n_target);
+      if ((no_self && j == i) || (!c.multapses && taken[i])) continue;
+      if (!c.multapses) taken[i] = 1;
+      chosen.push_back(i);
+      (i >= begin && i < end ? sink : discard).add(j, i, s);
+    }
+    for (const index_t i : chosen)
+      if (!c.multapses) taken[i] = 0;
+    scratch = {};
+  }
+}
+
+void generate_edges(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+  const connector_desc& c = plan.desc->connector;
+  const bool no_self = plan.same_population && !c.autapses;
+  switch (c.type) {
+    case rule::all_to_all:
+      for (index_t i = begin; i < end; ++i) {
+        auto s = target_stream(plan, i);
+        for (index_t j = 0; j < plan.n_source; ++j)
+          if (!(no_self && i == j)) sink.add(j, i, s);
+      }
+      break;
+    case rule::one_to_one:
+      for (index_t i = begin; i < end; ++i) {
+        auto s = target_stream(plan, i);
+        sink.add(i, i, s);
+      }
+      break;
+    case rule::fixed_probability: fixed_probability(plan, begin, end, sink); break;
+    case rule::fixed_indegree: fixed_indegree(plan, begin, end, sink); break;
+    case rule::fixed_outdegree: {
+      edge_list scratch;
+      fixed_outdegree(plan, begin, end, sink, scratch);
+      break;
+    }
+    case rule::explicit_list:
+      for (std::size_t k = 0; k < c.edges.size(); ++k) {
+        const auto& e = c.edges[k];
+        if (e.target < begin || e.target >= end) continue;
+        auto s = target_stream(plan, static_cast<index_t>(k));
+        sink.add(e, s);
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+double draw(const value_dist& d, core::random_stream& s) {
+  double v = d.a;
+  switch (d.type) {
+    case value_dist::kind::constant: break;
+    case value_dist::kind::normal: v = d.a + d.b * s.normal(); break;
+    case value_dist::kind::uniform: v = d.a + (d.b - d.a) * s.uniform(); break;
+    case value_dist::kind::lognormal: {
+      const double m = std::fabs(d.a), sigma2 = std::log1p(d.b * d.b / (m * m));
+      v = std::copysign(std::exp(std::log(m) - sigma2 / 2 + std::sqrt(sigma2) * s.normal()), d.a);
+      break;
+    }
+  }
+  return std::clamp(v, d.min, d.max);
+}
+
+double expected_synapses(const connector_desc& c, index_t n_source, index_t n_target, bool same) {
+  const double ns = n_source, nt = n_target, self = same && !c.autapses ? 1.0 : 0.0;
+  switch (c.type) {
+    case rule::all_to_all: return ns * nt - self * nt;
+    case rule::one_to_one: return nt;
+    case rule::fixed_probability: return c.p * (ns - self) * nt;
+    case rule::fixed_indegree: return static_cast<double>(c.degree) * nt;
+    case rule::fixed_outdegree: return static_cast<double>(c.degree) * ns;
+    case rule::explicit_list: return static_cast<double>(c.edges.size());
+  }
+  return 0;
+}
+
+void generate_synapses(const projection_plan& plan, index_t begin, index_t end, core::synapse_block& block) {
+  edge_list edges;
+  edge_sink sink(plan, edges);
+  generate_edges(plan, begin, end, sink);
+  // Counting sort into CSR rows by source; within a row, synapses keep generation order.
+  block.row_start.assign(static_cast<std::size_t>(plan.n_source) + 1, 0);
+  for (const index_t j : edges.source) ++block.row_start[j + 1];
+  for (std::size_t j = 0; j < plan.n_source; ++j) block.row_start[j + 1] += block.row_start[j];
+  std::vector<std::uint32_t> fill(block.row_start.begin(), block.row_start.end() - 1);
+  const std::size_t n = edges.source.size();
+  block.target.resize(n);
+  block.weight.resize(edges.weight.size());
+  block.delay.resize(edges.delay.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t at = fill[edges.source[k]]++;
+    block.target[at] = edges.target[k];
+    if (!edges.weight.empty()) block.weight[at] = edges.weight[k];
+    if (!edges.delay.empty()) block.delay[at] = edges.delay[k];
+  }
+}
+
+}  // namespace neurite::network
