@@ -1,0 +1,20 @@
+// neurite: command-line entry point.
+#include <CLI/CLI.hpp>
+
+#include "apps/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"neurite: a fast, reproducible engine for spiking and brain-inspired networks"};
+  app.require_subcommand(1);
+  neurite::apps::add_run_command(app);
+  neurite::apps::add_info_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {  // includes --help, which exits with 0
+    const int code = app.exit(e);
+    return code == 0 ? 0 : neurite::apps::exit_bad_input;
+  } catch (const CLI::RuntimeError& e) {  // a command failed and has said why
+    return e.get_exit_code();
+  }
+  return 0;
+}

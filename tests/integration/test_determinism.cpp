@@ -1,0 +1,76 @@
+// The same seed gives bit-identical spikes and state for any number of threads; another seed
+// gives other spikes.
+#include <gtest/gtest.h>
+
+#include "network/build.hpp"
+#include "../small_networks.hpp"
+
+using namespace neurite;
+
+namespace {
+
+struct run_record {
+  std::vector<std::vector<core::spike>> spikes;
+  std::vector<std::vector<double>> v;
+  std::uint64_t events;
+};
+
+run_record run(network::network_desc d) {
+  d.state_recordings = {{"E", "V_m", {0, 1, 399, 400, 799}, 0.5}};
+  auto built = network::build(d);
+  built.sim->run(d.simulation.duration / 2);
+  built.sim->run(d.simulation.duration / 2);  // two calls continue where the first stopped
+  run_record r;
+  for (const auto& rec : built.sim->spike_recorders()) r.spikes.push_back(rec.spikes);
+  r.v = built.sim->state_recorders()[0].values;
+  r.events = built.sim->synaptic_events();
+  return r;
+}
+
+bool same_spikes(const run_record& a, const run_record& b) {
+  if (a.spikes.size() != b.spikes.size()) return false;
+  for (std::size_t p = 0; p < a.spikes.size(); ++p) {
+    if (a.spikes[p].size() != b.spikes[p].size()) return false;
+    for (std::size_t k = 0; k < a.spikes[p].size(); ++k)
+      if (a.spikes[p][k].step != b.spikes[p][k].step || a.spikes[p][k].id != b.spikes[p][k].id) return false;
+  }
+  return true;
+}
+
+void expect_identical_across_threads(const network::network_desc& base) {
+  auto d = base;
+  d.simulation.threads = 1;
+  const auto reference = run(d);
+  ASSERT_GT(reference.spikes[0].size(), 100u) << "the network must be active for the test to mean anything";
+  for (const int threads : {2, 3, 4}) {
+    d.simulation.threads = threads;
+    const auto other = run(d);
+    EXPECT_TRUE(same_spikes(reference, other)) << threads << " threads";
+    EXPECT_EQ(reference.v, other.v) << threads << " threads";  // bitwise equality of doubles
+    EXPECT_EQ(reference.events, other.events) << threads << " threads";
+  }
+}
+
+}  // namespace
+
+TEST(determinism, brunel_is_bit_identical_for_1_to_4_threads) {
+  expect_identical_across_threads(test_networks::brunel_network({}, 7, 1));
+}
+
+// Random weights and delays make the order of additions into the ring buffers matter.
+TEST(determinism, random_weights_and_delays_are_bit_identical_for_1_to_4_threads) {
+  auto d = test_networks::brunel_network({}, 11, 1);
+  for (auto& p : d.projections) {
+    p.weight = {network::value_dist::kind::normal, p.weight.a, std::abs(p.weight.a) * 0.3};
+    p.delay = {network::value_dist::kind::uniform, 0.5, 3.0};
+  }
+  expect_identical_across_threads(d);
+}
+
+TEST(determinism, repeated_runs_agree_and_seeds_differ) {
+  const auto a = run(test_networks::brunel_network({}, 3, 2));
+  const auto b = run(test_networks::brunel_network({}, 3, 2));
+  const auto c = run(test_networks::brunel_network({}, 4, 2));
+  EXPECT_TRUE(same_spikes(a, b));
+  EXPECT_FALSE(same_spikes(a, c));
+}
