@@ -1,5 +1,6 @@
 #include "core/rng.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace neurite::core {
@@ -32,6 +33,44 @@ std::uint32_t random_stream::poisson(double lambda) {
         -lambda + k * loglam - std::lgamma(k + 1))
       return static_cast<std::uint32_t>(k);
   }
+}
+
+void philox_group_words(std::uint64_t seed, std::uint32_t purp, std::uint64_t step, std::uint32_t first_group,
+                        std::uint32_t n_groups, std::uint32_t* out) {
+  // Eight blocks at a time, each 32-bit word held in a 64-bit lane so that the 32x32->64
+  // products map onto vector multiplies (GCC vector extensions: AVX-512, AVX2 or SSE).
+  using v8 = std::uint64_t __attribute__((vector_size(64)));
+  constexpr std::uint32_t lanes = 8;
+  const v8 low32 = v8{} + 0xFFFFFFFFull;
+  const auto step_lo = static_cast<std::uint32_t>(step), step_hi = static_cast<std::uint32_t>(step >> 32) << 24;
+  for (std::uint32_t g0 = 0; g0 < n_groups; g0 += lanes) {
+    v8 c0 = v8{0, 1, 2, 3, 4, 5, 6, 7} + (first_group + g0);
+    v8 c1 = v8{} + purp, c2 = v8{} + step_lo, c3 = v8{} + step_hi;
+    std::uint64_t k0 = static_cast<std::uint32_t>(seed), k1 = seed >> 32;
+    // Philox4x32-10 (Salmon et al., SC 2011): ten rounds of two 32x32->64 multiplications,
+    // the key bumped by the Weyl constants between rounds.
+    for (int round = 0; round < 10; ++round) {
+      const v8 p0 = (c0 & low32) * 0xD2511F53ull, p1 = c2 * 0xCD9E8D57ull;
+      c0 = ((p1 >> 32) ^ c1 ^ k0);
+      c1 = p1 & low32;
+      c2 = ((p0 >> 32) ^ c3 ^ k1);
+      c3 = p0 & low32;
+      k0 = (k0 + 0x9E3779B9u) & 0xFFFFFFFFu;
+      k1 = (k1 + 0xBB67AE85u) & 0xFFFFFFFFu;
+    }
+    const std::uint32_t n = std::min(lanes, n_groups - g0);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      std::uint32_t* o = out + 4 * (g0 + j);
+      o[0] = static_cast<std::uint32_t>(c0[j]), o[1] = static_cast<std::uint32_t>(c1[j]);
+      o[2] = static_cast<std::uint32_t>(c2[j]), o[3] = static_cast<std::uint32_t>(c3[j]);
+    }
+  }
+}
+
+void poisson_table::count(const std::uint32_t* words, std::size_t n, std::uint32_t* counts) const {
+  for (std::size_t j = 0; j < n; ++j) counts[j] = 0;
+  for (const std::uint32_t t : thresholds_)
+    for (std::size_t j = 0; j < n; ++j) counts[j] += words[j] >= t ? 1u : 0u;
 }
 
 poisson_table::poisson_table(double lambda) : lambda_(lambda) {

@@ -35,6 +35,12 @@ inline philox::ctr_type philox_block(std::uint64_t seed, std::uint32_t purp, std
   return philox{}(ctr, key);
 }
 
+// The words of Philox blocks (seed, purp, group, step, 0) for groups [first_group,
+// first_group + n_groups): out[4 (g - first_group) + lane]. Equal to philox_block word for word,
+// but computed many blocks at a time in a form the compiler vectorises.
+void philox_group_words(std::uint64_t seed, std::uint32_t purp, std::uint64_t step, std::uint32_t first_group,
+                        std::uint32_t n_groups, std::uint32_t* out);
+
 // One 32-bit word per id and step, computed four ids at a time: the word for id i is lane i % 4
 // of block i / 4, so a loop over consecutive ids costs one Philox call per four ids.
 class per_id_words {
@@ -117,6 +123,8 @@ class poisson_table {
     while (k < thresholds_.size() && word >= thresholds_[k]) ++k;
     return k;
   }
+  // counts[j] = (*this)(words[j]) for j < n, without data-dependent branches.
+  void count(const std::uint32_t* words, std::size_t n, std::uint32_t* counts) const;
   double lambda() const { return lambda_; }
 
  private:

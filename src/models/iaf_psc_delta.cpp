@@ -23,20 +23,24 @@ class iaf_psc_delta final : public neuron_dynamics {
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
     const double* input = in.receptor[0];
+    double* V = V_.data();
+    int* refractory = refractory_.data();
+    // Two passes so that the first vectorises: integrate, then look for threshold crossings.
     for (index_t i = begin; i < end; ++i) {
-      if (refractory_[i] > 0) {  // input during refractoriness is lost, as in NEST
-        --refractory_[i];
-        continue;
-      }
-      // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights
+      // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights;
+      // refractory neurons stay clamped and lose their input, as in NEST.
       const double v_inf = E_L_ + R_ * (I_e_ + in.current[i]);
-      double v = v_inf + (V_[i] - v_inf) * decay_ + input[i];
-      if (v >= V_th_) {
+      const double v = v_inf + (V[i] - v_inf) * decay_ + input[i];
+      const bool clamped = refractory[i] > 0;
+      V[i] = clamped ? V[i] : v;
+      refractory[i] -= clamped ? 1 : 0;
+    }
+    for (index_t i = begin; i < end; ++i) {
+      if (V[i] >= V_th_) {
         spiked.push_back(i);
-        v = V_reset_;
-        refractory_[i] = ref_steps_;
+        V[i] = V_reset_;
+        refractory[i] = ref_steps_;
       }
-      V_[i] = v;
     }
   }
 

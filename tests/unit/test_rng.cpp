@@ -83,3 +83,21 @@ TEST(rng, poisson_mean_and_variance) {
     EXPECT_NEAR(m2 / n - m * m, lambda, 5 * std::sqrt((2 * lambda * lambda + lambda) / n)) << lambda;
   }
 }
+
+TEST(rng, vectorised_group_words_equal_single_blocks) {
+  std::vector<std::uint32_t> out(4 * 37);
+  philox_group_words(0x1234567890ull, 77, (1ull << 33) + 5, 1000, 37, out.data());
+  for (std::uint32_t g = 0; g < 37; ++g)
+    for (std::uint32_t lane = 0; lane < 4; ++lane)
+      EXPECT_EQ(out[4 * g + lane], philox_block(0x1234567890ull, 77, 1000 + g, (1ull << 33) + 5, 0).v[lane]);
+}
+
+TEST(rng, branch_free_poisson_counts_equal_the_table) {
+  const poisson_table table(2.0);
+  random_stream s(1, 1, 1);
+  std::vector<std::uint32_t> words(1000), counts(1000);
+  for (auto& w : words) w = s.next_u32();
+  words[0] = 0, words[1] = 0xFFFFFFFFu;  // the ends of the range
+  table.count(words.data(), words.size(), counts.data());
+  for (std::size_t j = 0; j < words.size(); ++j) EXPECT_EQ(counts[j], table(words[j]));
+}
