@@ -10,11 +10,11 @@ int main(int argc, char** argv) {
   neurite::apps::add_info_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {  // a command failed and has said why
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {  // includes --help, which exits with 0
     const int code = app.exit(e);
     return code == 0 ? 0 : neurite::apps::exit_bad_input;
-  } catch (const CLI::RuntimeError& e) {  // a command failed and has said why
-    return e.get_exit_code();
   }
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
@@ -31,7 +33,8 @@ extern "C" void on_sigint(int) { interrupt_requested.store(true); }
 // One line, rewritten in place: simulated time, speed and time left. Silent for short runs.
 class progress_line {
  public:
-  explicit progress_line(bool quiet) : quiet_(quiet) {}
+  // Only on a terminal: a log file would collect every rewrite of the line.
+  explicit progress_line(bool quiet) : quiet_(quiet || !isatty(fileno(stderr))) {}
   void operator()(const core::run_status& s) {
     if (quiet_ || s.wall_s < 2.0 || s.wall_s - last_ < 0.5) return;
     last_ = s.wall_s;
