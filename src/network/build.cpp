@@ -61,6 +61,9 @@ projection_plan make_plan(const network_desc& d, std::uint32_t k, const std::vec
   }
   plan.delay.min = std::max(plan.delay.min, d.simulation.dt);
   for (const auto& e : pd.connector.edges) {
+    if (e.source >= plan.n_source || e.target >= plan.n_target)
+      throw build_error(fmt::format("{}: edge {} -> {} outside populations of {} and {} neurons", pd.where, e.source,
+                                    e.target, plan.n_source, plan.n_target));
     plan.weight_per_synapse = plan.weight_per_synapse || e.weight.has_value();
     plan.delay_per_synapse = plan.delay_per_synapse || e.delay.has_value();
   }

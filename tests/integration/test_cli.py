@@ -1,0 +1,153 @@
+"""End-to-end tests of the neurite command: output files, errors, Ctrl-C, thread invariance.
+
+Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import h5py
+import numpy as np
+
+NEURITE, SOURCE = sys.argv[1], sys.argv[2]
+BRUNEL = os.path.join(SOURCE, "examples", "brunel.toml")
+SMALL = ["--set", "populations.E.size=800", "--set", "populations.I.size=200",
+         "--set", "projections.0.connector.indegree=80", "--set", "projections.1.connector.indegree=80",
+         "--set", "projections.2.connector.indegree=20", "--set", "projections.3.connector.indegree=20",
+         "--set", "projections.0.weight=1.25 mV", "--set", "projections.1.weight=1.25 mV",
+         "--set", "projections.2.weight=-6.25 mV", "--set", "projections.3.weight=-6.25 mV",
+         "--set", "stimuli.0.n=80", "--set", "stimuli.1.n=80",
+         "--set", "stimuli.0.weight=1.25 mV", "--set", "stimuli.1.weight=1.25 mV"]
+
+
+def neurite(*args, **kw):
+    return subprocess.run([NEURITE, *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+class OutputFiles(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = os.path.join(cls.tmp.name, "brunel")
+        cls.result = neurite("run", BRUNEL, "--out", cls.out, "--duration", "300 ms", "--threads", "2", *SMALL)
+
+    def test_run_succeeds_and_prints_a_summary(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        for word in ("rate (Hz)", "CV ISI", "synapses", "bytes each", "per biological s", "peak memory"):
+            self.assertIn(word, self.result.stdout)
+
+    def test_summary_json_has_the_documented_keys(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            s = json.load(f)
+        for key in ("populations", "synapses", "bytes_per_synapse", "build_s", "simulate_s", "peak_rss_mb",
+                    "threads", "seed"):
+            self.assertIn(key, s)
+        self.assertEqual(s["threads"], 2)
+        self.assertEqual(s["synapses"], 1000 * 100)
+        for pop, size in (("E", 800), ("I", 200)):
+            p = s["populations"][pop]
+            self.assertEqual(p["size"], size)
+            self.assertAlmostEqual(p["rate_hz"], p["spikes"] / (size * 0.3), places=9)
+            self.assertGreater(p["rate_hz"], 1.0)
+
+    def test_spikes_h5_follows_the_sonata_layout_and_matches_the_summary(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            s = json.load(f)
+        with h5py.File(os.path.join(self.out, "spikes.h5"), "r") as f:
+            for pop in ("E", "I"):
+                g = f["spikes"][pop]
+                self.assertEqual(g.attrs["sorting"], b"by_time" if isinstance(g.attrs["sorting"], bytes) else "by_time")
+                t, ids = g["timestamps"][:], g["node_ids"][:]
+                self.assertEqual(len(t), s["populations"][pop]["spikes"])
+                self.assertTrue(np.all(np.diff(t) >= 0), "timestamps must be sorted")
+                self.assertTrue(np.all((t > 0) & (t <= 300.0 + 1e-9)))
+                self.assertTrue(np.all(ids < s["populations"][pop]["size"]))
+
+    def test_raster_png_is_written(self):
+        path = os.path.join(self.out, "raster.png")
+        self.assertTrue(os.path.getsize(path) > 10000)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
+class Errors(unittest.TestCase):
+    def test_a_malformed_override_exits_2_and_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("run", BRUNEL, "--out", out, "--set", "populations.E.params.tau_m=20 mV")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("populations.E.params.tau_m", r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_a_network_too_large_for_memory_is_refused_with_both_figures(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("run", BRUNEL, "--out", out, "--set", "populations.E.size=4000000000",
+                        "--set", "projections.0.connector.indegree=100000")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("the network needs about", r.stderr)
+            self.assertIn("GB of memory is available", r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_missing_model_file_and_bad_options_exit_2(self):
+        self.assertEqual(neurite("run", "/nonexistent.toml").returncode, 2)
+        self.assertEqual(neurite("run", BRUNEL, "--threads", "0").returncode, 2)
+        self.assertEqual(neurite("frobnicate").returncode, 2)
+
+    def test_info_lists_every_model_and_rejects_unknown_names(self):
+        r = neurite("info")
+        self.assertEqual(r.returncode, 0)
+        for name in ("iaf_psc_delta", "iaf_psc_exp", "iaf_cond_exp", "izhikevich", "aeif_cond_exp",
+                     "poisson_source", "spike_source", "fixed_indegree", "poisson_input", "dc"):
+            self.assertIn(name, r.stdout)
+        r = neurite("info", "iaf_psc_exp")
+        self.assertIn("tau_syn_ex", r.stdout)
+        self.assertNotIn("izhikevich", r.stdout)
+        self.assertEqual(neurite("info", "no_such_model").returncode, 2)
+
+
+class Interrupt(unittest.TestCase):
+    def test_ctrl_c_stops_early_and_leaves_valid_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "long")
+            p = subprocess.Popen([NEURITE, "run", BRUNEL, "--out", out, "--duration", "1000 s", "--no-plot", *SMALL],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(2.0)
+            p.send_signal(signal.SIGINT)
+            stdout, stderr = p.communicate(timeout=60)
+            self.assertEqual(p.returncode, 130, stderr)
+            self.assertIn("interrupted", stderr)
+            with open(os.path.join(out, "summary.json")) as f:
+                s = json.load(f)
+            self.assertTrue(s["interrupted"])
+            self.assertGreater(s["duration_ms"], 0)
+            self.assertLess(s["duration_ms"], 1e6)
+            with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+                t = f["spikes/E/timestamps"][:]
+                self.assertEqual(len(t), s["populations"]["E"]["spikes"])
+                self.assertLessEqual(t.max(), s["duration_ms"] + 1e-9)
+
+
+class Threads(unittest.TestCase):
+    def test_spike_files_are_identical_for_1_and_3_threads(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            spikes = []
+            for threads in ("1", "3"):
+                out = os.path.join(tmp, threads)
+                r = neurite("run", BRUNEL, "--out", out, "--duration", "200 ms", "--threads", threads, "--no-plot",
+                            "--quiet", *SMALL)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+                    spikes.append({p: (f[f"spikes/{p}/timestamps"][:], f[f"spikes/{p}/node_ids"][:]) for p in "EI"})
+            for p in "EI":
+                np.testing.assert_array_equal(spikes[0][p][0], spikes[1][p][0])
+                np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1])
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
