@@ -1,7 +1,8 @@
 #pragma once
 // Static synapses of one projection, stored for spike delivery: for each worker, the synapses
-// onto the targets that worker owns, as CSR rows by presynaptic neuron (uint32 target and,
-// only where weights differ, float32 weight; uint16 delay only where delays differ).
+// onto the targets that worker owns, as CSR rows by presynaptic neuron: a target index (16 bits
+// when the target population has at most 65536 neurons, else 32), a float32 weight only where
+// weights differ, a uint16 delay only where delays differ.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,14 +14,18 @@ namespace neurite::core {
 
 struct synapse_block {
   std::vector<std::uint32_t> row_start;  // size n_source + 1
-  std::vector<index_t> target;           // target index within the target population
+  std::vector<std::uint16_t> target16;   // target index within the target population, or
+  std::vector<index_t> target32;         // this, for populations of more than 65536 neurons
   std::vector<float> weight;             // empty: all synapses have projection::weight
   std::vector<std::uint16_t> delay;      // [steps] empty: all synapses have projection::delay
 
-  std::size_t size() const { return target.size(); }
+  static constexpr index_t narrow_limit = 65536;
+  std::size_t size() const { return target16.size() + target32.size(); }
+  index_t target(std::size_t k) const { return target32.empty() ? target16[k] : target32[k]; }
   std::size_t bytes() const {
-    return row_start.capacity() * sizeof(std::uint32_t) + target.capacity() * sizeof(index_t) +
-           weight.capacity() * sizeof(float) + delay.capacity() * sizeof(std::uint16_t);
+    return row_start.capacity() * sizeof(std::uint32_t) + target16.capacity() * sizeof(std::uint16_t) +
+           target32.capacity() * sizeof(index_t) + weight.capacity() * sizeof(float) +
+           delay.capacity() * sizeof(std::uint16_t);
   }
 };
 

@@ -161,16 +161,38 @@ void simulation::update_interval(int w, step_t t0, step_t t1) {
   }
 }
 
+namespace {
+// Adds the row [k0, k1) of one spike emitted at step s into the ring buffer.
+template <class Target>
+void deliver_row(const projection& proj, const synapse_block& block, const Target* target, std::uint32_t k0,
+                 std::uint32_t k1, step_t s, double* ring, step_t slots, std::size_t n_target) {
+  if (block.delay.empty()) {
+    double* slot = ring + static_cast<std::size_t>((s + proj.delay) % slots) * n_target;
+    if (block.weight.empty()) {
+      const double weight = proj.weight;
+      for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight;
+    } else {
+      const float* weight = block.weight.data();
+      for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight[k];
+    }
+    return;
+  }
+  for (std::uint32_t k = k0; k < k1; ++k) {
+    const double weight = block.weight.empty() ? proj.weight : block.weight[k];
+    ring[static_cast<std::size_t>((s + block.delay[k]) % slots) * n_target + target[k]] += weight;
+  }
+}
+}  // namespace
+
 void simulation::deliver_interval(int w, step_t t0, step_t t1) {
   worker_state& ws = *workers_[static_cast<std::size_t>(w)];
   const std::size_t parity = static_cast<std::size_t>((t0 / min_delay_) & 1);
   std::vector<std::size_t> cursor(workers_.size());
   for (const projection& proj : projs_) {
     const synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
-    if (block.target.empty()) continue;
-    const index_t n_target = pops_[proj.target].size;
+    if (block.size() == 0) continue;
+    const std::size_t n_target = pops_[proj.target].size;
     double* ring = ring_[proj.target][proj.receptor].data();
-    const index_t* target = block.target.data();
     const std::uint32_t* row_start = block.row_start.data();
     std::fill(cursor.begin(), cursor.end(), 0);
     // Step by step, and within a step by worker (= ascending source id): the same order
@@ -183,21 +205,10 @@ void simulation::deliver_interval(int w, step_t t0, step_t t1) {
           const index_t src = list[c].id;
           const std::uint32_t k0 = row_start[src], k1 = row_start[src + 1];
           ws.events += k1 - k0;
-          if (block.delay.empty()) {
-            double* slot = ring + static_cast<std::size_t>((s + proj.delay) % slots_) * n_target;
-            if (block.weight.empty()) {
-              const double weight = proj.weight;
-              for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight;
-            } else {
-              const float* weight = block.weight.data();
-              for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight[k];
-            }
-          } else {
-            for (std::uint32_t k = k0; k < k1; ++k) {
-              const double weight = block.weight.empty() ? proj.weight : block.weight[k];
-              ring[static_cast<std::size_t>((s + block.delay[k]) % slots_) * n_target + target[k]] += weight;
-            }
-          }
+          if (block.target32.empty())
+            deliver_row(proj, block, block.target16.data(), k0, k1, s, ring, slots_, n_target);
+          else
+            deliver_row(proj, block, block.target32.data(), k0, k1, s, ring, slots_, n_target);
         }
       }
     }

@@ -1,6 +1,10 @@
 # One line per model: the file registers itself with the model registry.
 target_sources(neurite PRIVATE
+  models/aeif_cond_exp.cpp
+  models/iaf_cond_exp.cpp
   models/iaf_psc_delta.cpp
+  models/iaf_psc_exp.cpp
+  models/izhikevich.cpp
   models/poisson_source.cpp
   models/spike_source.cpp
 )

@@ -198,12 +198,15 @@ void generate_synapses(const projection_plan& plan, index_t begin, index_t end, 
   for (std::size_t j = 0; j < plan.n_source; ++j) block.row_start[j + 1] += block.row_start[j];
   std::vector<std::uint32_t> fill(block.row_start.begin(), block.row_start.end() - 1);
   const std::size_t n = edges.source.size();
-  block.target.resize(n);
+  const bool narrow = plan.n_target <= core::synapse_block::narrow_limit;
+  if (narrow) block.target16.resize(n);
+  else block.target32.resize(n);
   block.weight.resize(edges.weight.size());
   block.delay.resize(edges.delay.size());
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t at = fill[edges.source[k]]++;
-    block.target[at] = edges.target[k];
+    if (narrow) block.target16[at] = static_cast<std::uint16_t>(edges.target[k]);
+    else block.target32[at] = edges.target[k];
     if (!edges.weight.empty()) block.weight[at] = edges.weight[k];
     if (!edges.delay.empty()) block.delay[at] = edges.delay[k];
   }

@@ -41,7 +41,7 @@ std::vector<edge> edges_of(const network::network_desc& d) {
   for (const auto& b : p.blocks)
     for (core::index_t j = 0; j + 1 < b.row_start.size(); ++j)
       for (auto k = b.row_start[j]; k < b.row_start[j + 1]; ++k)
-        out.push_back({j, b.target[k], b.weight.empty() ? p.weight : b.weight[k], b.delay.empty() ? p.delay : b.delay[k]});
+        out.push_back({j, b.target(k), b.weight.empty() ? p.weight : b.weight[k], b.delay.empty() ? p.delay : b.delay[k]});
   std::sort(out.begin(), out.end());
   return out;
 }

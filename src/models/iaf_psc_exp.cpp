@@ -1,0 +1,115 @@
+// iaf_psc_exp: leaky integrate-and-fire neuron with exponentially decaying synaptic currents,
+// as NEST's model of the same name (Tsodyks et al. 1998; Rotter & Diesmann 1999).
+//
+//   C_m dV/dt = -(C_m / tau_m) (V - E_L) + I_syn_ex + I_syn_in + I_e + I_stim
+//   dI_syn_ex/dt = -I_syn_ex / tau_syn_ex,   dI_syn_in/dt = -I_syn_in / tau_syn_in
+//   an input spike of weight w [pA] makes I_syn_ex (w > 0) or I_syn_in (w < 0) jump by w.
+//   V >= V_th: spike, V <- V_reset and clamped there for t_ref; the currents keep decaying and
+//   keep receiving input during refractoriness.
+//
+// Exact integration: the linear system is advanced by its propagator over one step, so the
+// result is exact at the grid points for inputs that arrive on the grid. The order within a
+// step is NEST's: V moves with the currents of the step start, then the currents decay and
+// the weights arriving at this step are added (they act from the end of the step on), then
+// the threshold is checked. The current-to-voltage propagator
+//   P21 = (1/C_m) (e^{-h/tau_s} - e^{-h/tau_m}) / (1/tau_m - 1/tau_s)
+// is evaluated as h/C_m e^{-h/tau_slow} (1 - e^{-y}) / y with y = h |1/tau_m - 1/tau_s| via
+// expm1, which is accurate for every pair of time constants and tends to h/C_m e^{-h/tau}
+// in the singular case tau_m == tau_s without a special branch or cancellation.
+#include <algorithm>
+#include <cmath>
+
+#include "core/neuron_model.hpp"
+
+namespace neurite::models {
+namespace {
+using namespace neurite::core;
+
+// Voltage at time h [mV] caused by a unit current [pA] at time 0 decaying with tau_s.
+double current_to_voltage(double tau_m, double tau_s, double c_m, double h) {
+  const double slow = std::max(tau_m, tau_s), fast = std::min(tau_m, tau_s);
+  const double y = h * (1.0 / fast - 1.0 / slow);  // >= 0
+  const double ratio = y > 0 ? -std::expm1(-y) / y : 1.0;  // (1 - e^{-y}) / y, -> 1 as y -> 0
+  return h / c_m * std::exp(-h / slow) * ratio;
+}
+
+class iaf_psc_exp final : public neuron_dynamics {
+ public:
+  iaf_psc_exp(const param_set& p, std::size_t n, double dt)
+      : V_th_(p["V_th"]), V_reset_(p["V_reset"]), I_e_(p["I_e"]), E_L_(p["E_L"]),
+        P22_(std::exp(-dt / p["tau_m"])), P20_(-p["tau_m"] / p["C_m"] * std::expm1(-dt / p["tau_m"])),
+        P11ex_(std::exp(-dt / p["tau_syn_ex"])), P11in_(std::exp(-dt / p["tau_syn_in"])),
+        P21ex_(current_to_voltage(p["tau_m"], p["tau_syn_ex"], p["C_m"], dt)),
+        P21in_(current_to_voltage(p["tau_m"], p["tau_syn_in"], p["C_m"], dt)),
+        ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))), V_(n, p["E_L"]), I_ex_(n, 0.0), I_in_(n, 0.0),
+        refractory_(n, 0) {}
+
+  void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
+    const double* w_ex = in.receptor[0];
+    const double* w_in = in.receptor[1];  // negative weights, as in NEST
+    for (index_t i = begin; i < end; ++i) {
+      double v = V_[i];
+      if (refractory_[i] > 0) {
+        --refractory_[i];  // V stays at V_reset
+      } else {
+        const double y = v - E_L_;  // the propagators act on V relative to rest
+        v = E_L_ + y * P22_ + I_ex_[i] * P21ex_ + I_in_[i] * P21in_ + (I_e_ + in.current[i]) * P20_;
+      }
+      I_ex_[i] = I_ex_[i] * P11ex_ + w_ex[i];
+      I_in_[i] = I_in_[i] * P11in_ + w_in[i];
+      if (v >= V_th_) {
+        spiked.push_back(i);
+        v = V_reset_;
+        refractory_[i] = ref_steps_;
+      }
+      V_[i] = v;
+    }
+  }
+
+  double* state(std::string_view name) override {
+    if (name == "V_m") return V_.data();
+    if (name == "I_syn_ex") return I_ex_.data();
+    if (name == "I_syn_in") return I_in_.data();
+    return nullptr;
+  }
+
+ private:
+  double V_th_, V_reset_, I_e_, E_L_;
+  double P22_, P20_, P11ex_, P11in_, P21ex_, P21in_;  // propagators over one step
+  int ref_steps_;
+  std::vector<double> V_, I_ex_, I_in_;
+  std::vector<int> refractory_;
+};
+
+const register_neuron_model registration{{
+    .name = "iaf_psc_exp",
+    .doc = "leaky integrate-and-fire, exponentially decaying synaptic currents (NEST iaf_psc_exp)",
+    .method = "exact propagator (expm1-based current-to-voltage term, also for tau_m == tau_syn)",
+    .params = {
+        {"E_L", dimension::voltage, -70.0, -unbounded, unbounded, "resting potential"},
+        {"C_m", dimension::capacitance, 250.0, 0, unbounded, "membrane capacitance", true},
+        {"tau_m", dimension::time, 10.0, 0, unbounded, "membrane time constant", true},
+        {"tau_syn_ex", dimension::time, 2.0, 0, unbounded, "decay time of excitatory synaptic currents", true},
+        {"tau_syn_in", dimension::time, 2.0, 0, unbounded, "decay time of inhibitory synaptic currents", true},
+        {"t_ref", dimension::time, 2.0, 0, unbounded, "absolute refractory period"},
+        {"V_th", dimension::voltage, -55.0, -unbounded, unbounded, "spike threshold"},
+        {"V_reset", dimension::voltage, -70.0, -unbounded, unbounded, "reset potential"},
+        {"I_e", dimension::current, 0.0, -unbounded, unbounded, "constant external current"},
+    },
+    .state = {{"V_m", dimension::voltage, "membrane potential"},
+              {"I_syn_ex", dimension::current, "excitatory synaptic current"},
+              {"I_syn_in", dimension::current, "inhibitory synaptic current (negative)"}},
+    .receptors = {"ex", "in"},
+    .weight_dim = dimension::current,
+    .check = [](const param_set& p) -> std::string {
+      if (p["V_reset"] < p["V_th"]) return "";
+      return "expected V_reset < V_th, found V_reset = " + format_quantity(p["V_reset"], dimension::voltage) +
+             " and V_th = " + format_quantity(p["V_th"], dimension::voltage);
+    },
+    .make = [](const param_set& p, std::size_t n, double dt, const population_data&) -> std::unique_ptr<neuron_dynamics> {
+      return std::make_unique<iaf_psc_exp>(p, n, dt);
+    },
+}};
+
+}  // namespace
+}  // namespace neurite::models
