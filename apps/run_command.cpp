@@ -113,7 +113,7 @@ int run(const run_args& a) {
 
   const bool interrupted = interrupt_requested.load();
   const auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
-  io::write_spikes_h5(out + "/spikes.h5", *built.sim);
+  io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)

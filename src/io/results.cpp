@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -104,16 +105,36 @@ void write_state(hid_t file, const core::simulation& sim) {
   }
 }
 
+void write_rates(hid_t file, const core::simulation& sim, double bin_ms) {
+  h5_handle rates = make_group(file, "population_rate");
+  const auto steps_per_bin = static_cast<std::size_t>(std::max<core::step_t>(1, core::steps_of(bin_ms, sim.dt())));
+  for (std::size_t p = 0; p < sim.populations().size(); ++p) {
+    const auto& counts = sim.spike_counts_per_step()[p];
+    const double size = sim.populations()[p].size, bin_s = static_cast<double>(steps_per_bin) * sim.dt() * 1e-3;
+    std::vector<double> times, rate;
+    for (std::size_t k = 0; k < counts.size(); k += steps_per_bin) {
+      double n = 0;
+      for (std::size_t j = k; j < std::min(counts.size(), k + steps_per_bin); ++j) n += counts[j];
+      times.push_back(static_cast<double>(k) * sim.dt());
+      rate.push_back(n / (size * bin_s));
+    }
+    h5_handle group = make_group(rates, sim.populations()[p].name);
+    write_dataset(group, "times", times, times.size(), 0, "ms");
+    write_dataset(group, "rate", rate, rate.size(), 0, "Hz");
+  }
+}
+
 std::string temporary_name(const std::string& path) { return path + ".part"; }
 
 }  // namespace
 
-void write_spikes_h5(const std::string& path, const core::simulation& sim) {
+void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms) {
   const std::string tmp = temporary_name(path);
   {
     h5_handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "file " + tmp);
     h5_handle spikes = make_group(file, "spikes");
     for (const auto& rec : sim.spike_recorders()) write_population_spikes(spikes, sim, rec);
+    write_rates(file, sim, rate_bin_ms);
     write_state(file, sim);
   }
   std::filesystem::rename(tmp, path);

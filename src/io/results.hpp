@@ -16,8 +16,9 @@ struct run_timing {
 };
 
 // /spikes/<population>/{timestamps [ms], node_ids}, sorted by time (attribute sorting =
-// "by_time"), and /state/<population>/<variable>/{times, node_ids, values} for state recorders.
-void write_spikes_h5(const std::string& path, const core::simulation& sim);
+// "by_time"); /population_rate/<population>/{times [ms], rate [Hz]} in bins of rate_bin_ms
+// (times are bin starts); /state/<name>/{times, node_ids, values} for state recorders.
+void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms);
 
 // Rate, spike count and mean ISI coefficient of variation per population; synapses; timing.
 nlohmann::json summarize(const core::simulation& sim, const run_timing& timing);
