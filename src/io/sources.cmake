@@ -1,2 +1,9 @@
+# Model files (TOML) -> network::network_desc.
 target_sources(neurite PRIVATE
+  io/model_file.cpp
+  io/toml_fields.cpp
+  io/overrides.cpp
+  io/populations.cpp
+  io/projections.cpp
+  io/edge_list.cpp
 )

@@ -1,0 +1,214 @@
+// Entry points of the model-file reader: read the file, parse TOML, apply overrides, then run
+// the section readers (sections.hpp). Also [simulation] and [record].
+#include "io/model_file.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "io/overrides.hpp"
+#include "io/sections.hpp"
+
+namespace neurite::io {
+namespace detail {
+
+// ---- model_context ------------------------------------------------------------------------
+
+const network::population_desc& model_context::population(const field& f) const {
+  std::vector<std::string> names;
+  for (const auto& p : desc.populations) names.push_back(p.name);
+  const std::string name = f.string(fmt::format("the name of a population ({})", join(names)));
+  for (const auto& p : desc.populations)
+    if (p.name == name) return p;
+  const std::string hint = closest(name, names);
+  f.fail(fmt::format("expected the name of a population ({}), found \"{}\"{}", join(names), name,
+                     hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+}
+
+const network::population_desc& model_context::input_population(const field& f) const {
+  const auto& p = population(f);
+  if (model_of(p).is_source)
+    f.fail(fmt::format("expected a population that takes input, found \"{}\" (its model {} is a spike source)",
+                       p.name, p.model));
+  return p;
+}
+
+const core::neuron_model_info& model_context::model_of(const network::population_desc& p) {
+  return *core::find_neuron_model(p.model);  // checked when the population was read
+}
+
+std::string model_context::dt_text() const { return core::format_quantity(dt(), core::dimension::time); }
+
+// ---- [simulation] -------------------------------------------------------------------------
+
+void read_simulation(const field& f, model_context& c) {
+  auto& sim = c.desc.simulation;
+  std::string duration_where = f.where();
+  bool duration_given = false;
+  if (f.present()) {
+    f.table("a table [simulation] with dt, duration, seed, threads");
+    f.check_keys({"dt", "duration", "seed", "threads"}, "a key of [simulation]");
+    if (const auto dt = f["dt"]; dt.present()) {
+      sim.dt = dt.quantity(core::dimension::time);
+      if (!(sim.dt > 0)) dt.fail(fmt::format("expected a time step > 0 ms, found {}", c.dt_text()));
+    }
+    if (const auto duration = f["duration"]; duration.present()) {
+      sim.duration = duration.quantity(core::dimension::time);
+      duration_where = duration.where();
+      duration_given = true;
+    }
+    if (const auto seed = f["seed"]; seed.present())
+      sim.seed = static_cast<std::uint64_t>(seed.integer(0, std::numeric_limits<std::int64_t>::max()));
+    if (const auto threads = f["threads"]; threads.present())
+      sim.threads = static_cast<int>(threads.integer(1, std::numeric_limits<int>::max()));
+  }
+  if (!is_step_multiple(sim.duration, sim.dt))
+    detail::fail(duration_where, "simulation.duration",
+                 fmt::format("expected a positive multiple of dt ({}), found {}{}", c.dt_text(),
+                             duration_given ? "" : "the default ",
+                             core::format_quantity(sim.duration, core::dimension::time)));
+}
+
+// ---- [record] -------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<core::index_t> read_ids(const field& f, const network::population_desc& p) {
+  const std::string expected = fmt::format("a list of neuron ids of {} (integers in [0, {}])", p.name, p.size - 1);
+  f.array(expected);
+  std::vector<core::index_t> ids;
+  std::set<core::index_t> seen;
+  for (const auto& e : f.elements()) {
+    const std::string id_text = fmt::format("a neuron id of {}, an integer in [0, {}]", p.name, p.size - 1);
+    if (!e.node()->is_integer()) e.fail_expected(id_text);
+    const auto v = *e.node()->value<std::int64_t>();
+    if (v < 0 || v >= static_cast<std::int64_t>(p.size)) e.fail(fmt::format("expected {}, found {}", id_text, v));
+    const auto id = static_cast<core::index_t>(v);
+    if (!seen.insert(id).second) e.fail(fmt::format("expected distinct ids, found {} again", id));
+    ids.push_back(id);
+  }
+  if (ids.empty()) f.fail("expected at least one neuron id, found an empty list");
+  return ids;
+}
+
+void read_state_recording(const field& e, model_context& c) {
+  e.table("a table { population = ..., variable = ..., ids = [...], interval = ... }");
+  e.check_keys({"population", "variable", "ids", "interval"}, "a key of a state recording");
+  const auto& p = c.population(e["population"]);
+  const auto& model = model_context::model_of(p);
+  std::vector<std::string> names;
+  for (const auto& s : model.state) names.push_back(s.name);
+  const std::string expected = names.empty()
+                                   ? fmt::format("a state variable of {} (it has none)", p.model)
+                                   : fmt::format("a state variable of {} ({})", p.model, join(names));
+  const field var = e["variable"];
+  const std::string name = var.string(expected);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    const std::string hint = closest(name, names);
+    var.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
+                         hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+  }
+  network::state_recording_desc r{p.name, name, read_ids(e["ids"], p), c.dt()};
+  if (const auto interval = e["interval"]; interval.present()) {
+    r.interval = interval.quantity(core::dimension::time);
+    if (!is_step_multiple(r.interval, c.dt()))
+      interval.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
+                                core::format_quantity(r.interval, core::dimension::time)));
+  }
+  c.desc.state_recordings.push_back(std::move(r));
+}
+
+}  // namespace
+
+void read_record(const field& f, model_context& c) {
+  // Default bin: the multiple of dt nearest 1 ms.
+  c.desc.rate_bin = std::max(1.0, std::round(1.0 / c.dt())) * c.dt();
+  if (!f.present()) return;
+  f.table("a table [record] with spikes, state and rate_bin");
+  f.check_keys({"spikes", "state", "rate_bin"}, "a key of [record]");
+  if (const auto spikes = f["spikes"]; spikes.present()) {
+    spikes.array("a list of population names or tables { population = ..., ids = [...] }");
+    std::set<std::string> seen;
+    for (const auto& e : spikes.elements()) {
+      network::spike_recording_desc r;
+      if (e.node()->is_table()) {
+        e.check_keys({"population", "ids"}, "a key of a spike recording");
+        const auto& p = c.population(e["population"]);
+        r.population = p.name;
+        if (const auto ids = e["ids"]; ids.present()) r.ids = read_ids(ids, p);
+      } else if (e.node()->is_string()) {
+        r.population = c.population(e).name;
+      } else {
+        e.fail_expected("a population name or a table { population = ..., ids = [...] }");
+      }
+      if (!seen.insert(r.population).second)
+        e.fail(fmt::format("expected each population at most once, found \"{}\" again", r.population));
+      c.desc.spike_recordings.push_back(std::move(r));
+    }
+  }
+  if (const auto state = f["state"]; state.present()) {
+    state.array("a list of tables { population = ..., variable = ..., ids = [...], interval = ... }");
+    for (const auto& e : state.elements()) read_state_recording(e, c);
+  }
+  if (const auto bin = f["rate_bin"]; bin.present()) {
+    c.desc.rate_bin = bin.quantity(core::dimension::time);
+    if (!is_step_multiple(c.desc.rate_bin, c.dt()))
+      bin.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
+                           core::format_quantity(c.desc.rate_bin, core::dimension::time)));
+  }
+}
+
+}  // namespace detail
+
+// ---- entry points ---------------------------------------------------------------------------
+
+network::network_desc parse_model(std::string_view text, const std::string& file_name,
+                                  const std::vector<std::string>& overrides) {
+  using namespace detail;
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(file_name));
+  } catch (const toml::parse_error& e) {
+    throw model_error(fmt::format("{}:{}:{}: expected valid TOML, found a syntax error: {}", file_name,
+                                  e.source().begin.line, e.source().begin.column, e.description()));
+  }
+  origins o(file_name);
+  apply_overrides(root, overrides, o);
+
+  network::network_desc desc;
+  desc.file = file_name;
+  model_context c{desc, std::filesystem::path(file_name).parent_path()};
+  const field top = field::root(o, root);
+  top.check_keys({"simulation", "populations", "projections", "stimuli", "record"}, "a section of a model file");
+  read_simulation(top["simulation"], c);
+  read_populations(top["populations"], c);
+  read_projections(top["projections"], c);
+  read_stimuli(top["stimuli"], c);
+  read_record(top["record"], c);
+  return desc;
+}
+
+network::network_desc read_model_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw model_error(fmt::format("{}: expected a readable model file, found a directory", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw model_error(fmt::format("{}: expected a readable model file, found an error: {}", path,
+                                  err ? std::strerror(err) : "cannot open"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw model_error(fmt::format("{}: expected a readable model file, found a read error", path));
+  return parse_model(text.str(), path, overrides);
+}
+
+}  // namespace neurite::io

@@ -1,0 +1,33 @@
+#pragma once
+// Model files: a network described in TOML (docs/model_files.md), read into a validated
+// network::network_desc in internal units (docs/units.md). Every key is checked; the first
+// problem found is thrown as a model_error whose message reads
+//   "FILE:LINE: KEY: expected ..., found ..."
+// where KEY is the full dotted path (e.g. "populations.E.params.tau_m", "projections[2].weight").
+// Problems in a value given as an override are located as "--set:N" (N: 1-based position).
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "network/description.hpp"
+
+namespace neurite::io {
+
+struct model_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads and validates the model file at `path`. Overrides are "KEY=VALUE" strings with dotted
+// keys ("simulation.duration=2 s", "populations.E.size=100", "projections.0.weight=0.2 mV");
+// VALUE is a TOML value if it parses as one, else a string. They are applied to the TOML tree
+// before validation, so they get exactly the checks of the file. Relative paths in the file
+// (explicit connection lists) are relative to the file's directory.
+network::network_desc read_model_file(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The same for a model given as text; file_name is used in messages and as the base of
+// relative paths.
+network::network_desc parse_model(std::string_view text, const std::string& file_name,
+                                  const std::vector<std::string>& overrides = {});
+
+}  // namespace neurite::io

@@ -1,0 +1,141 @@
+#include "io/overrides.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace neurite::io::detail {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool is_index(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "a.b[2].c" -> {"a", "b", "2", "c"}; empty on malformed keys.
+std::vector<std::string> split_key(std::string_view key) {
+  std::vector<std::string> out;
+  std::string current;
+  bool after_bracket = false;  // "]" just closed a segment
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '.') {
+      if (current.empty() && !after_bracket) return {};
+      if (!current.empty()) out.push_back(current);
+      current.clear();
+      after_bracket = false;
+    } else if (c == '[') {
+      const auto close = key.find(']', i);
+      if (close == std::string_view::npos || (current.empty() && !after_bracket && out.empty())) return {};
+      if (!current.empty()) out.push_back(current);
+      current.clear();
+      const auto index = key.substr(i + 1, close - i - 1);
+      if (!is_index(index)) return {};
+      out.emplace_back(index);
+      i = close;
+      after_bracket = true;
+    } else {
+      if (after_bracket) return {};
+      current += c;
+    }
+  }
+  if (!current.empty()) out.push_back(current);
+  else if (!after_bracket) return {};
+  return out;
+}
+
+// The value as TOML ("100", "true", "[1, 2]", "{ rule = \"one_to_one\" }", "\"x\""), else a string.
+toml::table parse_value(std::string_view text) {
+  try {
+    toml::table parsed = toml::parse("v = " + std::string(text));
+    if (parsed.size() == 1 && parsed.contains("v")) return parsed;
+  } catch (const toml::parse_error&) {
+  }
+  toml::table as_string;
+  as_string.insert("v", std::string(text));
+  return as_string;
+}
+
+void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
+  const std::string where = fmt::format("--set:{}", n);
+  const auto eq = text.find('=');
+  const auto key = trim(std::string_view(text).substr(0, eq == std::string::npos ? text.size() : eq));
+  const auto segments = split_key(key);
+  if (eq == std::string::npos || segments.empty())
+    fail(where, "",
+         fmt::format("expected KEY=VALUE with a dotted KEY, e.g. \"simulation.duration=2 s\", found \"{}\"", text));
+  toml::table parsed = parse_value(trim(std::string_view(text).substr(eq + 1)));
+  toml::node& value = *parsed.get("v");
+
+  toml::node* current = &root;
+  std::string shown;  // the path so far, as messages write it
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (auto* table = current->as_table()) {
+      const std::string next_shown = key_path(shown, seg);
+      toml::node* child = table->get(seg);
+      if (last) {
+        std::optional<origins::order_key> replaced;
+        if (child) replaced = o.order(*child);
+        value.visit([&](auto& v) { table->insert_or_assign(seg, std::move(v)); });
+        o.mark(*table->get(seg), n, replaced);
+        return;
+      }
+      if (!child) {
+        if (is_index(segments[i + 1]))
+          fail(where, next_shown, fmt::format("expected an array to take element {}, found nothing", segments[i + 1]));
+        if (shown == "populations") {
+          std::vector<std::string> names;
+          for (const auto& [k, v] : *table) names.emplace_back(k.str());
+          fail(where, next_shown,
+               fmt::format("expected the name of a population in the file ({}), found \"{}\" (to add a population, "
+                           "set the whole table: populations.{}={{ model = ..., size = ... }})",
+                           names.empty() ? "there are none" : join(names), seg, seg));
+        }
+        child = table->insert(seg, toml::table{}).first->second.as_table();
+        o.mark(*child, n);
+      }
+      current = child;
+      shown = next_shown;
+    } else if (auto* array = current->as_array()) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), index);
+      if (!is_index(seg) || ec != std::errc{} || end != seg.data() + seg.size())
+        fail(where, shown, fmt::format("expected an element number below {} (elements count from 0), found \"{}\"",
+                                       array->size(), seg));
+      const std::string next_shown = fmt::format("{}[{}]", shown, seg);
+      if (index >= array->size())
+        fail(where, next_shown,
+             fmt::format("expected an element number below {} (elements count from 0), found {}", array->size(),
+                         index));
+      if (last) {
+        const auto replaced = o.order(*array->get(index));
+        value.visit([&](auto& v) { array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(index), std::move(v)); });
+        o.mark(*array->get(index), n, replaced);
+        return;
+      }
+      current = array->get(index);
+      shown = next_shown;
+    } else {
+      std::vector<std::string> rest(segments.begin() + static_cast<std::ptrdiff_t>(i), segments.end());
+      fail(where, shown,
+           fmt::format("expected a table to set \"{}\" in, found {}", fmt::join(rest, "."), describe(*current)));
+    }
+  }
+}
+
+}  // namespace
+
+void apply_overrides(toml::table& root, const std::vector<std::string>& overrides, origins& o) {
+  for (std::size_t i = 0; i < overrides.size(); ++i) apply_one(root, overrides[i], static_cast<int>(i) + 1, o);
+}
+
+}  // namespace neurite::io::detail

@@ -1,0 +1,158 @@
+// [populations.NAME]: model, size, params, initial, spike_times. Populations keep file order.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "io/sections.hpp"
+
+namespace neurite::io::detail {
+namespace {
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (const char ch : name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
+  return true;
+}
+
+const core::neuron_model_info& read_model(const field& f) {
+  std::vector<std::string> names;
+  for (const auto* m : core::neuron_models()) names.push_back(m->name);
+  const std::string expected = fmt::format("a neuron model ({})", join(names));
+  const std::string name = f.string(expected);
+  if (const auto* m = core::find_neuron_model(name)) return *m;
+  const std::string hint = closest(name, names);
+  f.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
+                     hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+}
+
+bool mentions(std::string_view text, std::string_view word) {
+  const auto is_word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (auto at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    const auto end = at + word.size();
+    if ((at == 0 || !is_word(text[at - 1])) && (end == text.size() || !is_word(text[end]))) return true;
+  }
+  return false;
+}
+
+// A cross-parameter message such as "expected V_reset < V_th" gets the values it names.
+std::string with_values(const std::string& error, const core::param_set& values) {
+  if (error.find("found") != std::string::npos) return error;
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < values.table().size(); ++i) {
+    const auto& spec = values.table()[i];
+    if (mentions(error, spec.name))
+      found.push_back(fmt::format("{} = {}", spec.name, core::format_quantity(values.values()[i], spec.dim)));
+  }
+  return found.empty() ? error : fmt::format("{}, found {}", error, join(found));
+}
+
+void read_params(const field& f, const field& population, const core::neuron_model_info& model,
+                 network::population_desc& p) {
+  core::param_set values(model.params);
+  if (f.present()) {
+    f.table("a table of parameter values such as { tau_m = \"20 ms\" }");
+    std::vector<std::string> names;
+    for (const auto& spec : model.params) names.push_back(spec.name);
+    f.check_keys(names, fmt::format("a parameter of {}", model.name));
+    for (const auto& [name, v] : f.entries()) {
+      const auto* spec = core::find_param(model.params, name);
+      const double x = v.quantity(spec->dim);
+      if (const auto error = spec->check(x); !error.empty()) v.fail(error);
+      values.set(name, x);
+      p.params.emplace_back(name, x);
+    }
+  }
+  if (model.check)
+    if (const auto error = model.check(values); !error.empty())
+      (f.present() ? f : population).fail(with_values(error, values));
+}
+
+void read_initial(const field& f, const core::neuron_model_info& model, network::population_desc& p) {
+  f.table("a table of initial values such as { V_m = \"-70 mV\" }");
+  std::vector<std::string> names;
+  for (const auto& s : model.state) names.push_back(s.name);
+  f.check_keys(names, fmt::format("a state variable of {}", model.name));
+  for (const auto& [name, v] : f.entries()) {
+    const auto spec = std::find_if(model.state.begin(), model.state.end(), [&](const auto& s) { return s.name == name; });
+    p.initial.emplace_back(name, v.value(spec->dim));
+  }
+}
+
+// spike_times = { unit = "ms", times = [[1.0, 5.0], [2.0], []] }: one list per neuron.
+void read_spike_times(const field& f, const model_context& c, network::population_desc& p) {
+  f.table("a table { unit = \"ms\", times = [[...], ...] } with one list of spike times per neuron");
+  f.check_keys({"unit", "times"}, "a key of spike_times");
+  const field unit = f["unit"];
+  const std::string symbol = unit.string("a time unit such as \"ms\" or \"s\"");
+  std::string error;
+  const auto q = core::parse_quantity("1 " + symbol, error);
+  if (!q || q->dim != core::dimension::time || symbol.empty())
+    unit.fail(fmt::format("expected a time unit (s, ms, us, min), found \"{}\"", symbol));
+  const double factor = q->value;
+
+  const field times = f["times"];
+  times.array(fmt::format("an array of {} arrays of spike times, one per neuron", p.size));
+  const auto lists = times.elements();
+  if (lists.size() != p.size)
+    times.fail(fmt::format("expected {} arrays of spike times (one per neuron of {}), found {}", p.size, p.name,
+                           lists.size()));
+  const std::string time_text = fmt::format("a spike time in {} (a number)", symbol);
+  p.data.spike_times.reserve(lists.size());
+  for (const auto& list : lists) {
+    list.array(fmt::format("an array of spike times in {} (numbers)", symbol));
+    auto& out = p.data.spike_times.emplace_back();
+    for (const auto& t : list.elements()) {
+      const double ms = t.number(time_text) * factor;
+      // A spike is emitted at the grid time nearest t; times nearer to 0 than to dt are lost.
+      if (!(std::round(ms / c.dt()) >= 1))
+        t.fail(fmt::format("expected a spike time >= dt/2 ({}), since times are rounded to the step grid "
+                           "and the first step ends at dt, found {}",
+                           core::format_quantity(c.dt() / 2, core::dimension::time),
+                           core::format_quantity(ms, core::dimension::time)));
+      out.push_back(ms);
+    }
+  }
+}
+
+void read_population(const std::string& name, const field& f, model_context& c) {
+  f.table(fmt::format("a table describing population {} (model, size, ...)", name));
+  if (!valid_name(name))
+    f.fail(fmt::format("expected a population name of letters, digits and '_' that starts with a letter or '_', "
+                       "found \"{}\"",
+                       name));
+  f.check_keys({"model", "size", "params", "initial", "spike_times"}, "a key of a population");
+  network::population_desc p;
+  p.name = name;
+  p.where = f.where();
+  const auto& model = read_model(f["model"]);
+  p.model = model.name;
+  p.size = static_cast<core::index_t>(f["size"].integer(1, std::numeric_limits<core::index_t>::max()));
+  read_params(f["params"], f, model, p);
+  if (const auto initial = f["initial"]; initial.present()) read_initial(initial, model, p);
+
+  const field spikes = f["spike_times"];
+  if (model.name == "spike_source") {
+    if (!spikes.present())
+      spikes.fail_expected("the spike times of each neuron, e.g. { unit = \"ms\", times = [[1.0, 5.0], [2.0]] }");
+    read_spike_times(spikes, c, p);
+  } else if (spikes.present()) {
+    spikes.fail(fmt::format("expected no spike_times for model {} (only spike_source takes them), found {}",
+                            model.name, describe(*spikes.node())));
+  }
+  c.desc.populations.push_back(std::move(p));
+}
+
+}  // namespace
+
+void read_populations(const field& f, model_context& c) {
+  f.table("a table of populations such as [populations.E]");
+  const auto entries = f.entries();
+  if (entries.empty()) f.fail("expected at least one population such as [populations.E], found none");
+  for (const auto& [name, p] : entries) read_population(name, p, c);
+}
+
+}  // namespace neurite::io::detail

@@ -1,0 +1,330 @@
+// [[projections]] (source, target, name, connector, weight, delay) and [[stimuli]].
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "io/edge_list.hpp"
+#include "io/sections.hpp"
+
+namespace neurite::io::detail {
+namespace {
+
+using rule = network::connector_desc::rule;
+using core::dimension;
+
+struct rule_info {
+  const char* name;
+  rule type;
+  std::vector<std::string> keys;
+};
+
+const std::vector<rule_info>& rules() {
+  static const std::vector<rule_info> all = {
+      {"all_to_all", rule::all_to_all, {"rule", "autapses"}},
+      {"one_to_one", rule::one_to_one, {"rule", "autapses"}},
+      {"fixed_probability", rule::fixed_probability, {"rule", "p", "autapses"}},
+      {"fixed_indegree", rule::fixed_indegree, {"rule", "indegree", "autapses", "multapses"}},
+      {"fixed_outdegree", rule::fixed_outdegree, {"rule", "outdegree", "autapses", "multapses"}},
+      {"explicit", rule::explicit_list, {"rule", "file", "weight_unit", "delay_unit"}},
+  };
+  return all;
+}
+
+std::string text(double v, dimension d) { return core::format_quantity(v, d); }
+
+// The factor of a unit symbol such as "mV", which must be of dimension d.
+double unit_factor(const field& f, dimension d) {
+  const std::string expected = fmt::format("a unit of {} such as \"{}\"", dimension_text(d), core::unit_name(d));
+  const std::string symbol = f.string(expected);
+  std::string error;
+  const auto q = core::parse_quantity("1 " + symbol, error);
+  if (symbol.empty() || !q || q->dim != d)
+    f.fail(fmt::format("expected {}, found \"{}\"{}", expected, symbol,
+                       q ? fmt::format(" ({} unit)", core::dimension_name(q->dim)) : std::string()));
+  return q->value;
+}
+
+// Keys the rule does not take: unknown ones get the usual message, known ones say where they apply.
+void check_connector_keys(const field& f, const rule_info& r) {
+  for (const auto& [key, child] : f.entries()) {
+    if (std::find(r.keys.begin(), r.keys.end(), key) != r.keys.end()) continue;
+    std::vector<std::string> takers;
+    for (const auto& other : rules())
+      if (std::find(other.keys.begin(), other.keys.end(), key) != other.keys.end()) takers.push_back(other.name);
+    if (takers.empty()) f.check_keys(r.keys, fmt::format("a key of the {} rule", r.name));
+    child.fail(fmt::format("expected a key of the {} rule ({}), found \"{}\", which only applies to {}", r.name,
+                           join(r.keys), key, join(takers)));
+  }
+}
+
+struct explicit_columns {
+  bool weight = false, delay = false;
+};
+
+explicit_columns read_explicit(const field& f, const network::population_desc& src, const network::population_desc& tgt,
+                               const model_context& c, network::connector_desc& conn) {
+  const field file = f["file"];
+  const std::string name = file.string("the path of a CSV file of connections (source,target[,weight[,delay]])");
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = c.base_dir / path;
+  std::string open_error;
+  auto list = read_edge_list(path.string(), file.path(), src.size, tgt.size, open_error);
+  if (!open_error.empty())
+    file.fail(fmt::format("expected a readable CSV file of connections, found \"{}\" ({})", path.string(), open_error));
+
+  const auto& model = model_context::model_of(tgt);
+  explicit_columns columns{list.columns >= 3, list.columns >= 4};
+  const auto scale = [&](const char* unit_key, bool has_column, dimension d, const char* column) {
+    const field unit = f[unit_key];
+    if (!has_column) {
+      if (unit.present())
+        unit.fail(fmt::format("expected a {} column in {} for {} to apply to, found {} columns", column, path.string(),
+                              unit_key, list.columns));
+      return 1.0;
+    }
+    if (!unit.present() && d == dimension::dimensionless) return 1.0;
+    if (!unit.present())
+      unit.fail_expected(fmt::format("the unit of the {} column of {}, e.g. \"{}\"", column, path.string(),
+                                     core::unit_name(d)));
+    return unit_factor(unit, d);
+  };
+  const double weight_factor = scale("weight_unit", columns.weight, model.weight_dim, "weight");
+  const double delay_factor = scale("delay_unit", columns.delay, dimension::time, "delay");
+  for (std::size_t i = 0; i < list.edges.size(); ++i) {
+    auto& e = list.edges[i];
+    if (e.weight) *e.weight *= weight_factor;
+    if (e.delay) {
+      *e.delay *= delay_factor;
+      if (!at_least_step(*e.delay, c.dt()))
+        fail(fmt::format("{}:{}", path.string(), list.lines[i]), file.path(),
+             fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), text(*e.delay, dimension::time)));
+    }
+  }
+  conn.edges = std::move(list.edges);
+  return columns;
+}
+
+explicit_columns read_connector(const field& f, const network::population_desc& src,
+                                const network::population_desc& tgt, const model_context& c,
+                                network::connector_desc& conn) {
+  f.table("a connector table such as { rule = \"all_to_all\" }");
+  const field rule_field = f["rule"];
+  std::vector<std::string> rule_names, all_keys;
+  for (const auto& r : rules()) {
+    rule_names.push_back(r.name);
+    for (const auto& k : r.keys)
+      if (std::find(all_keys.begin(), all_keys.end(), k) == all_keys.end()) all_keys.push_back(k);
+  }
+  if (!rule_field.present()) f.check_keys(all_keys, "a key of a connector");
+  const std::string expected = fmt::format("a connection rule ({})", join(rule_names));
+  const std::string name = rule_field.string(expected);
+  const auto r = std::find_if(rules().begin(), rules().end(), [&](const auto& x) { return x.name == name; });
+  if (r == rules().end()) {
+    const std::string hint = closest(name, rule_names);
+    rule_field.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
+                                hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+  }
+  check_connector_keys(f, *r);
+  conn.type = r->type;
+  if (const auto a = f["autapses"]; a.present()) conn.autapses = a.boolean();
+  if (const auto m = f["multapses"]; m.present()) conn.multapses = m.boolean();
+  const bool same = src.name == tgt.name;
+
+  switch (conn.type) {
+    case rule::all_to_all: break;
+    case rule::one_to_one:
+      if (src.size != tgt.size)
+        rule_field.fail(fmt::format("expected populations of equal size for one_to_one, found {} ({}) and {} ({})",
+                                    src.name, src.size, tgt.name, tgt.size));
+      break;
+    case rule::fixed_probability: {
+      const field p = f["p"];
+      conn.p = p.number("a connection probability in [0, 1]");
+      if (conn.p < 0 || conn.p > 1) p.fail(fmt::format("expected a connection probability in [0, 1], found {}", conn.p));
+      break;
+    }
+    case rule::fixed_indegree:
+    case rule::fixed_outdegree: {
+      const bool in = conn.type == rule::fixed_indegree;
+      const field degree = f[in ? "indegree" : "outdegree"];
+      conn.degree = static_cast<std::uint64_t>(degree.integer(0, std::numeric_limits<core::index_t>::max()));
+      const auto& pool = in ? src : tgt;
+      const std::uint64_t available = pool.size - (same && !conn.autapses ? 1 : 0);
+      if (conn.degree > 0 && available == 0)
+        degree.fail(fmt::format("expected 0, since {} has no neuron but the one itself to connect {} and autapses = "
+                                "false, found {}",
+                                pool.name, in ? "from" : "to", conn.degree));
+      if (!conn.multapses && conn.degree > available)
+        degree.fail(fmt::format("expected at most {} ({} {} of {} are available without multapses{}), found {}",
+                                available, available, in ? "sources" : "targets", pool.name,
+                                same && !conn.autapses ? " or autapses" : "", conn.degree));
+      break;
+    }
+    case rule::explicit_list: return read_explicit(f, src, tgt, c, conn);
+  }
+  return {};
+}
+
+// Onto a model with two receptors the sign of a weight picks the receptor, so a distribution
+// must not draw both signs.
+void check_weight_sign(const field& f, const network::value_dist& w, const core::neuron_model_info& model) {
+  if (model.receptors.size() != 2) return;
+  using kind = network::value_dist::kind;
+  double low = 0, high = 0;
+  switch (w.type) {
+    case kind::constant:
+    case kind::lognormal: return;
+    case kind::normal: low = w.min, high = w.max; break;
+    case kind::uniform: low = w.a, high = w.b; break;
+  }
+  if (low < 0 && high > 0)
+    f.fail(fmt::format("expected weights of one sign (onto {} the sign picks the receptor: + {}, - {}; set min = 0 or "
+                       "max = 0, or bounds of one sign), found a {} distribution that draws both signs",
+                       model.name, model.receptors[0], model.receptors[1],
+                       w.type == kind::normal ? "normal" : "uniform"));
+}
+
+void check_delay(const field& f, const network::value_dist& d, const model_context& c) {
+  using kind = network::value_dist::kind;
+  const auto ms = [](double v) { return text(v, dimension::time); };
+  switch (d.type) {
+    case kind::constant:
+      if (!at_least_step(d.a, c.dt()))
+        f.fail(fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), ms(d.a)));
+      if (!is_step_multiple(d.a, c.dt()))
+        f.fail(fmt::format("expected a delay that is a multiple of dt ({}), found {}", c.dt_text(), ms(d.a)));
+      return;
+    case kind::uniform:
+      if (!at_least_step(d.a, c.dt()))
+        f["low"].fail(fmt::format("expected low >= dt ({}), so that no delay is shorter than a step, found {}",
+                                  c.dt_text(), ms(d.a)));
+      return;
+    case kind::normal:
+    case kind::lognormal:
+      if (d.type == kind::lognormal && d.a < 0)
+        f["mean"].fail(fmt::format("expected a positive mean delay, found {}", ms(d.a)));
+      if (!at_least_step(d.min, c.dt())) {
+        const field min = f["min"];
+        if (min.present())
+          min.fail(fmt::format("expected min >= dt ({}), so that no delay is shorter than a step, found {}",
+                               c.dt_text(), ms(d.min)));
+        min.fail_expected(fmt::format("a lower bound min >= dt ({}) for a {} delay distribution", c.dt_text(),
+                                      d.type == kind::normal ? "normal" : "lognormal"));
+      }
+      return;
+  }
+}
+
+network::projection_desc read_projection(const field& e, const model_context& c) {
+  e.table("a table describing a projection (source, target, connector, weight, delay)");
+  e.check_keys({"name", "source", "target", "connector", "weight", "delay"}, "a key of a projection");
+  network::projection_desc p;
+  p.where = e.where();
+  const auto& src = c.population(e["source"]);
+  const auto& tgt = c.population(e["target"]);
+  const field target = e["target"];
+  const auto& model = model_context::model_of(tgt);
+  if (model.is_source)
+    target.fail(fmt::format("expected a population that takes synaptic input, found \"{}\" (its model {} is a "
+                            "spike source)",
+                            tgt.name, tgt.model));
+  p.source = src.name;
+  p.target = tgt.name;
+  p.name = src.name + "->" + tgt.name;
+  if (const auto name = e["name"]; name.present()) {
+    p.name = name.string("a projection name");
+    if (p.name.empty()) name.fail("expected a non-empty projection name, found \"\"");
+  }
+  const auto columns = read_connector(e["connector"], src, tgt, c, p.connector);
+  const std::string file = columns.weight || columns.delay ? e["connector"]["file"].string() : std::string();
+
+  const field weight = e["weight"];
+  if (columns.weight) {
+    if (weight.present())
+      weight.fail(fmt::format("expected no weight here, since {} gives one per connection, found {}", file,
+                              describe(*weight.node())));
+  } else {
+    p.weight = weight.value(model.weight_dim);
+    check_weight_sign(weight, p.weight, model);
+  }
+  const field delay = e["delay"];
+  if (columns.delay) {
+    if (delay.present())
+      delay.fail(fmt::format("expected no delay here, since {} gives one per connection, found {}", file,
+                             describe(*delay.node())));
+    p.delay.a = c.dt();  // unused: every edge has its own
+  } else {
+    p.delay = delay.value(dimension::time);
+    check_delay(delay, p.delay, c);
+  }
+  return p;
+}
+
+network::stimulus_desc read_stimulus(const field& e, const model_context& c) {
+  e.table("a table describing a stimulus (type, target, ...)");
+  static const std::map<std::string, std::vector<std::string>> keys = {
+      {"poisson_input", {"type", "target", "rate", "n", "weight", "start", "stop"}},
+      {"dc", {"type", "target", "amplitude", "start", "stop"}},
+  };
+  const field type = e["type"];
+  if (!type.present()) e.check_keys({"type", "target", "rate", "n", "weight", "amplitude", "start", "stop"},
+                                    "a key of a stimulus");
+  const std::string expected = "a stimulus type (poisson_input, dc)";
+  network::stimulus_desc s;
+  s.type = type.string(expected);
+  const auto it = keys.find(s.type);
+  if (it == keys.end()) {
+    const std::string hint = closest(s.type, {"poisson_input", "dc"});
+    type.fail(fmt::format("expected {}, found \"{}\"{}", expected, s.type,
+                          hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+  }
+  e.check_keys(it->second, fmt::format("a key of a {} stimulus", s.type));
+  s.where = e.where();
+  const auto& tgt = c.input_population(e["target"]);
+  s.target = tgt.name;
+  if (s.type == "poisson_input") {
+    const field rate = e["rate"];
+    s.rate = rate.quantity(dimension::frequency);
+    if (s.rate < 0) rate.fail(fmt::format("expected a rate >= 0 Hz, found {}", text(s.rate, dimension::frequency)));
+    if (const auto n = e["n"]; n.present()) s.n = static_cast<std::uint64_t>(n.integer(1, std::numeric_limits<std::int64_t>::max()));
+    s.weight = e["weight"].quantity(model_context::model_of(tgt).weight_dim);
+  } else {
+    s.amplitude = e["amplitude"].quantity(dimension::current);
+  }
+  if (const auto start = e["start"]; start.present()) {
+    s.start = start.quantity(dimension::time);
+    if (s.start < 0) start.fail(fmt::format("expected a start time >= 0 ms, found {}", text(s.start, dimension::time)));
+  }
+  if (const auto stop = e["stop"]; stop.present()) {
+    s.stop = stop.quantity(dimension::time);
+    if (!(s.stop > s.start))
+      stop.fail(fmt::format("expected a stop time after start ({}), found {}", text(s.start, dimension::time),
+                            text(s.stop, dimension::time)));
+  }
+  return s;
+}
+
+}  // namespace
+
+void read_projections(const field& f, model_context& c) {
+  if (!f.present()) return;
+  f.array("an array of tables, written [[projections]]");
+  std::set<std::string> names;
+  for (const auto& e : f.elements()) {
+    auto p = read_projection(e, c);
+    if (const auto name = e["name"]; name.present() && !names.insert(p.name).second)
+      name.fail(fmt::format("expected a projection name used once, found \"{}\" again", p.name));
+    c.desc.projections.push_back(std::move(p));
+  }
+}
+
+void read_stimuli(const field& f, model_context& c) {
+  if (!f.present()) return;
+  f.array("an array of tables, written [[stimuli]]");
+  for (const auto& e : f.elements()) c.desc.stimuli.push_back(read_stimulus(e, c));
+}
+
+}  // namespace neurite::io::detail

@@ -1,0 +1,109 @@
+#pragma once
+// Internal to io/: typed, located access to a parsed TOML tree. A `field` is a node (or the
+// absence of one) with its dotted key path and its location ("FILE:LINE", or "--set:N" for a
+// value given as an override); every accessor checks the type and throws model_error with
+// "LOCATION: KEY: expected ..., found ..." when the value does not fit.
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "core/units.hpp"
+#include "io/model_file.hpp"
+#include "network/description.hpp"
+
+namespace neurite::io::detail {
+
+// Where each node of the tree came from: the model file, or override N (1-based).
+class origins {
+ public:
+  explicit origins(std::string file) : file_(std::move(file)) {}
+  const std::string& file() const { return file_; }
+
+  // Sort key that reproduces the order of entries in the file (overrides come last).
+  using order_key = std::tuple<int, std::uint32_t, std::uint32_t>;
+  order_key order(const toml::node& n) const;
+  // Marks n and everything below it as set by override set_index; when it replaced a node,
+  // it takes that node's place in the file order.
+  void mark(const toml::node& n, int set_index, std::optional<order_key> replaced = std::nullopt);
+  // "--set:N", "FILE:LINE", or fallback when the node has no position.
+  std::string where(const toml::node& n, const std::string& fallback) const;
+
+ private:
+  struct mark_t {
+    int set_index;
+    bool replaced;
+    order_key replaced_order;
+  };
+  std::string file_;
+  std::unordered_map<const toml::node*, mark_t> marks_;
+};
+
+[[noreturn]] void fail(const std::string& where, std::string_view key, std::string_view what);
+
+// "a string (\"abc\")", "an integer (5)", "a table", ... for "found ..." parts of messages.
+std::string describe(const toml::node& n);
+// "a voltage (mV)", or "a plain number" for dimensionless values.
+std::string dimension_text(core::dimension d);
+// The candidate closest to `key` when it is close enough to be a likely typo, else "".
+std::string closest(std::string_view key, const std::vector<std::string>& candidates);
+// `a, b, c` for messages.
+std::string join(const std::vector<std::string>& items);
+// Appends a key to a dotted path, quoting keys that are not bare TOML keys.
+std::string key_path(const std::string& parent, std::string_view key);
+
+// x is a whole multiple (>= 1) of dt, to a relative tolerance of 1e-9.
+bool is_step_multiple(double x, double dt);
+// x >= dt, to a relative tolerance of 1e-9.
+bool at_least_step(double x, double dt);
+
+class field {
+ public:
+  field(const origins& o, const toml::node* n, std::string path, std::string where)
+      : origins_(&o), node_(n), path_(std::move(path)), where_(std::move(where)) {}
+  static field root(const origins& o, const toml::table& t);
+
+  bool present() const { return node_ != nullptr; }
+  const toml::node* node() const { return node_; }
+  const std::string& path() const { return path_; }
+  const std::string& where() const { return where_; }
+
+  // Child `key` of this table (absent when missing); this must be a table (checked).
+  field operator[](std::string_view key) const;
+  // Entries of this table in file order; elements of this array.
+  std::vector<std::pair<std::string, field>> entries() const;
+  std::vector<field> elements() const;
+
+  [[noreturn]] void fail(std::string_view what) const;
+  // "expected <expected>, found <what is there>" (or "found nothing" for a missing required key).
+  [[noreturn]] void fail_expected(std::string_view expected) const;
+  // Every key of this table must be in `allowed`; `what` names them, e.g. "a parameter of X".
+  void check_keys(const std::vector<std::string>& allowed, std::string_view what = {}) const;
+  void check_keys(std::initializer_list<const char*> allowed, std::string_view what = {}) const;
+
+  const toml::table& table(std::string_view expected = "a table") const;
+  const toml::array& array(std::string_view expected = "an array") const;
+  std::string string(std::string_view expected = "a string") const;
+  std::int64_t integer(std::int64_t min, std::int64_t max) const;
+  bool boolean() const;
+  double number(std::string_view expected = "a number") const;  // integer or float, finite
+  // A quantity string such as "20 ms" of dimension d (bare numbers only when dimensionless).
+  double quantity(core::dimension d) const;
+  // A quantity, or a distribution table { dist = "normal" | "uniform" | "lognormal", ... }.
+  network::value_dist value(core::dimension d) const;
+
+ private:
+  const origins* origins_;
+  const toml::node* node_;
+  std::string path_;
+  std::string where_;
+};
+
+}  // namespace neurite::io::detail

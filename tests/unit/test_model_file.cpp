@@ -1,0 +1,645 @@
+// Model-file reader (io/model_file.hpp): a good file, the examples, overrides, explicit
+// connection lists, and a table of malformed inputs with the message each must produce.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/neuron_model.hpp"
+#include "io/model_file.hpp"
+
+using namespace neurite;
+using network::connector_desc;
+using network::value_dist;
+
+namespace {
+
+// What parsing reports: the model_error message, "(no error)", or the type of a wrong exception.
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {},
+                     const std::string& file = "bad.toml") {
+  try {
+    io::parse_model(text, file, overrides);
+  } catch (const io::model_error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("(wrong exception type) ") + e.what();
+  }
+  return "(no error)";
+}
+
+const char* const good_file = R"(# a network that uses most of the format
+[simulation]
+dt = "0.05 ms"
+duration = "0.5 s"
+seed = 7
+threads = 2
+
+[populations.Z]
+model = "iaf_psc_delta"
+size = 20
+params = { tau_m = "0.01 s", V_th = "-50 mV" }
+initial = { V_m = { dist = "normal", mean = "-65 mV", sd = "2 mV", max = "-55 mV" } }
+
+[populations.A]
+model = "poisson_source"
+size = 5
+params = { rate = "0.02 kHz" }
+
+[populations.S]
+model = "spike_source"
+size = 2
+spike_times = { unit = "s", times = [[0.001, 0.0025], []] }
+
+[[projections]]
+source = "A"
+target = "Z"
+connector = { rule = "fixed_probability", p = 0.25 }
+weight = { dist = "uniform", low = "0.1 mV", high = "200 uV" }
+delay = "1 ms"
+
+[[projections]]
+name = "recurrent"
+source = "Z"
+target = "Z"
+connector = { rule = "fixed_indegree", indegree = 3, autapses = false, multapses = false }
+weight = { dist = "lognormal", mean = "-0.5 mV", sd = "0.1 mV" }
+delay = { dist = "normal", mean = "2 ms", sd = "0.5 ms", min = "0.05 ms" }
+
+[[projections]]
+source = "S"
+target = "Z"
+connector = { rule = "all_to_all" }
+weight = "1 mV"
+delay = "0.1 ms"
+
+[[stimuli]]
+type = "poisson_input"
+target = "Z"
+rate = "8 Hz"
+n = 100
+weight = "0.1 mV"
+start = "10 ms"
+
+[[stimuli]]
+type = "dc"
+target = "Z"
+amplitude = "0.2 nA"
+stop = "100 ms"
+
+[record]
+spikes = ["Z", { population = "A", ids = [0, 3] }]
+state = [{ population = "Z", variable = "V_m", ids = [1, 2], interval = "0.5 ms" }]
+rate_bin = "2 ms"
+)";
+
+}  // namespace
+
+TEST(model_file, good_file_parses_into_the_description) {
+  const auto d = io::parse_model(good_file, "good.toml");
+  EXPECT_EQ(d.file, "good.toml");
+  EXPECT_DOUBLE_EQ(d.simulation.dt, 0.05);
+  EXPECT_DOUBLE_EQ(d.simulation.duration, 500);
+  EXPECT_EQ(d.simulation.seed, 7u);
+  EXPECT_EQ(d.simulation.threads, 2);
+
+  // File order, not the sorted order of the TOML table.
+  ASSERT_EQ(d.populations.size(), 3u);
+  EXPECT_EQ(d.populations[0].name, "Z");
+  EXPECT_EQ(d.populations[1].name, "A");
+  EXPECT_EQ(d.populations[2].name, "S");
+  const auto& z = d.populations[0];
+  EXPECT_EQ(z.model, "iaf_psc_delta");
+  EXPECT_EQ(z.size, 20u);
+  EXPECT_EQ(z.where, "good.toml:8");
+  ASSERT_EQ(z.params.size(), 2u);
+  EXPECT_EQ(z.params[0].first, "tau_m");  // as written, not sorted
+  EXPECT_DOUBLE_EQ(z.params[0].second, 10);
+  EXPECT_EQ(z.params[1].first, "V_th");
+  EXPECT_DOUBLE_EQ(z.params[1].second, -50);
+  ASSERT_EQ(z.initial.size(), 1u);
+  EXPECT_EQ(z.initial[0].first, "V_m");
+  EXPECT_EQ(z.initial[0].second.type, value_dist::kind::normal);
+  EXPECT_DOUBLE_EQ(z.initial[0].second.a, -65);
+  EXPECT_DOUBLE_EQ(z.initial[0].second.b, 2);
+  EXPECT_DOUBLE_EQ(z.initial[0].second.max, -55);
+  EXPECT_TRUE(std::isinf(z.initial[0].second.min));
+  EXPECT_DOUBLE_EQ(d.populations[1].params.at(0).second, 20);  // 0.02 kHz
+  const auto& s = d.populations[2];
+  ASSERT_EQ(s.data.spike_times.size(), 2u);
+  ASSERT_EQ(s.data.spike_times[0].size(), 2u);
+  EXPECT_DOUBLE_EQ(s.data.spike_times[0][0], 1);
+  EXPECT_DOUBLE_EQ(s.data.spike_times[0][1], 2.5);
+  EXPECT_TRUE(s.data.spike_times[1].empty());
+
+  ASSERT_EQ(d.projections.size(), 3u);
+  const auto& p0 = d.projections[0];
+  EXPECT_EQ(p0.name, "A->Z");
+  EXPECT_EQ(p0.connector.type, connector_desc::rule::fixed_probability);
+  EXPECT_DOUBLE_EQ(p0.connector.p, 0.25);
+  EXPECT_TRUE(p0.connector.autapses);
+  EXPECT_EQ(p0.weight.type, value_dist::kind::uniform);
+  EXPECT_DOUBLE_EQ(p0.weight.a, 0.1);
+  EXPECT_DOUBLE_EQ(p0.weight.b, 0.2);
+  EXPECT_TRUE(p0.delay.is_constant());
+  EXPECT_DOUBLE_EQ(p0.delay.a, 1);
+  EXPECT_EQ(p0.where, "good.toml:24");
+  const auto& p1 = d.projections[1];
+  EXPECT_EQ(p1.name, "recurrent");
+  EXPECT_EQ(p1.connector.type, connector_desc::rule::fixed_indegree);
+  EXPECT_EQ(p1.connector.degree, 3u);
+  EXPECT_FALSE(p1.connector.autapses);
+  EXPECT_FALSE(p1.connector.multapses);
+  EXPECT_EQ(p1.weight.type, value_dist::kind::lognormal);
+  EXPECT_DOUBLE_EQ(p1.weight.a, -0.5);
+  EXPECT_EQ(p1.delay.type, value_dist::kind::normal);
+  EXPECT_DOUBLE_EQ(p1.delay.min, 0.05);
+  EXPECT_EQ(d.projections[2].connector.type, connector_desc::rule::all_to_all);
+
+  ASSERT_EQ(d.stimuli.size(), 2u);
+  EXPECT_EQ(d.stimuli[0].type, "poisson_input");
+  EXPECT_EQ(d.stimuli[0].target, "Z");
+  EXPECT_DOUBLE_EQ(d.stimuli[0].rate, 8);
+  EXPECT_EQ(d.stimuli[0].n, 100u);
+  EXPECT_DOUBLE_EQ(d.stimuli[0].weight, 0.1);
+  EXPECT_DOUBLE_EQ(d.stimuli[0].start, 10);
+  EXPECT_TRUE(std::isinf(d.stimuli[0].stop));
+  EXPECT_EQ(d.stimuli[1].type, "dc");
+  EXPECT_DOUBLE_EQ(d.stimuli[1].amplitude, 200);
+  EXPECT_DOUBLE_EQ(d.stimuli[1].start, 0);
+  EXPECT_DOUBLE_EQ(d.stimuli[1].stop, 100);
+
+  ASSERT_EQ(d.spike_recordings.size(), 2u);
+  EXPECT_EQ(d.spike_recordings[0].population, "Z");
+  EXPECT_TRUE(d.spike_recordings[0].ids.empty());
+  EXPECT_EQ(d.spike_recordings[1].ids, (std::vector<core::index_t>{0, 3}));
+  ASSERT_EQ(d.state_recordings.size(), 1u);
+  EXPECT_EQ(d.state_recordings[0].variable, "V_m");
+  EXPECT_EQ(d.state_recordings[0].ids, (std::vector<core::index_t>{1, 2}));
+  EXPECT_DOUBLE_EQ(d.state_recordings[0].interval, 0.5);
+  EXPECT_DOUBLE_EQ(d.rate_bin, 2);
+}
+
+TEST(model_file, defaults_are_applied) {
+  const auto d = io::parse_model(R"(
+[populations.E]
+model = "iaf_psc_delta"
+size = 3
+[[projections]]
+source = "E"
+target = "E"
+connector = { rule = "fixed_outdegree", outdegree = 2 }
+weight = "0.5 mV"
+delay = "0.1 ms"
+[[stimuli]]
+type = "poisson_input"
+target = "E"
+rate = "10 Hz"
+weight = "0.1 mV"
+[record]
+state = [{ population = "E", variable = "V_m", ids = [0] }]
+)",
+                                 "defaults.toml");
+  EXPECT_DOUBLE_EQ(d.simulation.dt, 0.1);
+  EXPECT_DOUBLE_EQ(d.simulation.duration, 1000);
+  EXPECT_EQ(d.simulation.seed, 1u);
+  EXPECT_EQ(d.simulation.threads, 1);
+  EXPECT_TRUE(d.populations[0].params.empty());
+  EXPECT_TRUE(d.populations[0].initial.empty());
+  EXPECT_EQ(d.projections[0].name, "E->E");
+  EXPECT_TRUE(d.projections[0].connector.autapses);
+  EXPECT_TRUE(d.projections[0].connector.multapses);
+  EXPECT_EQ(d.stimuli[0].n, 1u);
+  EXPECT_DOUBLE_EQ(d.stimuli[0].start, 0);
+  EXPECT_TRUE(std::isinf(d.stimuli[0].stop));
+  EXPECT_TRUE(d.spike_recordings.empty());
+  EXPECT_DOUBLE_EQ(d.state_recordings[0].interval, 0.1);  // dt
+  EXPECT_DOUBLE_EQ(d.rate_bin, 1);
+}
+
+TEST(model_file, weight_signs_pick_the_receptor_of_two) {
+  // One receptor: either sign, also within one distribution.
+  const std::string delta = "[populations.D]\nmodel = \"iaf_psc_delta\"\nsize = 4\n[[projections]]\nsource = \"D\"\n"
+                            "target = \"D\"\nconnector = { rule = \"all_to_all\" }\ndelay = \"1 ms\"\n";
+  EXPECT_EQ(error_of(delta + "weight = { dist = \"normal\", mean = \"0 mV\", sd = \"1 mV\" }\n"), "(no error)");
+  if (!core::find_neuron_model("iaf_cond_exp")) GTEST_SKIP() << "iaf_cond_exp is not registered yet";
+  const std::string cond = "[populations.C]\nmodel = \"iaf_cond_exp\"\nsize = 4\n[[projections]]\nsource = \"C\"\n"
+                           "target = \"C\"\nconnector = { rule = \"all_to_all\" }\ndelay = \"1 ms\"\n";
+  EXPECT_DOUBLE_EQ(io::parse_model(cond + "weight = \"-2 nS\"\n", "c.toml").projections[0].weight.a, -2);
+  EXPECT_EQ(error_of(cond + "weight = { dist = \"normal\", mean = \"2 nS\", sd = \"1 nS\", min = \"0 nS\" }\n"),
+            "(no error)");
+  EXPECT_NE(error_of(cond + "weight = { dist = \"normal\", mean = \"2 nS\", sd = \"1 nS\" }\n", {}, "c.toml")
+                .find("c.toml:9: projections[0].weight: expected weights of one sign (onto iaf_cond_exp the sign picks "
+                      "the receptor: + ex, - in"),
+            std::string::npos);
+  EXPECT_NE(error_of(cond + "weight = { dist = \"uniform\", low = \"-1 nS\", high = \"1 nS\" }\n", {}, "c.toml")
+                .find("c.toml:9: projections[0].weight: expected weights of one sign"),
+            std::string::npos);
+  EXPECT_NE(error_of(cond + "weight = \"0.1 mV\"\n", {}, "c.toml")
+                .find("c.toml:9: projections[0].weight: expected a conductance (nS), found a voltage (\"0.1 mV\")"),
+            std::string::npos);
+}
+
+TEST(model_file, brunel_example_parses) {
+  const auto d = io::read_model_file(NEURITE_SOURCE_DIR "/examples/brunel.toml");
+  ASSERT_EQ(d.populations.size(), 2u);
+  EXPECT_EQ(d.populations[0].name, "E");
+  EXPECT_EQ(d.populations[0].size, 10000u);
+  EXPECT_EQ(d.populations[1].name, "I");
+  EXPECT_EQ(d.populations[1].size, 2500u);
+  EXPECT_DOUBLE_EQ(d.simulation.duration, 1000);
+  EXPECT_EQ(d.simulation.seed, 12345u);
+  ASSERT_EQ(d.projections.size(), 4u);
+  EXPECT_EQ(d.projections[2].name, "I->E");
+  EXPECT_EQ(d.projections[2].connector.degree, 250u);
+  EXPECT_FALSE(d.projections[2].connector.autapses);
+  EXPECT_DOUBLE_EQ(d.projections[2].weight.a, -0.5);
+  EXPECT_DOUBLE_EQ(d.projections[2].delay.a, 1.5);
+  ASSERT_EQ(d.stimuli.size(), 2u);
+  EXPECT_EQ(d.stimuli[1].n, 1000u);
+  EXPECT_EQ(d.spike_recordings.size(), 2u);
+}
+
+TEST(model_file, other_examples_parse_when_their_models_exist) {
+  for (const char* name : {"cuba.toml", "coba.toml"}) {
+    const std::string path = std::string(NEURITE_SOURCE_DIR "/examples/") + name;
+    if (!std::filesystem::exists(path)) continue;
+    try {
+      const auto d = io::read_model_file(path);
+      EXPECT_FALSE(d.populations.empty()) << name;
+    } catch (const io::model_error& e) {
+      // Models still being added are the only acceptable reason to fail.
+      EXPECT_NE(std::string(e.what()).find(".model: expected a neuron model"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(model_file, missing_file_is_reported) {
+  const auto path = std::string(NEURITE_SOURCE_DIR "/examples/no_such_model.toml");
+  try {
+    io::read_model_file(path);
+    FAIL() << "no error";
+  } catch (const io::model_error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ": expected a readable model file, found an error: No such file"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(model_file, overrides_change_the_tree_before_validation) {
+  const auto d = io::read_model_file(NEURITE_SOURCE_DIR "/examples/brunel.toml",
+                                     {"simulation.duration=2 s", "populations.E.size=100",
+                                      "projections.0.weight=0.2 mV", "projections[3].weight=-1 mV",
+                                      "populations.E.params.tau_m=10 ms", "populations.I.initial.V_m=5 mV",
+                                      "stimuli.1.n=7", "record.spikes=[\"I\"]", "simulation.threads = 4",
+                                      "projections.1.connector={ rule = \"all_to_all\" }",
+                                      "populations.X={ model = \"poisson_source\", size = 3 }"});
+  EXPECT_DOUBLE_EQ(d.simulation.duration, 2000);
+  EXPECT_EQ(d.simulation.threads, 4);
+  ASSERT_EQ(d.populations.size(), 3u);
+  EXPECT_EQ(d.populations[0].name, "E");  // an overridden population keeps its place
+  EXPECT_EQ(d.populations[0].size, 100u);
+  EXPECT_EQ(d.populations[2].name, "X");  // an added one comes last
+  double tau_m = 0;
+  for (const auto& [name, value] : d.populations[0].params)
+    if (name == "tau_m") tau_m = value;
+  EXPECT_DOUBLE_EQ(tau_m, 10);
+  ASSERT_EQ(d.populations[1].initial.size(), 1u);
+  EXPECT_TRUE(d.populations[1].initial[0].second.is_constant());
+  EXPECT_DOUBLE_EQ(d.populations[1].initial[0].second.a, 5);
+  EXPECT_DOUBLE_EQ(d.projections[0].weight.a, 0.2);
+  EXPECT_DOUBLE_EQ(d.projections[3].weight.a, -1);
+  EXPECT_EQ(d.projections[1].connector.type, connector_desc::rule::all_to_all);
+  EXPECT_EQ(d.stimuli[1].n, 7u);
+  ASSERT_EQ(d.spike_recordings.size(), 1u);
+  EXPECT_EQ(d.spike_recordings[0].population, "I");
+}
+
+TEST(model_file, overridden_population_keeps_its_place) {
+  const char* text = "[populations.B]\nmodel = \"iaf_psc_delta\"\nsize = 2\n"
+                     "[populations.A]\nmodel = \"iaf_psc_delta\"\nsize = 2\n";
+  const auto d = io::parse_model(text, "order.toml", {"populations.B={ model = \"poisson_source\", size = 4 }"});
+  ASSERT_EQ(d.populations.size(), 2u);
+  EXPECT_EQ(d.populations[0].name, "B");
+  EXPECT_EQ(d.populations[0].model, "poisson_source");
+  EXPECT_EQ(d.populations[0].where, "--set:1");
+  EXPECT_EQ(d.populations[1].name, "A");
+}
+
+class explicit_connections : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) / ("neurite_model_file_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
+  std::string model(const std::string& connector, const std::string& rest = "weight = \"1 mV\"\ndelay = \"1 ms\"\n") {
+    write("model.toml", "[populations.S]\nmodel = \"poisson_source\"\nsize = 3\n"
+                        "[populations.T]\nmodel = \"iaf_psc_delta\"\nsize = 2\n"
+                        "[[projections]]\nsource = \"S\"\ntarget = \"T\"\nconnector = " +
+                            connector + "\n" + rest);
+    return (dir_ / "model.toml").string();
+  }
+  std::string error(const std::string& path) {
+    try {
+      io::read_model_file(path);
+    } catch (const io::model_error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(explicit_connections, reads_ids_weights_and_delays_with_units) {
+  write("edges.csv", "# a comment\nsource,target,weight,delay\n0,1,250,1.5\n\n2, 0 , -500, 0.1\n");
+  const auto d = io::read_model_file(
+      model("{ rule = \"explicit\", file = \"edges.csv\", weight_unit = \"uV\", delay_unit = \"ms\" }", ""));
+  const auto& c = d.projections.at(0).connector;
+  EXPECT_EQ(c.type, connector_desc::rule::explicit_list);
+  ASSERT_EQ(c.edges.size(), 2u);
+  EXPECT_EQ(c.edges[0].source, 0u);
+  EXPECT_EQ(c.edges[0].target, 1u);
+  EXPECT_DOUBLE_EQ(*c.edges[0].weight, 0.25);
+  EXPECT_DOUBLE_EQ(*c.edges[0].delay, 1.5);
+  EXPECT_EQ(c.edges[1].source, 2u);
+  EXPECT_DOUBLE_EQ(*c.edges[1].weight, -0.5);
+}
+
+TEST_F(explicit_connections, ids_only_take_the_projection_weight_and_delay) {
+  write("ids.csv", "0,0\n1,1\n");
+  const auto d = io::read_model_file(model("{ rule = \"explicit\", file = \"ids.csv\" }"));
+  const auto& p = d.projections.at(0);
+  ASSERT_EQ(p.connector.edges.size(), 2u);
+  EXPECT_FALSE(p.connector.edges[0].weight);
+  EXPECT_DOUBLE_EQ(p.weight.a, 1);
+  EXPECT_DOUBLE_EQ(p.delay.a, 1);
+}
+
+TEST_F(explicit_connections, malformed_lists_are_reported_at_their_line) {
+  const std::string csv = (dir_ / "e.csv").string();
+  const std::string conn = "{ rule = \"explicit\", file = \"e.csv\", weight_unit = \"mV\" }";
+  const std::string key = ": projections[0].connector.file: ";
+  const struct {
+    const char* rows;
+    std::string expected;
+  } cases[] = {
+      {"0,1,0.5\n3,1,0.5\n", csv + ":2" + key + "expected a source id in [0, 2] (the population has 3 neurons), found 3"},
+      {"0,1,0.5\n0,x,0.5\n", csv + ":2" + key + "expected a target id (an integer in [0, 1]), found \"x\""},
+      {"0,1,0.5\n\n0,1\n", csv + ":3" + key + "expected 3 columns like the first row, found 2 in \"0,1\""},
+      {"0,1,abc\n", csv + ":1" + key + "expected a weight (a finite number), found \"abc\""},
+      {"src,tgt\n", csv + ":1" + key + "expected a header \"source,target[,weight[,delay]]\", found \"src,tgt\""},
+      {"0\n", csv + ":1" + key + "expected 2 to 4 columns (source,target[,weight[,delay]]), found 1 in \"0\""},
+      {"0,-1,0.5\n", csv + ":1" + key + "expected a target id (an integer in [0, 1]), found \"-1\""},
+  };
+  for (const auto& c : cases) {
+    write("e.csv", c.rows);
+    const auto path = model(conn, "delay = \"1 ms\"\n");
+    EXPECT_NE(error(path).find(c.expected), std::string::npos) << "rows: " << c.rows << "\ngot: " << error(path);
+  }
+  write("d.csv", "0,1,1,0.05\n");
+  const auto path = model("{ rule = \"explicit\", file = \"d.csv\", weight_unit = \"mV\", delay_unit = \"ms\" }", "");
+  EXPECT_NE(error(path).find((dir_ / "d.csv").string() + ":1" + key + "expected a delay >= dt (0.1 ms), found 0.05 ms"),
+            std::string::npos)
+      << error(path);
+  write("w.csv", "0,1,1\n");
+  const auto both = model("{ rule = \"explicit\", file = \"w.csv\", weight_unit = \"mV\" }");
+  EXPECT_NE(error(both).find(":11: projections[0].weight: expected no weight here"), std::string::npos) << error(both);
+  const auto no_unit = model("{ rule = \"explicit\", file = \"w.csv\" }", "delay = \"1 ms\"\n");
+  EXPECT_NE(error(no_unit).find(":10: projections[0].connector.weight_unit: expected the unit of the weight column"),
+            std::string::npos)
+      << error(no_unit);
+  const auto directory = model("{ rule = \"explicit\", file = \".\" }");
+  EXPECT_NE(error(directory).find(":10: projections[0].connector.file: expected a readable CSV file of connections, "
+                                  "found \"" + (dir_ / ".").string() + "\" (a directory)"),
+            std::string::npos)
+      << error(directory);
+  write("bom.csv", "\xEF\xBB\xBFsource,target\n0,0\n");
+  EXPECT_EQ(error(model("{ rule = \"explicit\", file = \"bom.csv\" }")), "(no error)");
+  const auto missing = model("{ rule = \"explicit\", file = \"nowhere.csv\" }");
+  EXPECT_NE(error(missing).find(":10: projections[0].connector.file: expected a readable CSV file of connections, found \"" +
+                                (dir_ / "nowhere.csv").string() + "\" (No such file or directory)"),
+            std::string::npos)
+      << error(missing);
+}
+
+// ---- malformed inputs ----------------------------------------------------------------------
+
+namespace {
+
+// Six lines; a case's snippet starts at line 7, written "@1" in the expected text.
+const char* const base = R"([populations.E]
+model = "iaf_psc_delta"
+size = 10
+[populations.P]
+model = "poisson_source"
+size = 5
+)";
+constexpr int base_lines = 6;
+
+const char* const projection = "[[projections]]\nsource = \"E\"\ntarget = \"E\"\n";  // lines @1-@3
+
+struct bad_case {
+  std::string snippet;                 // appended to base (or the whole file, when standalone)
+  std::vector<std::string> overrides;  // applied to it
+  std::string expected;                // "@N" stands for "bad.toml:<line of snippet line N>"
+  bool standalone = false;
+};
+
+std::string located(const std::string& expected) {
+  if (expected.size() < 2 || expected[0] != '@') return expected;
+  const auto digits = expected.find_first_not_of("0123456789", 1);
+  const int line = std::stoi(expected.substr(1, digits - 1)) + base_lines;
+  return "bad.toml:" + std::to_string(line) + expected.substr(digits);
+}
+
+const std::string proj = projection;
+const std::string conn = "connector = { rule = \"all_to_all\" }\n";
+const std::string wd = "weight = \"0.1 mV\"\ndelay = \"1 ms\"\n";
+
+const std::vector<bad_case> bad_cases = {
+    // TOML syntax and files
+    {"[simulation]\ndt = \n", {}, "@2:6: expected valid TOML, found a syntax error"},
+    {"[simulation]\ndt = \"0.1 ms\"\n", {}, "bad.toml:1: populations: expected a table of populations such as "
+                                            "[populations.E], found nothing (this key is required)", true},
+    {"[populations]\n", {}, "bad.toml:1: populations: expected at least one population such as [populations.E], found none",
+     true},
+    // top level and [simulation]
+    {"[simulaton]\ndt = \"0.1 ms\"\n", {}, "@1: simulaton: expected a section of a model file (simulation, populations, "
+                                           "projections, stimuli, record), found unknown key \"simulaton\" (did you mean \"simulation\"?)"},
+    {"[simulation]\ndtt = \"0.1 ms\"\n", {}, "@2: simulation.dtt: expected a key of [simulation] (dt, duration, seed, "
+                                             "threads), found unknown key \"dtt\" (did you mean \"dt\"?)"},
+    {"[simulation]\ndt = \"0.1 mV\"\n", {}, "@2: simulation.dt: expected a time (ms), found a voltage (\"0.1 mV\")"},
+    {"[simulation]\ndt = 0.1\n", {}, "@2: simulation.dt: expected a time (ms) written with its unit as a string, e.g. "
+                                     "\"20 ms\", found a floating-point number (0.1) without a unit"},
+    {"[simulation]\ndt = \"0 ms\"\n", {}, "@2: simulation.dt: expected a time step > 0 ms, found 0 ms"},
+    {"[simulation]\ndt = \"0.1 ms\"\nduration = \"100.05 ms\"\n", {},
+     "@3: simulation.duration: expected a positive multiple of dt (0.1 ms), found 100.05 ms"},
+    {"[simulation]\ndt = \"0.3 ms\"\n", {},
+     "@1: simulation.duration: expected a positive multiple of dt (0.3 ms), found the default 1000 ms"},
+    {"[simulation]\nduration = \"1 parsec\"\n", {}, "@2: simulation.duration: expected a time (ms) such as \"20 ms\", "
+                                                    "found \"1 parsec\" (unknown unit \"parsec\" in \"1 parsec\")"},
+    {"[simulation]\nseed = -1\n", {}, "@2: simulation.seed: expected an integer >= 0, found -1"},
+    {"[simulation]\nthreads = 0\n", {}, "@2: simulation.threads: expected an integer in [1, 2147483647], found 0"},
+    {"[simulation]\nthreads = \"4\"\n", {},
+     "@2: simulation.threads: expected an integer in [1, 2147483647], found a string (\"4\")"},
+    // populations
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 0\n", {},
+     "@3: populations.X.size: expected an integer in [1, 4294967295], found 0"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 4294967296\n", {},
+     "@3: populations.X.size: expected an integer in [1, 4294967295], found 4294967296"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 10.0\n", {},
+     "@3: populations.X.size: expected an integer in [1, 4294967295], found a floating-point number (10.0)"},
+    {"[populations.X]\nsize = 3\n", {}, "@1: populations.X.model: expected a neuron model ("},
+    {"[populations.X]\nmodel = \"iaf_psc_dleta\"\nsize = 3\n", {}, "@2: populations.X.model: expected a neuron model ("},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { tau_n = \"10 ms\" }\n", {},
+     "@4: populations.X.params.tau_n: expected a parameter of iaf_psc_delta (E_L, C_m, tau_m, t_ref, V_th, V_reset, "
+     "I_e), found unknown key \"tau_n\" (did you mean \"tau_m\"?)"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { tau_m = \"10 mV\" }\n", {},
+     "@4: populations.X.params.tau_m: expected a time (ms), found a voltage (\"10 mV\")"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { C_m = \"-250 pF\" }\n", {},
+     "@4: populations.X.params.C_m: expected a value in (0 pF, inf], found -250 pF"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\n[populations.X.params]\nV_th = \"-80 mV\"\n", {},
+     "@4: populations.X.params: expected V_reset < V_th, found V_th = -80 mV, V_reset = -70 mV"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\ninitial = { V = \"-70 mV\" }\n", {},
+     "@4: populations.X.initial.V: expected a state variable of iaf_psc_delta (V_m), found unknown key \"V\""},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\n"
+     "initial = { V_m = { dist = \"gaussian\", mean = \"0 mV\", sd = \"1 mV\" } }\n",
+     {}, "@4: populations.X.initial.V_m.dist: expected a distribution name (normal, uniform, lognormal), found \"gaussian\""},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\n"
+     "initial = { V_m = { dist = \"uniform\", low = \"0 mV\", high = \"-1 mV\" } }\n",
+     {}, "@4: populations.X.initial.V_m.high: expected high > low (0 mV), found -1 mV"},
+    {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nspike_times = { unit = \"ms\", times = [[1.0], [], []] }\n",
+     {}, "@4: populations.X.spike_times: expected no spike_times for model iaf_psc_delta (only spike_source takes them)"},
+    {"[populations.S]\nmodel = \"spike_source\"\nsize = 2\n", {},
+     "@1: populations.S.spike_times: expected the spike times of each neuron, e.g. { unit = \"ms\", times = [[1.0, 5.0], "
+     "[2.0]] }, found nothing (this key is required)"},
+    {"[populations.S]\nmodel = \"spike_source\"\nsize = 2\nspike_times = { unit = \"ms\", times = [[1.0]] }\n", {},
+     "@4: populations.S.spike_times.times: expected 2 arrays of spike times (one per neuron of S), found 1"},
+    {"[populations.S]\nmodel = \"spike_source\"\nsize = 1\nspike_times = { unit = \"mV\", times = [[1.0]] }\n", {},
+     "@4: populations.S.spike_times.unit: expected a time unit (s, ms, us, min), found \"mV\""},
+    {"[populations.S]\nmodel = \"spike_source\"\nsize = 1\nspike_times = { unit = \"ms\", times = [[\"1 ms\"]] }\n", {},
+     "@4: populations.S.spike_times.times[0][0]: expected a spike time in ms (a number), found a string (\"1 ms\")"},
+    {"[populations.\"my pop\"]\nmodel = \"iaf_psc_delta\"\nsize = 3\n", {},
+     "@1: populations.\"my pop\": expected a population name of letters, digits and '_'"},
+    // projections
+    {"[projections]\nsource = \"E\"\n", {},
+     "@1: projections: expected an array of tables, written [[projections]], found a table"},
+    {"[[projections]]\nsource = \"Ee\"\ntarget = \"E\"\n", {},
+     "@2: projections[0].source: expected the name of a population (E, P), found \"Ee\" (did you mean \"E\"?)"},
+    {"[[projections]]\nsource = \"F\"\ntarget = \"E\"\n", {},
+     "@2: projections[0].source: expected the name of a population (E, P), found \"F\""},
+    {"[[projections]]\nsource = \"E\"\ntarget = \"P\"\n" + conn + wd, {},
+     "@3: projections[0].target: expected a population that takes synaptic input, found \"P\" (its model poisson_source is "
+     "a spike source)"},
+    {proj + wd, {}, "@1: projections[0].connector: expected a connector table such as { rule = \"all_to_all\" }, found "
+                    "nothing (this key is required)"},
+    {proj + "connector = { rule = \"all2all\" }\n" + wd, {},
+     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, one_to_one, fixed_probability, "
+     "fixed_indegree, fixed_outdegree, explicit), found \"all2all\""},
+    {proj + "connector = { rule = \"fixed_probability\", p = 1.5 }\n" + wd, {},
+     "@4: projections[0].connector.p: expected a connection probability in [0, 1], found 1.5"},
+    {"[[projections]]\nsource = \"P\"\ntarget = \"E\"\nconnector = { rule = \"one_to_one\" }\n" + wd, {},
+     "@4: projections[0].connector.rule: expected populations of equal size for one_to_one, found P (5) and E (10)"},
+    {proj + "connector = { rule = \"all_to_all\", multapses = false }\n" + wd, {},
+     "@4: projections[0].connector.multapses: expected a key of the all_to_all rule (rule, autapses), found "
+     "\"multapses\", which only applies to fixed_indegree, fixed_outdegree"},
+    {proj + "connector = { rule = \"fixed_indegree\", indegree = 10, autapses = false, multapses = false }\n" + wd, {},
+     "@4: projections[0].connector.indegree: expected at most 9 (9 sources of E are available without multapses or "
+     "autapses), found 10"},
+    {proj + "connector = { rule = \"fixed_indegree\", indegre = 10 }\n" + wd, {},
+     "@4: projections[0].connector.indegre: expected a key of the fixed_indegree rule (rule, indegree, autapses, "
+     "multapses), found unknown key \"indegre\" (did you mean \"indegree\"?)"},
+    {proj + conn + "weight = \"0.1 nS\"\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].weight: expected a voltage (mV), found a conductance (\"0.1 nS\")"},
+    {proj + conn + "delay = \"1 ms\"\n", {},
+     "@1: projections[0].weight: expected a voltage (mV) such as \"-70 mV\", or a distribution { dist = ... }, found "
+     "nothing (this key is required)"},
+    {proj + conn + "weight = { dist = \"normal\", mean = \"0.1 mV\", sd = \"-0.1 mV\" }\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].weight.sd: expected a standard deviation >= 0, found -0.1 mV"},
+    {proj + conn + "weight = { dist = \"lognormal\", mean = \"0 mV\", sd = \"0.1 mV\" }\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].weight.mean: expected a non-zero mean"},
+    {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay), found "
+     "unknown key \"wieght\" (did you mean \"weight\"?)"},
+    {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.05 ms\"\n", {},
+     "@6: projections[0].delay: expected a delay >= dt (0.1 ms), found 0.05 ms"},
+    {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.15 ms\"\n", {},
+     "@6: projections[0].delay: expected a delay that is a multiple of dt (0.1 ms), found 0.15 ms"},
+    {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"normal\", mean = \"1 ms\", sd = \"0.2 ms\" }\n", {},
+     "@6: projections[0].delay.min: expected a lower bound min >= dt (0.1 ms) for a normal delay distribution, found "
+     "nothing (this key is required)"},
+    {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"uniform\", low = \"0 ms\", high = \"2 ms\" }\n", {},
+     "@6: projections[0].delay.low: expected low >= dt (0.1 ms), so that no delay is shorter than a step, found 0 ms"},
+    {proj + "connector = { rule = \"explicit\", file = \"nonexistent.csv\" }\n" + wd, {},
+     "@4: projections[0].connector.file: expected a readable CSV file of connections, found \"nonexistent.csv\""},
+    {proj + conn + wd + "name = \"x\"\n" + proj + conn + wd + "name = \"x\"\n", {},
+     "@14: projections[1].name: expected a projection name used once, found \"x\" again"},
+    // stimuli
+    {"[[stimuli]]\ntype = \"noise\"\ntarget = \"E\"\n", {},
+     "@2: stimuli[0].type: expected a stimulus type (poisson_input, dc), found \"noise\""},
+    {"[[stimuli]]\ntype = \"poisson_input\"\ntarget = \"E\"\nweight = \"0.1 mV\"\n", {},
+     "@1: stimuli[0].rate: expected a frequency (Hz) such as \"10 Hz\", found nothing (this key is required)"},
+    {"[[stimuli]]\ntype = \"dc\"\ntarget = \"E\"\namplitude = \"5 mV\"\n", {},
+     "@4: stimuli[0].amplitude: expected a current (pA), found a voltage (\"5 mV\")"},
+    {"[[stimuli]]\ntype = \"dc\"\ntarget = \"P\"\namplitude = \"5 pA\"\n", {},
+     "@3: stimuli[0].target: expected a population that takes input, found \"P\" (its model poisson_source is a spike "
+     "source)"},
+    {"[[stimuli]]\ntype = \"dc\"\ntarget = \"E\"\namplitude = \"5 pA\"\nstart = \"100 ms\"\nstop = \"50 ms\"\n", {},
+     "@6: stimuli[0].stop: expected a stop time after start (100 ms), found 50 ms"},
+    {"[[stimuli]]\ntype = \"dc\"\ntarget = \"E\"\namplitude = \"5 pA\"\nrate = \"5 Hz\"\n", {},
+     "@5: stimuli[0].rate: expected a key of a dc stimulus (type, target, amplitude, start, stop), found unknown key "
+     "\"rate\""},
+    // [record]
+    {"[record]\nspikes = [\"E\", \"X\"]\n", {},
+     "@2: record.spikes[1]: expected the name of a population (E, P), found \"X\""},
+    {"[record]\nspikes = [{ population = \"E\", ids = [0, 10] }]\n", {},
+     "@2: record.spikes[0].ids[1]: expected a neuron id of E, an integer in [0, 9], found 10"},
+    {"[record]\nspikes = [\"E\", \"E\"]\n", {},
+     "@2: record.spikes[1]: expected each population at most once, found \"E\" again"},
+    {"[record]\nstate = [{ population = \"E\", variable = \"v\", ids = [0] }]\n", {},
+     "@2: record.state[0].variable: expected a state variable of iaf_psc_delta (V_m), found \"v\""},
+    {"[record]\nstate = [{ population = \"E\", variable = \"V_m\", ids = [0], interval = \"0.25 ms\" }]\n", {},
+     "@2: record.state[0].interval: expected a positive multiple of dt (0.1 ms), found 0.25 ms"},
+    {"[record]\nstate = [{ population = \"E\", variable = \"V_m\" }]\n", {},
+     "@2: record.state[0].ids: expected a list of neuron ids of E (integers in [0, 9]), found nothing"},
+    {"[record]\nrate_bin = \"0.55 ms\"\n", {}, "@2: record.rate_bin: expected a positive multiple of dt (0.1 ms), found 0.55 ms"},
+    {"[record]\nspike = [\"E\"]\n", {},
+     "@2: record.spike: expected a key of [record] (spikes, state, rate_bin), found unknown key \"spike\" (did you mean "
+     "\"spikes\"?)"},
+    // overrides
+    {"", {"simulation.duration=2 parsecs"}, "--set:1: simulation.duration: expected a time (ms) such as \"20 ms\", found "
+                                            "\"2 parsecs\""},
+    {"", {"populations.E.sise=100"}, "--set:1: populations.E.sise: expected a key of a population (model, size, params, "
+                                     "initial, spike_times), found unknown key \"sise\" (did you mean \"size\"?)"},
+    {"", {"populations.X.size=3"}, "--set:1: populations.X: expected the name of a population in the file (E, P), found \"X\""},
+    {"", {"projections.0.weight=1 mV"}, "--set:1: projections: expected an array to take element 0, found nothing"},
+    {proj + conn + wd, {"projections.3.weight=1 mV"},
+     "--set:1: projections[3]: expected an element number below 1 (elements count from 0), found 3"},
+    {"", {"nokey"}, "--set:1: expected KEY=VALUE with a dotted KEY, e.g. \"simulation.duration=2 s\", found \"nokey\""},
+    {"", {"simulation..dt=1 ms"}, "--set:1: expected KEY=VALUE with a dotted KEY"},
+    {"", {"simulation.seed=3", "simulation.seed=-3"}, "--set:2: simulation.seed: expected an integer >= 0, found -3"},
+    {"", {"populations.E.size.x=3"}, "--set:1: populations.E.size: expected a table to set \"x\" in, found an integer (10)"},
+    {"", {"populations.E.size=big"}, "--set:1: populations.E.size: expected an integer in [1, 4294967295], found a string "
+                                     "(\"big\")"},
+    {"", {"populations.E.params.V_th=-80 mV"}, "--set:1: populations.E.params: expected V_reset < V_th, found"},
+};
+
+}  // namespace
+
+TEST(model_file, malformed_inputs_are_rejected_with_located_messages) {
+  ASSERT_GE(bad_cases.size(), 30u);
+  for (std::size_t i = 0; i < bad_cases.size(); ++i) {
+    const auto& c = bad_cases[i];
+    const std::string text = c.standalone ? c.snippet : std::string(base) + c.snippet;
+    const std::string message = error_of(text, c.overrides);
+    const std::string expected = located(c.expected);
+    EXPECT_NE(message.find(expected), std::string::npos)
+        << "case " << i << "\n--- file:\n" << text << "--- expected to contain:\n" << expected << "\n--- got:\n" << message;
+  }
+}
