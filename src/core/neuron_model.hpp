@@ -59,12 +59,18 @@ struct neuron_model_info {
   std::vector<std::string> receptors;
   dimension weight_dim = dimension::voltage;
   bool is_source = false;  // no synaptic input (generators, spike sources)
-  // Cross-parameter check: empty when consistent, else "expected ..., found ...".
+  // Cross-parameter check: empty when consistent, else "expected ..., found ..." naming the values.
   std::function<std::string(const param_set&)> check;
   std::function<std::unique_ptr<neuron_dynamics>(const param_set&, std::size_t size, double dt,
                                                  const population_data&)>
       make;
 };
+
+// The usual factory: Dynamics has a constructor (const param_set&, std::size_t size, double dt).
+template <class Dynamics>
+std::unique_ptr<neuron_dynamics> make_dynamics(const param_set& p, std::size_t size, double dt, const population_data&) {
+  return std::make_unique<Dynamics>(p, size, dt);
+}
 
 // Registration at static-initialisation time: one line at the end of each model's file.
 struct register_neuron_model {

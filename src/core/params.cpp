@@ -48,4 +48,12 @@ void param_set::set(std::string_view name, double value) {
   throw std::out_of_range(fmt::format("no parameter named '{}'", name));
 }
 
+std::string expect_less(const param_set& p, std::string_view lower, std::string_view upper) {
+  if (p[lower] < p[upper]) return {};
+  const auto show = [&](std::string_view name) {
+    return format_quantity(p[name], find_param(p.table(), name)->dim);
+  };
+  return fmt::format("expected {0} < {1}, found {0} = {2} and {1} = {3}", lower, upper, show(lower), show(upper));
+}
+
 }  // namespace neurite::core

@@ -47,4 +47,7 @@ class param_set {
   std::vector<double> values_;
 };
 
+// "" when p[lower] < p[upper], else "expected lower < upper, found lower = .. and upper = ..".
+std::string expect_less(const param_set& p, std::string_view lower, std::string_view upper);
+
 }  // namespace neurite::core

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace neurite::core {
 namespace {
 
@@ -33,12 +35,6 @@ constexpr std::array units{
     unit_entry{"kOhm", dimension::resistance, 1e-6}, unit_entry{"MOhm", dimension::resistance, 1e-3},
     unit_entry{"GOhm", dimension::resistance, 1.0},
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 

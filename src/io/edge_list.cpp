@@ -10,16 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 #include "io/toml_fields.hpp"
 
 namespace neurite::io::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 std::vector<std::string_view> split(std::string_view line) {
   std::vector<std::string_view> out;

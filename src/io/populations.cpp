@@ -29,27 +29,6 @@ const core::neuron_model_info& read_model(const field& f) {
                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
 
-bool mentions(std::string_view text, std::string_view word) {
-  const auto is_word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
-  for (auto at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    const auto end = at + word.size();
-    if ((at == 0 || !is_word(text[at - 1])) && (end == text.size() || !is_word(text[end]))) return true;
-  }
-  return false;
-}
-
-// A cross-parameter message such as "expected V_reset < V_th" gets the values it names.
-std::string with_values(const std::string& error, const core::param_set& values) {
-  if (error.find("found") != std::string::npos) return error;
-  std::vector<std::string> found;
-  for (std::size_t i = 0; i < values.table().size(); ++i) {
-    const auto& spec = values.table()[i];
-    if (mentions(error, spec.name))
-      found.push_back(fmt::format("{} = {}", spec.name, core::format_quantity(values.values()[i], spec.dim)));
-  }
-  return found.empty() ? error : fmt::format("{}, found {}", error, join(found));
-}
-
 void read_params(const field& f, const field& population, const core::neuron_model_info& model,
                  network::population_desc& p) {
   core::param_set values(model.params);
@@ -68,7 +47,7 @@ void read_params(const field& f, const field& population, const core::neuron_mod
   }
   if (model.check)
     if (const auto error = model.check(values); !error.empty())
-      (f.present() ? f : population).fail(with_values(error, values));
+      (f.present() ? f : population).fail(error);  // the model's message names the values
 }
 
 void read_initial(const field& f, const core::neuron_model_info& model, network::population_desc& p) {

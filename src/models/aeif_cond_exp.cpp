@@ -116,11 +116,10 @@ class aeif_cond_exp final : public neuron_dynamics {
 };
 
 std::string check(const param_set& p) {
-  const auto mv = [](double v) { return format_quantity(v, dimension::voltage); };
   if (!(p["V_peak"] >= p["V_th"]))
-    return "expected V_peak >= V_th, found V_peak = " + mv(p["V_peak"]) + " and V_th = " + mv(p["V_th"]);
-  if (!(p["V_reset"] < p["V_peak"]))
-    return "expected V_reset < V_peak, found V_reset = " + mv(p["V_reset"]) + " and V_peak = " + mv(p["V_peak"]);
+    return "expected V_peak >= V_th, found V_peak = " + format_quantity(p["V_peak"], dimension::voltage) +
+           " and V_th = " + format_quantity(p["V_th"], dimension::voltage);
+  if (auto error = expect_less(p, "V_reset", "V_peak"); !error.empty()) return error;
   // e^{(V_peak - V_th) / Delta_T} is the largest exponential evaluated: keep a 1e20 margin.
   const double max_arg = std::log(std::numeric_limits<double>::max() / 1e20);
   if (p["Delta_T"] > 0 && (p["V_peak"] - p["V_th"]) / p["Delta_T"] >= max_arg)
@@ -161,9 +160,7 @@ const register_neuron_model registration{{
     .receptors = {"ex", "in"},
     .weight_dim = dimension::conductance,
     .check = check,
-    .make = [](const param_set& p, std::size_t n, double dt, const population_data&) -> std::unique_ptr<neuron_dynamics> {
-      return std::make_unique<aeif_cond_exp>(p, n, dt);
-    },
+    .make = make_dynamics<aeif_cond_exp>,
 }};
 
 }  // namespace

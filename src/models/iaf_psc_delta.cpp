@@ -69,12 +69,8 @@ const register_neuron_model registration{{
     .state = {{"V_m", dimension::voltage, "membrane potential"}},
     .receptors = {"syn"},
     .weight_dim = dimension::voltage,
-    .check = [](const param_set& p) -> std::string {
-      return p["V_reset"] < p["V_th"] ? "" : "expected V_reset < V_th";
-    },
-    .make = [](const param_set& p, std::size_t n, double dt, const population_data&) -> std::unique_ptr<neuron_dynamics> {
-      return std::make_unique<iaf_psc_delta>(p, n, dt);
-    },
+    .check = [](const param_set& p) { return expect_less(p, "V_reset", "V_th"); },
+    .make = make_dynamics<iaf_psc_delta>,
 }};
 
 }  // namespace

@@ -101,14 +101,8 @@ const register_neuron_model registration{{
               {"I_syn_in", dimension::current, "inhibitory synaptic current (negative)"}},
     .receptors = {"ex", "in"},
     .weight_dim = dimension::current,
-    .check = [](const param_set& p) -> std::string {
-      if (p["V_reset"] < p["V_th"]) return "";
-      return "expected V_reset < V_th, found V_reset = " + format_quantity(p["V_reset"], dimension::voltage) +
-             " and V_th = " + format_quantity(p["V_th"], dimension::voltage);
-    },
-    .make = [](const param_set& p, std::size_t n, double dt, const population_data&) -> std::unique_ptr<neuron_dynamics> {
-      return std::make_unique<iaf_psc_exp>(p, n, dt);
-    },
+    .check = [](const param_set& p) { return expect_less(p, "V_reset", "V_th"); },
+    .make = make_dynamics<iaf_psc_exp>,
 }};
 
 }  // namespace

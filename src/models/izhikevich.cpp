@@ -70,17 +70,11 @@ const register_neuron_model registration{{
               {"U_m", dimension::voltage, "recovery variable"}},
     .receptors = {"syn"},
     .weight_dim = dimension::voltage,
-    .check = [](const param_set& p) -> std::string {
-      const auto mv = [](double v) { return format_quantity(v, dimension::voltage); };
-      if (!(p["c"] < p["V_th"]))  // else every reset is a spike again
-        return "expected c < V_th, found c = " + mv(p["c"]) + " and V_th = " + mv(p["V_th"]);
-      if (!(p["V_min"] < p["V_th"]))
-        return "expected V_min < V_th, found V_min = " + mv(p["V_min"]) + " and V_th = " + mv(p["V_th"]);
-      return "";
+    .check = [](const param_set& p) {  // c >= V_th would make every reset a spike again
+      const auto error = expect_less(p, "c", "V_th");
+      return error.empty() ? expect_less(p, "V_min", "V_th") : error;
     },
-    .make = [](const param_set& p, std::size_t n, double dt, const population_data&) -> std::unique_ptr<neuron_dynamics> {
-      return std::make_unique<izhikevich>(p, n, dt);
-    },
+    .make = make_dynamics<izhikevich>,
 }};
 
 }  // namespace

@@ -505,7 +505,7 @@ const std::vector<bad_case> bad_cases = {
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { C_m = \"-250 pF\" }\n", {},
      "@4: populations.X.params.C_m: expected a value in (0 pF, inf], found -250 pF"},
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\n[populations.X.params]\nV_th = \"-80 mV\"\n", {},
-     "@4: populations.X.params: expected V_reset < V_th, found V_th = -80 mV, V_reset = -70 mV"},
+     "@4: populations.X.params: expected V_reset < V_th, found V_reset = -70 mV and V_th = -80 mV"},
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\ninitial = { V = \"-70 mV\" }\n", {},
      "@4: populations.X.initial.V: expected a state variable of iaf_psc_delta (V_m), found unknown key \"V\""},
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\n"
