@@ -133,6 +133,22 @@ class Interrupt(unittest.TestCase):
                 self.assertLessEqual(t.max(), s["duration_ms"] + 1e-9)
 
 
+class Examples(unittest.TestCase):
+    """Every example runs (Brunel at a tenth of its size, the others in full for 300 ms) and is active."""
+
+    def test_examples_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, extra in (("brunel", SMALL), ("cuba", []), ("coba", [])):
+                out = os.path.join(tmp, name)
+                r = neurite("run", os.path.join(SOURCE, "examples", name + ".toml"), "--out", out,
+                            "--duration", "300 ms", "--no-plot", "--quiet", *extra)
+                self.assertEqual(r.returncode, 0, f"{name}: {r.stderr}")
+                with open(os.path.join(out, "summary.json")) as f:
+                    s = json.load(f)
+                for pop, p in s["populations"].items():
+                    self.assertGreater(p["rate_hz"], 1.0, f"{name}.{pop} is silent")
+
+
 class Threads(unittest.TestCase):
     def test_spike_files_are_identical_for_1_and_3_threads(self):
         with tempfile.TemporaryDirectory() as tmp:
