@@ -151,7 +151,7 @@ const register_neuron_model registration{{
         {"E_in", dimension::voltage, -85.0, -unbounded, unbounded, "inhibitory reversal potential"},
         {"tau_syn_ex", dimension::time, 0.2, 0, unbounded, "decay time of excitatory conductances", true},
         {"tau_syn_in", dimension::time, 2.0, 0, unbounded, "decay time of inhibitory conductances", true},
-        {"n_substeps", dimension::dimensionless, 1.0, 1, 1000, "RK4 sub-steps per time step", false, true},
+        {"n_substeps", dimension::dimensionless, 10.0, 1, 1000, "RK4 sub-steps per time step (10: spike times as NEST at dt = 0.1 ms)", false, true},
     },
     .state = {{"V_m", dimension::voltage, "membrane potential"},
               {"w", dimension::current, "adaptation current"},

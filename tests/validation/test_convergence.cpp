@@ -104,7 +104,7 @@ TEST(convergence, izhikevich_is_first_order) {
 // AdEx below threshold (V between -70 and -57 mV), with conductance inputs and adaptation:
 // order 4 for V and w. The exponential's own regime is covered by the next test.
 TEST(convergence, aeif_cond_exp_subthreshold_is_fourth_order) {
-  const param_overrides p = {{"I_e", 400}};
+  const param_overrides p = {{"I_e", 400}, {"n_substeps", 1}};  // the order of one RK4 step per dt
   const setup_fn setup = [](single_population& net) {
     net.add_spikes(0, 50.0f, {19.0}, 1.0);   // excitatory conductance at 20 ms
     net.add_spikes(1, -20.0f, {34.0}, 1.0);  // inhibitory at 35 ms
@@ -120,7 +120,7 @@ TEST(convergence, aeif_cond_exp_subthreshold_is_fourth_order) {
 // dt late), and in the last step before the blow-up, where the time left is ~dt, RK4 under-
 // resolves the exponential and may need up to one more step to reach V_peak: within 2 dt.
 TEST(convergence, aeif_cond_exp_up_to_first_spike_is_fourth_order) {
-  const param_overrides p = {{"I_e", 700}};
+  const param_overrides p = {{"I_e", 700}, {"n_substeps", 1}};
   const setup_fn setup = [](single_population&) {};
   const double t_spike = first_spike("aeif_cond_exp", p, setup, dt_ref, 100);
   ASSERT_GT(t_spike, 5.0);
