@@ -215,7 +215,8 @@ AEIF_COND_EXP = Case(
     model='aeif_cond_exp',
     params={'C_m': 281.0, 't_ref': 1.0, 'V_reset': -60.0, 'E_L': -70.6, 'g_L': 30.0, 'Delta_T': 2.0,
             'tau_w': 144.0, 'a': 4.0, 'b': 80.5, 'V_th': -50.4, 'V_peak': 0.0, 'E_ex': 0.0, 'E_in': -85.0,
-            'tau_syn_ex': 0.2, 'tau_syn_in': 2.0},  # NEST's defaults except t_ref = 1 ms (NEST: 0)
+            'tau_syn_ex': 0.2, 'tau_syn_in': 2.0, 'n_substeps': 1},
+    # NEST's defaults except t_ref = 1 ms (NEST: 0); one RK4 step per dt, as Brian2's rk4
     units={'C_m': 'pF', 't_ref': 'ms', 'V_reset': 'mV', 'E_L': 'mV', 'g_L': 'nS', 'Delta_T': 'mV',
            'tau_w': 'ms', 'a': 'nS', 'b': 'pA', 'V_th': 'mV', 'V_peak': 'mV', 'E_ex': 'mV', 'E_in': 'mV',
            'tau_syn_ex': 'ms', 'tau_syn_in': 'ms', 'n_substeps': '', 'I_e': 'pA'},
