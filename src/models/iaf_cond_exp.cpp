@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "core/neuron_model.hpp"
+#include "models/threshold.hpp"
 
 namespace neurite::models {
 namespace {
@@ -24,7 +25,7 @@ using namespace neurite::core;
 class iaf_cond_exp final : public neuron_dynamics {
  public:
   iaf_cond_exp(const param_set& p, std::size_t n, double dt)
-      : E_L_(p["E_L"]), C_m_(p["C_m"]), g_L_(p["g_L"]), V_th_(p["V_th"]), V_reset_(p["V_reset"]), E_ex_(p["E_ex"]),
+      : E_L_(p["E_L"]), inv_C_m_(1.0 / p["C_m"]), g_L_(p["g_L"]), V_th_(p["V_th"]), V_reset_(p["V_reset"]), E_ex_(p["E_ex"]),
         E_in_(p["E_in"]), I_e_(p["I_e"]), h_(dt), half_ex_(std::exp(-0.5 * dt / p["tau_syn_ex"])),
         half_in_(std::exp(-0.5 * dt / p["tau_syn_in"])), ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))),
         V_(n, p["E_L"]), g_ex_(n, 0.0), g_in_(n, 0.0), refractory_(n, 0) {}
@@ -32,24 +33,20 @@ class iaf_cond_exp final : public neuron_dynamics {
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
     const double* w_ex = in.receptor[0];
     const double* w_in = in.receptor[1];  // negative weights, as in NEST
+    double *V = V_.data(), *g_ex = g_ex_.data(), *g_in = g_in_.data();
+    int* refractory = refractory_.data();
     for (index_t i = begin; i < end; ++i) {
-      const double ge0 = g_ex_[i], gi0 = g_in_[i];
+      const double ge0 = g_ex[i], gi0 = g_in[i];
       const double ge1 = ge0 * half_ex_, gi1 = gi0 * half_in_;  // at t + h/2
       const double ge2 = ge1 * half_ex_, gi2 = gi1 * half_in_;  // at t + h
-      double v = V_[i];
-      if (refractory_[i] == 0) v = rk4(v, ge0, gi0, ge1, gi1, ge2, gi2, I_e_ + in.current[i]);
-      g_ex_[i] = ge2 + w_ex[i];
-      g_in_[i] = gi2 - w_in[i];
-      if (refractory_[i] > 0) {
-        --refractory_[i];
-        v = V_reset_;
-      } else if (v >= V_th_) {
-        spiked.push_back(i);
-        v = V_reset_;
-        refractory_[i] = ref_steps_;
-      }
-      V_[i] = v;
+      const double v = rk4(V[i], ge0, gi0, ge1, gi1, ge2, gi2, I_e_ + in.current[i]);
+      const bool clamped = refractory[i] > 0;
+      V[i] = clamped ? V_reset_ : v;
+      refractory[i] -= clamped ? 1 : 0;
+      g_ex[i] = ge2 + w_ex[i];
+      g_in[i] = gi2 - w_in[i];
     }
+    threshold_and_reset(begin, end, V, refractory, V_th_, V_reset_, ref_steps_, spiked);
   }
 
   double* state(std::string_view name) override {
@@ -62,7 +59,7 @@ class iaf_cond_exp final : public neuron_dynamics {
  private:
   double dvdt(double v, double ge, double gi, double current) const {
     v = std::min(v, V_th_);  // as NEST: keeps the step that crosses threshold from overshooting wildly
-    return (-g_L_ * (v - E_L_) - ge * (v - E_ex_) - gi * (v - E_in_) + current) / C_m_;
+    return (-g_L_ * (v - E_L_) - ge * (v - E_ex_) - gi * (v - E_in_) + current) * inv_C_m_;
   }
 
   // One classical RK4 step of V; (ge, gi) at the start, middle and end of the step.
@@ -74,7 +71,7 @@ class iaf_cond_exp final : public neuron_dynamics {
     return v + h_ / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
   }
 
-  double E_L_, C_m_, g_L_, V_th_, V_reset_, E_ex_, E_in_, I_e_, h_;
+  double E_L_, inv_C_m_, g_L_, V_th_, V_reset_, E_ex_, E_in_, I_e_, h_;
   double half_ex_, half_in_;  // conductance decay over half a step
   int ref_steps_;
   std::vector<double> V_, g_ex_, g_in_;

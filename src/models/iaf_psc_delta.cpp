@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/neuron_model.hpp"
+#include "models/threshold.hpp"
 
 namespace neurite::models {
 namespace {
@@ -25,7 +26,6 @@ class iaf_psc_delta final : public neuron_dynamics {
     const double* input = in.receptor[0];
     double* V = V_.data();
     int* refractory = refractory_.data();
-    // Two passes so that the first vectorises: integrate, then look for threshold crossings.
     for (index_t i = begin; i < end; ++i) {
       // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights;
       // refractory neurons stay clamped and lose their input, as in NEST.
@@ -35,13 +35,7 @@ class iaf_psc_delta final : public neuron_dynamics {
       V[i] = clamped ? V[i] : v;
       refractory[i] -= clamped ? 1 : 0;
     }
-    for (index_t i = begin; i < end; ++i) {
-      if (V[i] >= V_th_) {
-        spiked.push_back(i);
-        V[i] = V_reset_;
-        refractory[i] = ref_steps_;
-      }
-    }
+    threshold_and_reset(begin, end, V, refractory, V_th_, V_reset_, ref_steps_, spiked);
   }
 
   double* state(std::string_view name) override { return name == "V_m" ? V_.data() : nullptr; }

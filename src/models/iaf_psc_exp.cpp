@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "core/neuron_model.hpp"
+#include "models/threshold.hpp"
 
 namespace neurite::models {
 namespace {
@@ -47,23 +48,18 @@ class iaf_psc_exp final : public neuron_dynamics {
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
     const double* w_ex = in.receptor[0];
     const double* w_in = in.receptor[1];  // negative weights, as in NEST
+    double *V = V_.data(), *I_ex = I_ex_.data(), *I_in = I_in_.data();
+    int* refractory = refractory_.data();
     for (index_t i = begin; i < end; ++i) {
-      double v = V_[i];
-      if (refractory_[i] > 0) {
-        --refractory_[i];  // V stays at V_reset
-      } else {
-        const double y = v - E_L_;  // the propagators act on V relative to rest
-        v = E_L_ + y * P22_ + I_ex_[i] * P21ex_ + I_in_[i] * P21in_ + (I_e_ + in.current[i]) * P20_;
-      }
-      I_ex_[i] = I_ex_[i] * P11ex_ + w_ex[i];
-      I_in_[i] = I_in_[i] * P11in_ + w_in[i];
-      if (v >= V_th_) {
-        spiked.push_back(i);
-        v = V_reset_;
-        refractory_[i] = ref_steps_;
-      }
-      V_[i] = v;
+      // The propagators act on V relative to rest; refractory neurons stay at V_reset.
+      const double v = E_L_ + (V[i] - E_L_) * P22_ + I_ex[i] * P21ex_ + I_in[i] * P21in_ + (I_e_ + in.current[i]) * P20_;
+      const bool clamped = refractory[i] > 0;
+      V[i] = clamped ? V[i] : v;
+      refractory[i] -= clamped ? 1 : 0;
+      I_ex[i] = I_ex[i] * P11ex_ + w_ex[i];
+      I_in[i] = I_in[i] * P11in_ + w_in[i];
     }
+    threshold_and_reset(begin, end, V, refractory, V_th_, V_reset_, ref_steps_, spiked);
   }
 
   double* state(std::string_view name) override {
