@@ -23,24 +23,27 @@ class iaf_psc_delta final : public neuron_dynamics {
         ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))), V_(n, p["E_L"]), refractory_(n, 0) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
-    const double* input = in.receptor[0];
-    double* V = V_.data();
-    int* refractory = refractory_.data();
-    for (index_t i = begin; i < end; ++i) {
-      // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights;
-      // refractory neurons stay clamped and lose their input, as in NEST.
-      const double v_inf = E_L_ + R_ * (I_e_ + in.current[i]);
-      const double v = v_inf + (V[i] - v_inf) * decay_ + input[i];
-      const bool clamped = refractory[i] > 0;
-      V[i] = clamped ? V[i] : v;
-      refractory[i] -= clamped ? 1 : 0;
-    }
-    threshold_and_reset(begin, end, V, refractory, V_th_, V_reset_, ref_steps_, spiked);
+    integrate(begin, end, in.receptor[0], in.current, V_.data(), refractory_.data());
+    threshold_and_reset(begin, end, V_.data(), refractory_.data(), V_th_, V_reset_, ref_steps_, spiked);
   }
 
   double* state(std::string_view name) override { return name == "V_m" ? V_.data() : nullptr; }
 
  private:
+  // One step for neurons [begin, end); restrict-qualified parameters let the loop vectorise.
+  void integrate(index_t begin, index_t end, const double* __restrict input, const double* __restrict current,
+                 double* __restrict V, int* __restrict refractory) const {
+    for (index_t i = begin; i < end; ++i) {
+      // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights;
+      // refractory neurons stay clamped and lose their input, as in NEST.
+      const double v_inf = E_L_ + R_ * (I_e_ + current[i]);
+      const double v = v_inf + (V[i] - v_inf) * decay_ + input[i];
+      const bool clamped = refractory[i] > 0;
+      V[i] = clamped ? V[i] : v;
+      refractory[i] -= clamped ? 1 : 0;
+    }
+  }
+
   double E_L_, V_th_, V_reset_, I_e_, decay_, R_;
   int ref_steps_;
   std::vector<double> V_;
