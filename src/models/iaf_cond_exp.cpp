@@ -63,17 +63,23 @@ class iaf_cond_exp final : public neuron_dynamics {
     }
   }
 
-  double dvdt(double v, double ge, double gi, double current) const {
-    v = std::min(v, V_th_);  // as NEST: keeps the step that crosses threshold from overshooting wildly
-    return (-g_L_ * (v - E_L_) - ge * (v - E_ex_) - gi * (v - E_in_) + current) * inv_C_m_;
+  // dV/dt = b - a min(V, V_th): linear in V but for NEST's bound at V_th, which keeps the step
+  // that crosses threshold from overshooting. a and b depend only on the conductances.
+  struct rate {
+    double a, b;
+    double operator()(double v, double V_th) const { return b - a * std::min(v, V_th); }
+  };
+  rate rate_at(double ge, double gi, double current) const {
+    return {(g_L_ + ge + gi) * inv_C_m_, (g_L_ * E_L_ + ge * E_ex_ + gi * E_in_ + current) * inv_C_m_};
   }
 
   // One classical RK4 step of V; (ge, gi) at the start, middle and end of the step.
   double rk4(double v, double ge0, double gi0, double ge1, double gi1, double ge2, double gi2, double current) const {
-    const double k1 = dvdt(v, ge0, gi0, current);
-    const double k2 = dvdt(v + 0.5 * h_ * k1, ge1, gi1, current);
-    const double k3 = dvdt(v + 0.5 * h_ * k2, ge1, gi1, current);
-    const double k4 = dvdt(v + h_ * k3, ge2, gi2, current);
+    const rate f0 = rate_at(ge0, gi0, current), f1 = rate_at(ge1, gi1, current), f2 = rate_at(ge2, gi2, current);
+    const double k1 = f0(v, V_th_);
+    const double k2 = f1(v + 0.5 * h_ * k1, V_th_);
+    const double k3 = f1(v + 0.5 * h_ * k2, V_th_);
+    const double k4 = f2(v + h_ * k3, V_th_);
     return v + h_ / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
   }
 
