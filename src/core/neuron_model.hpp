@@ -17,12 +17,15 @@ namespace neurite::core {
 
 using index_t = std::uint32_t;
 using step_t = std::int64_t;
+// Element of the ring buffers: the summed weights arriving at one receptor of one neuron in one
+// step. Single precision halves the memory that spike delivery scatters into.
+using input_t = float;
 
 // Everything a population needs at one step, for the neurons [begin, end) it is asked to update.
 struct step_input {
   // receptor[r][i]: summed weights of the spikes arriving at this step at receptor r of neuron i
   // (unit: the model's weight dimension). Read-only: the kernel clears them after the update.
-  std::span<const double* const> receptor;
+  std::span<const input_t* const> receptor;
   const double* current;  // [pA] stimulus current during this step, per neuron
   step_t step;            // the step being advanced: from t = step*dt to (step+1)*dt
   std::uint64_t seed;     // for models with intrinsic noise: draw from (seed, noise_purpose, id, step)

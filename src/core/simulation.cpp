@@ -13,8 +13,8 @@ struct simulation::worker_state {
   std::vector<std::vector<spike>> recorded;      // [spike recorder]
   std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
   std::vector<index_t> spiked;
-  std::vector<const double*> receptor_in;
-  std::vector<double*> receptor_stim;
+  std::vector<const input_t*> receptor_in;
+  std::vector<input_t*> receptor_stim;
   std::uint64_t events = 0;
 };
 
@@ -92,7 +92,7 @@ void simulation::prepare() {
   current_.assign(pops_.size(), {});
   for (std::size_t p = 0; p < pops_.size(); ++p) {
     ring_[p].assign(pops_[p].model->receptors.size(),
-                    std::vector<double>(static_cast<std::size_t>(slots_) * pops_[p].size, 0.0));
+                    std::vector<input_t>(static_cast<std::size_t>(slots_) * pops_[p].size, 0.0f));
     current_[p].assign(pops_[p].size, 0.0);
   }
   for (auto& ws : workers_) {
@@ -124,7 +124,7 @@ void simulation::update_interval(int w, step_t t0, step_t t1) {
       ws.spiked.clear();
       const step_input in{ws.receptor_in, current, s, seed_, stream_purpose(purpose::neuron_noise, p)};
       pop.dynamics->update(b, e, in, ws.spiked);
-      for (double* r : ws.receptor_stim) std::memset(r + b, 0, (e - b) * sizeof(double));
+      for (input_t* r : ws.receptor_stim) std::memset(r + b, 0, (e - b) * sizeof(input_t));
       std::memset(current + b, 0, (e - b) * sizeof(double));
       auto& spikes_out = out[p];
       for (const index_t id : ws.spiked) {
@@ -165,11 +165,11 @@ namespace {
 // Adds the row [k0, k1) of one spike emitted at step s into the ring buffer.
 template <class Target>
 void deliver_row(const projection& proj, const synapse_block& block, const Target* target, std::uint32_t k0,
-                 std::uint32_t k1, step_t s, double* ring, step_t slots, std::size_t n_target) {
+                 std::uint32_t k1, step_t s, input_t* ring, step_t slots, std::size_t n_target) {
   if (block.delay.empty()) {
-    double* slot = ring + static_cast<std::size_t>((s + proj.delay) % slots) * n_target;
+    input_t* slot = ring + static_cast<std::size_t>((s + proj.delay) % slots) * n_target;
     if (block.weight.empty()) {
-      const double weight = proj.weight;
+      const float weight = proj.weight;
       for (std::uint32_t k = k0; k < k1; ++k) slot[target[k]] += weight;
     } else {
       const float* weight = block.weight.data();
@@ -178,7 +178,7 @@ void deliver_row(const projection& proj, const synapse_block& block, const Targe
     return;
   }
   for (std::uint32_t k = k0; k < k1; ++k) {
-    const double weight = block.weight.empty() ? proj.weight : block.weight[k];
+    const float weight = block.weight.empty() ? proj.weight : block.weight[k];
     ring[static_cast<std::size_t>((s + block.delay[k]) % slots) * n_target + target[k]] += weight;
   }
 }
@@ -192,7 +192,7 @@ void simulation::deliver_interval(int w, step_t t0, step_t t1) {
     const synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
     if (block.size() == 0) continue;
     const std::size_t n_target = pops_[proj.target].size;
-    double* ring = ring_[proj.target][proj.receptor].data();
+    input_t* ring = ring_[proj.target][proj.receptor].data();
     const std::uint32_t* row_start = block.row_start.data();
     std::fill(cursor.begin(), cursor.end(), 0);
     // Step by step, and within a step by worker (= ascending source id): the same order

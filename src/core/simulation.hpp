@@ -123,7 +123,7 @@ class simulation {
   std::vector<state_recorder> state_recs_;
   std::vector<std::vector<std::uint32_t>> counts_;
   // Ring buffers: ring_[pop][receptor] holds slots_ rows of size pop.size.
-  std::vector<std::vector<std::vector<double>>> ring_;
+  std::vector<std::vector<std::vector<input_t>>> ring_;
   std::vector<std::vector<double>> current_;
   std::vector<std::unique_ptr<worker_state>> workers_;
   std::vector<std::size_t> state_base_;  // first row of the current run in each state recorder

@@ -14,7 +14,7 @@ class stimulus {
   virtual ~stimulus() = default;
   std::uint32_t target() const { return target_; }
   // receptor[r][i] and current[i] are the inputs of neuron i at this step.
-  virtual void apply(index_t begin, index_t end, step_t step, std::span<double* const> receptor, double* current) = 0;
+  virtual void apply(index_t begin, index_t end, step_t step, std::span<input_t* const> receptor, double* current) = 0;
 
  private:
   std::uint32_t target_;

@@ -38,8 +38,8 @@ class aeif_cond_exp final : public neuron_dynamics {
         V_(n, p["E_L"]), W_(n, 0.0), g_ex_(n, 0.0), g_in_(n, 0.0), refractory_(n, 0) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
-    const double* w_ex = in.receptor[0];
-    const double* w_in = in.receptor[1];  // negative weights, as in NEST
+    const input_t* w_ex = in.receptor[0];
+    const input_t* w_in = in.receptor[1];  // negative weights, as in NEST
     for (index_t i = begin; i < end; ++i) {
       bool clamped = refractory_[i] > 0, fired = false;
       if (clamped) --refractory_[i];

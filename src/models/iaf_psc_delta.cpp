@@ -31,7 +31,7 @@ class iaf_psc_delta final : public neuron_dynamics {
 
  private:
   // One step for neurons [begin, end); restrict-qualified parameters let the loop vectorise.
-  void integrate(index_t begin, index_t end, const double* __restrict input, const double* __restrict current,
+  void integrate(index_t begin, index_t end, const input_t* __restrict input, const double* __restrict current,
                  double* __restrict V, int* __restrict refractory) const {
     for (index_t i = begin; i < end; ++i) {
       // V <- E_L + (V - E_L) e^{-dt/tau} + R I (1 - e^{-dt/tau}) + sum of arriving weights;

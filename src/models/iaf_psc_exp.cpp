@@ -61,7 +61,7 @@ class iaf_psc_exp final : public neuron_dynamics {
  private:
   // One step for neurons [begin, end). The restrict-qualified parameters (GCC honours restrict
   // on parameters, not on locals) let the loop vectorise. w_in holds negative weights (NEST).
-  void integrate(index_t begin, index_t end, const double* __restrict w_ex, const double* __restrict w_in,
+  void integrate(index_t begin, index_t end, const input_t* __restrict w_ex, const input_t* __restrict w_in,
                  const double* __restrict current, double* __restrict V, double* __restrict I_ex,
                  double* __restrict I_in, int* __restrict refractory) const {
     for (index_t i = begin; i < end; ++i) {

@@ -26,7 +26,7 @@ class izhikevich final : public neuron_dynamics {
         V_(n, -65.0), U_(n, 0.0) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
-    const double* input = in.receptor[0];
+    const input_t* input = in.receptor[0];
     for (index_t i = begin; i < end; ++i) {
       const double v = V_[i], u = U_[i];
       double v_new = v + h_ * (0.04 * v * v + 5.0 * v + 140.0 - u + I_e_ + in.current[i]) + input[i];

@@ -24,9 +24,9 @@ poisson_input::poisson_input(std::uint32_t target, std::uint32_t receptor, doubl
       lambda_(static_cast<double>(n) * rate_hz * dt_ms * 1e-3) {}
 
 void poisson_input::apply(core::index_t begin, core::index_t end, core::step_t step,
-                          std::span<double* const> receptor, double*) {
+                          std::span<core::input_t* const> receptor, double*) {
   if (step < first_ || step >= last_) return;
-  double* in = receptor[receptor_];
+  core::input_t* in = receptor[receptor_];
   if (lambda_ <= 64) {  // one 32-bit word per neuron and step (lane i % 4 of block i / 4), inverted by table
     constexpr core::index_t chunk = 256;
     std::uint32_t words[chunk], counts[chunk];
@@ -34,12 +34,12 @@ void poisson_input::apply(core::index_t begin, core::index_t end, core::step_t s
       core::philox_group_words(seed_, stream_, static_cast<std::uint64_t>(step), i0 / 4, chunk / 4, words);
       table_.count(words, chunk, counts);
       for (core::index_t i = std::max(i0, begin); i < std::min(i0 + chunk, end); ++i)
-        in[i] += weight_ * counts[i - i0];
+        in[i] += static_cast<core::input_t>(weight_ * counts[i - i0]);
     }
   } else {
     for (core::index_t i = begin; i < end; ++i) {
       core::random_stream s(seed_, stream_, i, static_cast<std::uint64_t>(step));
-      in[i] += weight_ * s.poisson(lambda_);
+      in[i] += static_cast<core::input_t>(weight_ * s.poisson(lambda_));
     }
   }
 }
@@ -48,7 +48,7 @@ dc_input::dc_input(std::uint32_t target, double amplitude_pa, double start_ms, d
     : stimulus(target), amplitude_(amplitude_pa), first_(first_step(start_ms, dt_ms)),
       last_(last_step(stop_ms, dt_ms)) {}
 
-void dc_input::apply(core::index_t begin, core::index_t end, core::step_t step, std::span<double* const>,
+void dc_input::apply(core::index_t begin, core::index_t end, core::step_t step, std::span<core::input_t* const>,
                      double* current) {
   if (step < first_ || step >= last_) return;
   for (core::index_t i = begin; i < end; ++i) current[i] += amplitude_;

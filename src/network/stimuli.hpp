@@ -14,7 +14,7 @@ class poisson_input final : public core::stimulus {
  public:
   poisson_input(std::uint32_t target, std::uint32_t receptor, double rate_hz, std::uint64_t n, double weight,
                 double start_ms, double stop_ms, double dt_ms, std::uint64_t seed, std::uint32_t stream);
-  void apply(core::index_t begin, core::index_t end, core::step_t step, std::span<double* const> receptor,
+  void apply(core::index_t begin, core::index_t end, core::step_t step, std::span<core::input_t* const> receptor,
              double* current) override;
 
  private:
@@ -31,7 +31,7 @@ class poisson_input final : public core::stimulus {
 class dc_input final : public core::stimulus {
  public:
   dc_input(std::uint32_t target, double amplitude_pa, double start_ms, double stop_ms, double dt_ms);
-  void apply(core::index_t begin, core::index_t end, core::step_t step, std::span<double* const> receptor,
+  void apply(core::index_t begin, core::index_t end, core::step_t step, std::span<core::input_t* const> receptor,
              double* current) override;
 
  private:

@@ -35,14 +35,14 @@ TEST(stimuli, poisson_input_counts_are_poisson_and_slice_independent) {
   const double lambda = n * rate * dt * 1e-3;  // 2 per step
   network::poisson_input whole(0, 0, rate, n, weight, 0, 1e9, dt, 42, 7), split(0, 0, rate, n, weight, 0, 1e9, dt, 42, 7);
   const core::index_t size = 1001;
-  std::vector<double> a(size), b(size);
+  std::vector<core::input_t> a(size), b(size);
   double sum = 0, sum2 = 0;
   const int steps = 200;
   for (int step = 0; step < steps; ++step) {
-    std::fill(a.begin(), a.end(), 0.0);
-    std::fill(b.begin(), b.end(), 0.0);
-    double* pa[] = {a.data()};
-    double* pb[] = {b.data()};
+    std::fill(a.begin(), a.end(), 0.0f);
+    std::fill(b.begin(), b.end(), 0.0f);
+    core::input_t* pa[] = {a.data()};
+    core::input_t* pb[] = {b.data()};
     whole.apply(0, size, step, pa, nullptr);
     split.apply(0, 333, step, pb, nullptr);  // three workers' slices, not aligned to 4
     split.apply(333, 701, step, pb, nullptr);
