@@ -1,4 +1,7 @@
 // neurite: command-line entry point.
+#include <cstdio>
+#include <exception>
+
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.hpp"
@@ -15,6 +18,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {  // includes --help, which exits with 0
     const int code = app.exit(e);
     return code == 0 ? 0 : neurite::apps::exit_bad_input;
+  } catch (const std::exception& e) {  // I/O and other failures: a message, never a crash
+    std::fprintf(stderr, "neurite: %s\n", e.what());
+    return 1;
   }
   return 0;
 }

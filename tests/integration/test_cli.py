@@ -99,6 +99,12 @@ class Errors(unittest.TestCase):
         self.assertEqual(neurite("run", BRUNEL, "--threads", "0").returncode, 2)
         self.assertEqual(neurite("frobnicate").returncode, 2)
 
+    def test_an_unwritable_output_folder_is_an_error_not_a_crash(self):
+        r = neurite("run", BRUNEL, "--out", "/proc/neurite_cannot_write_here", "--duration", "1 ms", "--no-plot", *SMALL)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("neurite: ", r.stderr)
+        self.assertIn("/proc/neurite_cannot_write_here", r.stderr)
+
     def test_info_lists_every_model_and_rejects_unknown_names(self):
         r = neurite("info")
         self.assertEqual(r.returncode, 0)
