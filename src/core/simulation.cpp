@@ -1,7 +1,8 @@
 #include "core/simulation.hpp"
 
+#include "core/interval_barrier.hpp"
+
 #include <algorithm>
-#include <barrier>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -247,7 +248,7 @@ step_t simulation::run(double duration_ms, const run_options& options) {
     }
     interval_end = std::min(end, interval_end + min_delay_);
   };
-  std::barrier sync(team_.size(), on_interval);
+  interval_barrier sync(team_.size(), on_interval);
   team_.run([&](int w) {
     step_t t0 = start;
     while (t0 < end) {
