@@ -51,25 +51,33 @@ core::random_stream target_stream(const projection_plan& plan, index_t id) {
   return {plan.seed, core::stream_purpose(core::purpose::connectivity, plan.index), id};
 }
 
-// fixed_indegree: `degree` sources for each target, without self-connections when autapses
-// are off and without repeats when multapses are off (rejection against a marker array).
+// Draws `degree` partners from [0, n) on stream s, never `self` when autapses are off and
+// without repeats when multapses are off (rejection against the marker array `taken`, which
+// has n zeros then and is left zeroed). Calls add(partner) for each, in draw order.
+template <class Add>
+void draw_partners(core::random_stream& s, index_t n, const connector_desc& c, bool no_self, index_t self,
+                   std::vector<std::uint8_t>& taken, std::vector<index_t>& chosen, Add&& add) {
+  chosen.clear();
+  while (chosen.size() < c.degree) {
+    const index_t k = s.below(n);
+    if ((no_self && k == self) || (!c.multapses && taken[k])) continue;
+    if (!c.multapses) taken[k] = 1;
+    chosen.push_back(k);
+    add(k);
+  }
+  if (!c.multapses)
+    for (const index_t k : chosen) taken[k] = 0;
+}
+
+// fixed_indegree: `degree` sources for each target, from the target's stream.
 void fixed_indegree(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
   const connector_desc& c = plan.desc->connector;
-  const bool no_self = plan.same_population && !c.autapses;
   std::vector<std::uint8_t> taken(c.multapses ? 0 : plan.n_source, 0);
   std::vector<index_t> chosen;
   for (index_t i = begin; i < end; ++i) {
     auto s = target_stream(plan, i);
-    chosen.clear();
-    while (chosen.size() < c.degree) {
-      const index_t j = s.below(plan.n_source);
-      if ((no_self && j == i) || (!c.multapses && taken[j])) continue;
-      if (!c.multapses) taken[j] = 1;
-      chosen.push_back(j);
-      sink.add(j, i, s);
-    }
-    for (const index_t j : chosen)
-      if (!c.multapses) taken[j] = 0;
+    draw_partners(s, plan.n_source, c, plan.same_population && !c.autapses, i, taken, chosen,
+                  [&](index_t j) { sink.add(j, i, s); });
   }
 }
 
@@ -94,25 +102,17 @@ void fixed_probability(const projection_plan& plan, index_t begin, index_t end, 
 
 // fixed_outdegree: drawn from each source's stream over all targets; a worker keeps those
 // that fall in its slice, drawing the weights of the others too so that streams stay aligned.
-void fixed_outdegree(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink, edge_list& scratch) {
+void fixed_outdegree(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
   const connector_desc& c = plan.desc->connector;
-  const bool no_self = plan.same_population && !c.autapses;
   std::vector<std::uint8_t> taken(c.multapses ? 0 : plan.n_target, 0);
   std::vector<index_t> chosen;
+  edge_list scratch;
   edge_sink discard(plan, scratch);
   for (index_t j = 0; j < plan.n_source; ++j) {
     auto s = target_stream(plan, j);
-    chosen.clear();
-    while (chosen.size() < c.degree) {
-      const index_t i = s.below(plan.n_target);
-      if ((no_self && j == i) || (!c.multapses && taken[i])) continue;
-      if (!c.multapses) taken[i] = 1;
-      chosen.push_back(i);
-      (i >= begin && i < end ? sink : discard).add(j, i, s);
-    }
-    for (const index_t i : chosen)
-      if (!c.multapses) taken[i] = 0;
-    scratch = {};
+    draw_partners(s, plan.n_target, c, plan.same_population && !c.autapses, j, taken, chosen,
+                  [&](index_t i) { (i >= begin && i < end ? sink : discard).add(j, i, s); });
+    scratch.source.clear(), scratch.target.clear(), scratch.weight.clear(), scratch.delay.clear();
   }
 }
 
@@ -135,11 +135,7 @@ void generate_edges(const projection_plan& plan, index_t begin, index_t end, edg
       break;
     case rule::fixed_probability: fixed_probability(plan, begin, end, sink); break;
     case rule::fixed_indegree: fixed_indegree(plan, begin, end, sink); break;
-    case rule::fixed_outdegree: {
-      edge_list scratch;
-      fixed_outdegree(plan, begin, end, sink, scratch);
-      break;
-    }
+    case rule::fixed_outdegree: fixed_outdegree(plan, begin, end, sink); break;
     case rule::explicit_list:
       for (std::size_t k = 0; k < c.edges.size(); ++k) {
         const auto& e = c.edges[k];
