@@ -134,4 +134,21 @@ class single_population {
   std::uint32_t stimuli_ = 0;
 };
 
+// A neuron started at V0 and driven by a constant current I [pA] relaxes as
+// V_inf + (V0 - V_inf) e^{-t/tau_m}, V_inf = E_L + tau_m / C_m I (subthreshold, exact
+// integration: only rounding, rel_tol of the amplitude). Runs net for 100 ms.
+inline void expect_dc_relaxation(single_population& net, double V0, double I_dc, double E_L, double tau_m, double C_m,
+                                 double I_total, double rel_tol) {
+  net.set_state("V_m", V0);
+  net.add_dc(I_dc);
+  const auto rec = net.record("V_m", net.dt());
+  net.run(100);
+  const double V_inf = E_L + tau_m / C_m * I_total;
+  const trace v = net.recorded(rec);
+  for (std::size_t k = 0; k < v.t.size(); ++k) {
+    const double expected = V_inf + (V0 - V_inf) * std::exp(-v.t[k] / tau_m);
+    EXPECT_NEAR(v.v[k], expected, rel_tol * std::abs(V0 - V_inf)) << "t = " << v.t[k];
+  }
+}
+
 }  // namespace neurite::validation

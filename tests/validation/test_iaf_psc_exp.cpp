@@ -75,16 +75,7 @@ TEST(iaf_psc_exp, singular_case_tau_syn_equal_tau_m_matches_alpha_shape) {
 TEST(iaf_psc_exp, dc_response_relaxes_exponentially) {
   const double dt = 0.1, V0 = -65, I_e = 100, I_dc = 200;
   single_population net("iaf_psc_exp", params(2, 2, {{"I_e", I_e}}), dt);
-  net.set_state("V_m", V0);
-  net.add_dc(I_dc);
-  const auto rv = net.record("V_m", dt);
-  net.run(100);
-  const double V_inf = E_L + tau_m / C_m * (I_e + I_dc);  // -58 mV: below threshold
-  const trace v = net.recorded(rv);
-  for (std::size_t k = 0; k < v.t.size(); ++k) {
-    const double expected = V_inf + (V0 - V_inf) * std::exp(-v.t[k] / tau_m);
-    EXPECT_NEAR(v.v[k], expected, rel_tol * std::abs(V0 - V_inf)) << "t = " << v.t[k];
-  }
+  expect_dc_relaxation(net, V0, I_dc, E_L, tau_m, C_m, I_e + I_dc, rel_tol);  // V_inf = -58 mV: subthreshold
 }
 
 // A neuron started above threshold spikes in its first step (t = dt); V then sits at V_reset
