@@ -1,0 +1,3 @@
+# memory/: systems that are not time-stepped spiking networks (issue 3).
+include(memory/sdr.cmake OPTIONAL)
+include(memory/dense_hebbian.cmake OPTIONAL)
