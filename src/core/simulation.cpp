@@ -33,6 +33,7 @@ index_t simulation::slice_begin(std::uint32_t pop, int worker) const {
 
 std::uint32_t simulation::add_population(std::string name, const neuron_model_info& model, const param_set& params,
                                          index_t size, const population_data& data) {
+  require_not_started("add_population");
   population p;
   p.name = std::move(name);
   p.model = &model;
@@ -49,6 +50,7 @@ std::uint32_t simulation::add_population(std::string name, const neuron_model_in
 }
 
 std::uint32_t simulation::add_projection(projection p) {
+  require_not_started("add_projection");
   if (p.blocks.size() != static_cast<std::size_t>(team_.size()))
     throw std::invalid_argument("projection must have one synapse block per worker");
   if (p.delay < 1) throw std::invalid_argument("delays must be at least one step");
@@ -56,7 +58,10 @@ std::uint32_t simulation::add_projection(projection p) {
   return static_cast<std::uint32_t>(projs_.size() - 1);
 }
 
-void simulation::add_stimulus(std::unique_ptr<stimulus> s) { stims_.push_back(std::move(s)); }
+void simulation::add_stimulus(std::unique_ptr<stimulus> s) {
+  require_not_started("add_stimulus");
+  stims_.push_back(std::move(s));
+}
 
 spike_recorder& simulation::record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected) {
   spike_recs_.push_back({population, std::move(selected), {}});
@@ -85,10 +90,9 @@ void simulation::prepare() {
     min_delay_ = std::min<step_t>(min_delay_, p.delay);
     max_delay = std::max<step_t>(max_delay, p.max_delay);
   }
-  const step_t slots = max_delay + 1;
-  if (ring_.size() == pops_.size() && slots == slots_) return;
-  // The ring is only ever resized before the first run, while it holds no pending spikes.
-  slots_ = slots;
+  for (auto& ws : workers_) ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
+  if (!ring_.empty()) return;  // sized at the first run; the network is fixed from then on
+  slots_ = max_delay + 1;
   ring_.assign(pops_.size(), {});
   current_.assign(pops_.size(), {});
   for (std::size_t p = 0; p < pops_.size(); ++p) {
@@ -96,10 +100,12 @@ void simulation::prepare() {
                     std::vector<input_t>(static_cast<std::size_t>(slots_) * pops_[p].size, 0.0f));
     current_[p].assign(pops_[p].size, 0.0);
   }
-  for (auto& ws : workers_) {
+  for (auto& ws : workers_)
     for (auto& parity : ws->spikes) parity.assign(pops_.size(), {});
-    ws->recorded.assign(spike_recs_.size(), {});
-  }
+}
+
+void simulation::require_not_started(const char* what) const {
+  if (!ring_.empty()) throw std::logic_error(std::string(what) + ": the network cannot change once it has run");
 }
 
 void simulation::update_interval(int w, step_t t0, step_t t1) {

@@ -85,6 +85,7 @@ class simulation {
 
   std::uint32_t add_population(std::string name, const neuron_model_info& model, const param_set& params,
                                index_t size, const population_data& data = {});
+  // Populations, projections and stimuli are added before the first run (else std::logic_error).
   std::uint32_t add_projection(projection p);  // blocks must hold one entry per worker
   void add_stimulus(std::unique_ptr<stimulus> s);
   spike_recorder& record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected = {});
@@ -111,6 +112,7 @@ class simulation {
  private:
   struct worker_state;
   void prepare();
+  void require_not_started(const char* what) const;
   void update_interval(int w, step_t t0, step_t t1);
   void deliver_interval(int w, step_t t0, step_t t1);
 

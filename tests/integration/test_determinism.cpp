@@ -74,3 +74,14 @@ TEST(determinism, repeated_runs_agree_and_seeds_differ) {
   EXPECT_TRUE(same_spikes(a, b));
   EXPECT_FALSE(same_spikes(a, c));
 }
+
+TEST(simulation, recorders_may_be_added_between_runs_but_not_populations) {
+  auto built = network::build(test_networks::brunel_network({}, 5, 2));
+  built.sim->run(20);
+  auto& late = built.sim->record_spikes(0);
+  built.sim->run(20);
+  ASSERT_FALSE(late.spikes.empty());
+  EXPECT_GE(late.spikes.front().step, 200);  // only spikes after the recorder was added
+  const auto& model = *core::find_neuron_model("iaf_psc_delta");
+  EXPECT_THROW(built.sim->add_population("X", model, core::param_set(model.params), 10), std::logic_error);
+}
