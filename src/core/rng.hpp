@@ -17,6 +17,11 @@ enum class purpose : std::uint32_t {
   initial_state = 2,  // + population index * 16
   stimulus = 3,       // + stimulus index * 16
   neuron_noise = 4,   // + population index * 16
+  hebbian_archetypes = 5,   // memory/dense_hebbian: id = archetype
+  hebbian_examples = 6,     // id = archetype * M + example
+  hebbian_sweep_order = 7,  // id = 0, step = sweep
+  hebbian_heat_bath = 8,    // id = spin, step = sweep
+  sdr_trial = 13,           // memory/sdr_theory Monte Carlo: id = trial
   test = 15,
 };
 

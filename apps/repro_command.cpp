@@ -1,0 +1,71 @@
+// `neurite repro`: list the reproductions of published results, or run one, print its table
+// (quantity | paper | neurite | verdict), write result.json and its CSV files, and draw plots.
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "apps/commands.hpp"
+#include "io/results.hpp"
+#include "repro/repro.hpp"
+
+namespace neurite::apps {
+namespace {
+
+struct repro_args {
+  std::string name, out;
+  bool list = false, full = false, no_plot = false;
+  std::uint64_t seed = 1;
+};
+
+void print_list() {
+  for (const auto& r : repro::reproductions()) fmt::print("{:<16} {}  [{}]\n", r.name, r.description, r.status);
+}
+
+// Plotting is optional: a missing matplotlib costs the figures, not the result.
+void plot(const std::string& name, const std::string& out) {
+  const std::string cmd = fmt::format("'{}' '{}/python/neurite_repro_plots.py' '{}' '{}'", NEURITE_PYTHON,
+                                      NEURITE_SOURCE_DIR, name, out);
+  if (std::system(cmd.c_str()) != 0) fmt::print(stderr, "warning: the plots of {} could not be drawn\n", name);
+}
+
+int run(const repro_args& a) {
+  if (a.list || a.name.empty()) {
+    print_list();
+    return 0;
+  }
+  const auto* r = repro::find_reproduction(a.name);
+  if (r == nullptr) {
+    fmt::print(stderr, "unknown reproduction '{}'; `neurite repro --list` shows them\n", a.name);
+    return exit_bad_input;
+  }
+  const std::string out = a.out.empty() ? "out/repro/" + a.name : a.out;
+  std::filesystem::create_directories(out);
+  const auto rows = r->run({a.full, out, a.seed});
+  fmt::print("{}", repro::format_table(rows));
+  io::write_text_file(out + "/result.json", repro::result_json(a.name, rows).dump(2) + "\n");
+  if (!a.no_plot) plot(a.name, out);
+  const bool ok = repro::passed(rows);
+  fmt::print("{}: {}; wrote {}/result.json\n", a.name, ok ? "passed" : "FAILED (a row is a miss)", out);
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_repro_command(CLI::App& app) {
+  auto args = std::make_shared<repro_args>();
+  auto* cmd = app.add_subcommand("repro", "Reproduce a published result and compare it with the paper's values");
+  cmd->add_option("name", args->name, "Reproduction to run (see --list)");
+  cmd->add_flag("--list,-l", args->list, "List the reproductions");
+  cmd->add_flag("--full", args->full, "The paper's sizes instead of a quick check");
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)");
+  cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
+  cmd->add_flag("--no-plot", args->no_plot, "Do not draw the figures");
+  cmd->callback([args] {
+    const int code = run(*args);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace neurite::apps

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Figures of `neurite repro` runs, drawn from the CSV files a reproduction writes.
+
+    /usr/bin/python3 python/neurite_repro_plots.py NAME OUTDIR
+
+For sdr-dendrites: effect_of_n.png, effect_of_s.png, unions.png, noise.png (theory curves with the
+Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in OUTDIR.
+Exit status 2 with a one-line message for an unknown name or a missing file.
+"""
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def read(outdir, name):
+    return np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True)
+
+
+def log_figure(outdir, name, title, xlabel, ylabel, curves):
+    """curves: (x, y, label) drawn on a log y axis; zeros (underflow) are left out."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for x, y, label in curves:
+        keep = y > 0
+        ax.semilogy(x[keep], y[keep], label=label)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(True, which='major', alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, name), dpi=120)
+    plt.close(fig)
+
+
+def noise_figure(outdir):
+    d, mc = read(outdir, 'noise.csv'), read(outdir, 'noise_mc.csv')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for theta in (8, 12, 16):
+        y = d['theta%d' % theta]
+        keep = y > 0
+        line, = ax.semilogy(d['noise'][keep], y[keep], label='theory, theta = %d' % theta)
+        m = mc[(mc['theta'] == theta) & (mc['mc'] > 0)]
+        ax.errorbar(m['noise'], m['mc'], yerr=[m['mc'] - m['low'], m['high'] - m['mc']], fmt='o', ms=3,
+                    color=line.get_color(), label='simulated, theta = %d' % theta)
+    ax.set(title='False negatives: a = 128, s = 30', xlabel='noise (fraction of a replaced)',
+           ylabel='P(false negative)')
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'noise.png'), dpi=120)
+    plt.close(fig)
+
+
+def sdr_dendrites(outdir):
+    d = read(outdir, 'effect_of_n.csv')
+    log_figure(outdir, 'effect_of_n.png', 'False matches: s = 24, theta = 12', 'n (cells)', 'P(false match)',
+               [(d['n'], d['a64'], 'a = 64'), (d['n'], d['a128'], 'a = 128'), (d['n'], d['a256'], 'a = 256'),
+                (d['n'], d['a_half'], 'a = n/2')])
+    d = read(outdir, 'effect_of_s.csv')
+    log_figure(outdir, 'effect_of_s.png', 'False matches: theta = s/2', 's (synapses)', 'P(false match)',
+               [(d['s'], d['a32_n2000'], 'a = 32, n = 2000'), (d['s'], d['a200_n4000'], 'a = 200, n = 4000'),
+                (d['s'], d['a4000_n16000'], 'a = 4000, n = 16000')])
+    d = read(outdir, 'unions.csv')
+    log_figure(outdir, 'unions.png', 'Unions: a = 200, s = 25, theta = 15', 'M (patterns stored)',
+               'P(false match)', [(d['M'], d['p_%d' % n], 'n = %d' % n) for n in (1000, 10000, 20000)])
+    noise_figure(outdir)
+    d = read(outdir, 'optimal_threshold.csv')
+    log_figure(outdir, 'optimal_threshold.png', 'Median false match over n, a/n and s', 'theta',
+               'median P(false match)', [(d['theta'], d['median_p_fp'], 'median')])
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites}
+
+
+def main(argv):
+    if len(argv) != 3 or argv[1] not in PLOTS:
+        print('usage: neurite_repro_plots.py {%s} OUTDIR' % '|'.join(PLOTS), file=sys.stderr)
+        return 2
+    try:
+        PLOTS[argv[1]](argv[2])
+    except OSError as e:
+        print('neurite_repro_plots.py: %s' % e, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1 @@
+target_sources(neurite PRIVATE memory/sdr.cpp memory/sdr_theory.cpp)

@@ -1,0 +1,3 @@
+target_sources(neurite PRIVATE repro/repro.cpp)
+# One line per reproduction: its folder's source registers it by name.
+target_sources(neurite PRIVATE repro/sdr_dendrites/sdr_dendrites.cpp)

@@ -1,0 +1,1 @@
+neurite_test(test_sdr_repro validation test_sdr_repro.cpp)
