@@ -151,4 +151,17 @@ inline void expect_dc_relaxation(single_population& net, double V0, double I_dc,
   }
 }
 
+// Spike times of a neuron started at V_reset under a constant drive: the first spike within a
+// step of T - t_ref, every interval in [T, T + dt) (the threshold is seen at step ends and each
+// cycle restarts from V_reset on the grid, so there is no drift). 1e-9: rounding of time stamps.
+inline void expect_lif_intervals(const std::vector<double>& spikes, double T, double t_ref, double dt) {
+  EXPECT_GE(spikes[0], T - t_ref - 1e-9);
+  EXPECT_LT(spikes[0], T - t_ref + dt);
+  for (std::size_t k = 1; k < spikes.size(); ++k) {
+    const double isi = spikes[k] - spikes[k - 1];
+    EXPECT_GE(isi, T - 1e-9) << "interval " << k;
+    EXPECT_LT(isi, T + dt) << "interval " << k;
+  }
+}
+
 }  // namespace neurite::validation

@@ -79,11 +79,5 @@ TEST(iaf_psc_delta, constant_current_intervals_match_analytic_lif) {
   const double T = lif_interval(tau_m, t_ref, V_th, E_L, V_inf);  // V_reset = E_L by default
   const auto spikes = net.spike_times();
   ASSERT_GT(spikes.size(), 50u);
-  EXPECT_GE(spikes[0], T - t_ref - 1e-9);
-  EXPECT_LT(spikes[0], T - t_ref + dt);
-  for (std::size_t k = 1; k < spikes.size(); ++k) {
-    const double isi = spikes[k] - spikes[k - 1];
-    EXPECT_GE(isi, T - 1e-9) << "interval " << k;  // 1e-9: rounding of the time stamps
-    EXPECT_LT(isi, T + dt) << "interval " << k;
-  }
+  expect_lif_intervals(spikes, T, t_ref, dt);
 }
