@@ -157,18 +157,20 @@ class Examples(unittest.TestCase):
 
 class Threads(unittest.TestCase):
     def test_spike_files_are_identical_for_1_and_3_threads(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            spikes = []
-            for threads in ("1", "3"):
-                out = os.path.join(tmp, threads)
-                r = neurite("run", BRUNEL, "--out", out, "--duration", "200 ms", "--threads", threads, "--no-plot",
-                            "--quiet", *SMALL)
-                self.assertEqual(r.returncode, 0, r.stderr)
-                with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
-                    spikes.append({p: (f[f"spikes/{p}/timestamps"][:], f[f"spikes/{p}/node_ids"][:]) for p in "EI"})
-            for p in "EI":
-                np.testing.assert_array_equal(spikes[0][p][0], spikes[1][p][0])
-                np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1])
+        for name, extra in (("brunel", SMALL), ("cuba", []), ("coba", [])):
+            with tempfile.TemporaryDirectory() as tmp:
+                spikes = []
+                for threads in ("1", "3"):
+                    out = os.path.join(tmp, threads)
+                    r = neurite("run", os.path.join(SOURCE, "examples", name + ".toml"), "--out", out,
+                                "--duration", "200 ms", "--threads", threads, "--no-plot", "--quiet", *extra)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+                        spikes.append({p: (f[f"spikes/{p}/timestamps"][:], f[f"spikes/{p}/node_ids"][:]) for p in "EI"})
+                for p in "EI":
+                    self.assertGreater(len(spikes[0][p][0]), 0, f"{name}.{p} is silent")
+                    np.testing.assert_array_equal(spikes[0][p][0], spikes[1][p][0], err_msg=name)
+                    np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1], err_msg=name)
 
 
 if __name__ == "__main__":
