@@ -5,8 +5,12 @@
 
 For sdr-dendrites: effect_of_n.png, effect_of_s.png, unions.png, noise.png (theory curves with the
 Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in OUTDIR.
+For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map)
+storage.png (K_max against P) and, when the dataset is installed,
+fashion_mnist.png (accuracy against M).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
+import math
 import os
 import sys
 
@@ -72,7 +76,60 @@ def sdr_dendrites(outdir):
                'median P(false match)', [(d['theta'], d['median_p_fp'], 'median')])
 
 
-PLOTS = {'sdr-dendrites': sdr_dendrites}
+def dense_hebbian(outdir):
+    d = read(outdir, 'zero_temperature.csv')
+    rho = np.geomspace(0.05, 3, 200)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.semilogx(rho, [math.erf(1 / math.sqrt(2 * x)) for x in rho], label='erf(1/sqrt(2 rho))')
+    ax.plot(d['rho'], d['exact'], 's', mfc='none', label='exact majority vote')
+    ax.errorbar(d['rho'], d['m'], yerr=4 * d['se'], fmt='o', ms=3, label='T = 0 relaxation (4 s.e.)')
+    ax.set(title='Low-load retrieval at T = 0, P = 4', xlabel='dataset entropy rho', ylabel='Mattis overlap m')
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'zero_temperature.png'), dpi=120)
+    plt.close(fig)
+
+    d = read(outdir, 'rho_temperature.csv')
+    rhos, temps = np.unique(d['rho']), np.unique(d['T'])
+    grid = np.array([[d['m'][(d['rho'] == r) & (d['T'] == t)][0] for t in temps] for r in rhos])
+    fig, ax = plt.subplots(figsize=(6, 4))
+    image = ax.imshow(grid, origin='lower', aspect='auto', cmap='viridis', vmin=0, vmax=1)
+    ax.set_xticks(range(len(temps)), ['%g' % t for t in temps])
+    ax.set_yticks(range(len(rhos)), ['%g' % r for r in rhos])
+    ax.set(title='Retrieval overlap m at low load, P = 4, r = 0.2', xlabel='temperature T', ylabel='rho')
+    fig.colorbar(image, ax=ax, label='m')
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'rho_temperature.png'), dpi=120)
+    plt.close(fig)
+
+    d = read(outdir, 'storage.csv')
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.semilogy(d['P'], d['K_max'], 'o-')
+    ax.set(title='Largest K retrieved (m > 0.9), N = %d' % d['N'][0], xlabel='interaction order P', ylabel='K_max')
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'storage.png'), dpi=120)
+    plt.close(fig)
+
+    if not os.path.exists(os.path.join(outdir, 'fashion_mnist.csv')):
+        return  # the dataset is not installed: no figure
+    d = read(outdir, 'fashion_mnist.csv')
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for p in np.unique(d['P']):
+        rows = d[d['P'] == p]
+        ax.semilogx(rows['M'], rows['accuracy'], 'o-', label='P = %d, relaxed at T = 0' % p)
+    rows = d[d['P'] == d['P'][0]]
+    ax.semilogx(rows['M'], rows['nearest_centroid'], 'k--', label='nearest centroid')
+    ax.set(title='Fashion-MNIST', xlabel='training images per class M', ylabel='test accuracy')
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'fashion_mnist.png'), dpi=120)
+    plt.close(fig)
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian}
 
 
 def main(argv):

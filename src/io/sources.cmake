@@ -6,4 +6,5 @@ target_sources(neurite PRIVATE
   io/populations.cpp
   io/projections.cpp
   io/edge_list.cpp
+  io/idx.cpp
 )

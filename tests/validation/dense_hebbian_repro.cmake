@@ -1,0 +1,1 @@
+neurite_test(test_dense_hebbian_repro validation test_dense_hebbian_repro.cpp)
