@@ -1,0 +1,70 @@
+// IDX reader: a gzip file written here reads back; missing, truncated and foreign files are
+// reported with their path.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <zlib.h>
+
+#include "io/idx.hpp"
+
+using namespace neurite;
+
+namespace {
+
+std::vector<std::uint8_t> idx_bytes(std::uint32_t magic, const std::vector<std::uint32_t>& dims,
+                                    const std::vector<std::uint8_t>& data) {
+  std::vector<std::uint8_t> out;
+  const auto put = [&](std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+  };
+  put(magic);
+  for (const auto d : dims) put(d);
+  out.insert(out.end(), data.begin(), data.end());
+  return out;
+}
+
+std::string write_gzip(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  gzFile f = gzopen(path.c_str(), "wb");
+  gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(f);
+  return path;
+}
+
+}  // namespace
+
+TEST(idx, images_and_labels_read_back_from_gzip) {
+  std::vector<std::uint8_t> pixels(2 * 3 * 4);
+  for (std::size_t k = 0; k < pixels.size(); ++k) pixels[k] = static_cast<std::uint8_t>(7 * k);
+  const auto images = io::read_idx_images(write_gzip("neurite_idx_images.gz", idx_bytes(0x803, {2, 3, 4}, pixels)));
+  EXPECT_EQ(images.count, 2u);
+  EXPECT_EQ(images.rows, 3u);
+  EXPECT_EQ(images.cols, 4u);
+  EXPECT_EQ(images.pixels, pixels);
+  const auto labels = io::read_idx_labels(write_gzip("neurite_idx_labels.gz", idx_bytes(0x801, {3}, {4, 0, 9})));
+  EXPECT_EQ(labels, (std::vector<std::uint8_t>{4, 0, 9}));
+}
+
+TEST(idx, bad_files_are_reported_with_their_path) {
+  const auto expect_error = [](const std::string& path, const std::string& part) {
+    try {
+      io::read_idx_images(path);
+      FAIL() << path << " was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  expect_error("/nonexistent/train-images.gz", "cannot open");
+  expect_error(write_gzip("neurite_idx_labels_as_images.gz", idx_bytes(0x801, {3}, {1, 2, 3})), "magic number");
+  expect_error(write_gzip("neurite_idx_short.gz", idx_bytes(0x803, {2, 28, 28}, {1, 2, 3})), "truncated IDX data");
+  // A gzip stream cut in half: zlib's error, not a silent short read.
+  const auto whole = write_gzip("neurite_idx_whole.gz", idx_bytes(0x803, {50, 28, 28}, std::vector<std::uint8_t>(39200, 5)));
+  std::ifstream in(whole, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto cut = (std::filesystem::temp_directory_path() / "neurite_idx_cut.gz").string();
+  std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  expect_error(cut, "neurite_idx_cut.gz");
+}
