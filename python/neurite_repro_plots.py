@@ -25,18 +25,24 @@ def read(outdir, name):
     return np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True)
 
 
+def finish(fig, ax, outdir, name, title, xlabel, ylabel, legend_size=8):
+    """Labels, grid and legend, then OUTDIR/name as a PNG."""
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(True, alpha=0.3)
+    if legend_size:
+        ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, name), dpi=120)
+    plt.close(fig)
+
+
 def log_figure(outdir, name, title, xlabel, ylabel, curves):
     """curves: (x, y, label) drawn on a log y axis; zeros (underflow) are left out."""
     fig, ax = plt.subplots(figsize=(6, 4))
     for x, y, label in curves:
         keep = y > 0
         ax.semilogy(x[keep], y[keep], label=label)
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.grid(True, which='major', alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, name), dpi=120)
-    plt.close(fig)
+    finish(fig, ax, outdir, name, title, xlabel, ylabel)
 
 
 def noise_figure(outdir):
@@ -49,13 +55,8 @@ def noise_figure(outdir):
         m = mc[(mc['theta'] == theta) & (mc['mc'] > 0)]
         ax.errorbar(m['noise'], m['mc'], yerr=[m['mc'] - m['low'], m['high'] - m['mc']], fmt='o', ms=3,
                     color=line.get_color(), label='simulated, theta = %d' % theta)
-    ax.set(title='False negatives: a = 128, s = 30', xlabel='noise (fraction of a replaced)',
-           ylabel='P(false negative)')
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'noise.png'), dpi=120)
-    plt.close(fig)
+    finish(fig, ax, outdir, 'noise.png', 'False negatives: a = 128, s = 30', 'noise (fraction of a replaced)',
+           'P(false negative)', legend_size=7)
 
 
 def sdr_dendrites(outdir):
@@ -83,12 +84,8 @@ def dense_hebbian(outdir):
     ax.semilogx(rho, [math.erf(1 / math.sqrt(2 * x)) for x in rho], label='erf(1/sqrt(2 rho))')
     ax.plot(d['rho'], d['exact'], 's', mfc='none', label='exact majority vote')
     ax.errorbar(d['rho'], d['m'], yerr=4 * d['se'], fmt='o', ms=3, label='T = 0 relaxation (4 s.e.)')
-    ax.set(title='Low-load retrieval at T = 0, P = 4', xlabel='dataset entropy rho', ylabel='Mattis overlap m')
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'zero_temperature.png'), dpi=120)
-    plt.close(fig)
+    finish(fig, ax, outdir, 'zero_temperature.png', 'Low-load retrieval at T = 0, P = 4', 'dataset entropy rho',
+           'Mattis overlap m')
 
     d = read(outdir, 'rho_temperature.csv')
     rhos, temps = np.unique(d['rho']), np.unique(d['T'])
@@ -106,11 +103,8 @@ def dense_hebbian(outdir):
     d = read(outdir, 'storage.csv')
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.semilogy(d['P'], d['K_max'], 'o-')
-    ax.set(title='Largest K retrieved (m > 0.9), N = %d' % d['N'][0], xlabel='interaction order P', ylabel='K_max')
-    ax.grid(True, alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'storage.png'), dpi=120)
-    plt.close(fig)
+    finish(fig, ax, outdir, 'storage.png', 'Largest K retrieved (m > 0.9), N = %d' % d['N'][0], 'interaction order P',
+           'K_max', legend_size=0)
 
     if not os.path.exists(os.path.join(outdir, 'fashion_mnist.csv')):
         return  # the dataset is not installed: no figure
@@ -121,12 +115,7 @@ def dense_hebbian(outdir):
         ax.semilogx(rows['M'], rows['accuracy'], 'o-', label='P = %d, relaxed at T = 0' % p)
     rows = d[d['P'] == d['P'][0]]
     ax.semilogx(rows['M'], rows['nearest_centroid'], 'k--', label='nearest centroid')
-    ax.set(title='Fashion-MNIST', xlabel='training images per class M', ylabel='test accuracy')
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'fashion_mnist.png'), dpi=120)
-    plt.close(fig)
+    finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian}
