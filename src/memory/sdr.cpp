@@ -49,17 +49,17 @@ std::size_t sdr_bits::count() const {
   return c;
 }
 
+// A merge of the two sorted lists without data-dependent branches (they mispredict about every
+// other element on random SDRs): each step advances the smaller side, or both on a match.
 std::size_t overlap(const sdr& x, const sdr& y) {
-  std::size_t c = 0;
-  auto i = x.active.begin(), j = y.active.begin();
-  while (i != x.active.end() && j != y.active.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++c, ++i, ++j;
-    }
+  const cell_t *a = x.active.data(), *b = y.active.data();
+  const std::size_t na = x.active.size(), nb = y.active.size();
+  std::size_t c = 0, i = 0, j = 0;
+  while (i < na && j < nb) {
+    const cell_t u = a[i], v = b[j];
+    c += u == v;
+    i += u <= v;
+    j += v <= u;
   }
   return c;
 }
