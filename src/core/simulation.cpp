@@ -14,8 +14,7 @@ struct simulation::worker_state {
   std::vector<std::vector<spike>> recorded;      // [spike recorder]
   std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
   std::vector<index_t> spiked;
-  std::vector<const input_t*> receptor_in;
-  std::vector<input_t*> receptor_stim;
+  std::vector<input_t*> receptors;  // this step's ring-buffer rows of the population being updated
   std::uint64_t events = 0;
 };
 
@@ -113,58 +112,69 @@ void simulation::update_interval(int w, step_t t0, step_t t1) {
   auto& out = ws.spikes[(t0 / min_delay_) & 1];
   for (auto& v : out) v.clear();
   for (step_t s = t0; s < t1; ++s) {
-    const auto slot = static_cast<std::size_t>(s % slots_);
     for (std::uint32_t p = 0; p < pops_.size(); ++p) {
-      population& pop = pops_[p];
-      const index_t b = slice_begin(p, w), e = slice_end(p, w);
-      if (b == e) continue;
-      auto& rings = ring_[p];
-      ws.receptor_in.clear();
-      ws.receptor_stim.clear();
-      for (auto& r : rings) {
-        ws.receptor_stim.push_back(r.data() + slot * pop.size);
-        ws.receptor_in.push_back(r.data() + slot * pop.size);
-      }
-      double* current = current_[p].data();
-      for (auto& st : stims_)
-        if (st->target() == p) st->apply(b, e, s, ws.receptor_stim, current);
-      ws.spiked.clear();
-      const step_input in{ws.receptor_in, current, s, seed_, stream_purpose(purpose::neuron_noise, p)};
-      pop.dynamics->update(b, e, in, ws.spiked);
-      for (input_t* r : ws.receptor_stim) std::memset(r + b, 0, (e - b) * sizeof(input_t));
-      std::memset(current + b, 0, (e - b) * sizeof(double));
-      auto& spikes_out = out[p];
-      for (const index_t id : ws.spiked) {
-        spikes_out.push_back({s, id});
-        if (pop.last_spike[id] >= 0) {
-          const auto isi = static_cast<double>(s - pop.last_spike[id]);
-          pop.isi_sum[id] += isi;
-          pop.isi_sum_sq[id] += isi * isi;
-          ++pop.isi_count[id];
-        }
-        pop.last_spike[id] = s;
-        ++pop.spike_count[id];
-      }
-      ws.counts[p][static_cast<std::size_t>(s - now_)] += static_cast<std::uint32_t>(ws.spiked.size());
-      for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
-        const auto& rec = spike_recs_[r];
-        if (rec.population != p) continue;
-        for (const index_t id : ws.spiked)
-          if (rec.selected.empty() || rec.selected[id]) ws.recorded[r].push_back({s, id});
-      }
+      if (slice_begin(p, w) == slice_end(p, w)) continue;
+      update_population(w, p, s);
+      note_spikes(ws, p, s, out[p]);
     }
-    for (std::size_t r = 0; r < state_recs_.size(); ++r) {
-      auto& rec = state_recs_[r];
-      if ((s + 1) % rec.interval != 0) continue;
-      const std::uint32_t p = rec.population;
-      const index_t b = slice_begin(p, w), e = slice_end(p, w);
-      const double* values = pops_[p].dynamics->state(rec.variable);
-      // Row of this sample: rows appended for this run start at state_base_[r].
-      const auto sample = static_cast<std::size_t>((s + 1) / rec.interval - (now_ + rec.interval) / rec.interval);
-      auto& row = rec.values[state_base_[r] + sample];
-      for (std::size_t k = 0; k < rec.ids.size(); ++k)
-        if (rec.ids[k] >= b && rec.ids[k] < e) row[k] = values[rec.ids[k]];
+    sample_state(w, s);
+  }
+}
+
+// Stimuli, then the model's update of this worker's slice, then the step's inputs are cleared.
+void simulation::update_population(int w, std::uint32_t p, step_t s) {
+  worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  population& pop = pops_[p];
+  const index_t b = slice_begin(p, w), e = slice_end(p, w);
+  const auto slot = static_cast<std::size_t>(s % slots_);
+  ws.receptors.clear();
+  for (auto& r : ring_[p]) ws.receptors.push_back(r.data() + slot * pop.size);
+  double* current = current_[p].data();
+  for (auto& st : stims_)
+    if (st->target() == p) st->apply(b, e, s, ws.receptors, current);
+  ws.spiked.clear();
+  const std::span<const input_t* const> inputs(ws.receptors.data(), ws.receptors.size());
+  pop.dynamics->update(b, e, {inputs, current, s, seed_, stream_purpose(purpose::neuron_noise, p)}, ws.spiked);
+  for (input_t* r : ws.receptors) std::memset(r + b, 0, (e - b) * sizeof(input_t));
+  std::memset(current + b, 0, (e - b) * sizeof(double));
+}
+
+// The spikes of one step: the interval's list, ISI statistics, rate counts, spike recorders.
+void simulation::note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::vector<spike>& out) {
+  population& pop = pops_[p];
+  for (const index_t id : ws.spiked) {
+    out.push_back({s, id});
+    if (pop.last_spike[id] >= 0) {
+      const auto isi = static_cast<double>(s - pop.last_spike[id]);
+      pop.isi_sum[id] += isi;
+      pop.isi_sum_sq[id] += isi * isi;
+      ++pop.isi_count[id];
     }
+    pop.last_spike[id] = s;
+    ++pop.spike_count[id];
+  }
+  ws.counts[p][static_cast<std::size_t>(s - now_)] += static_cast<std::uint32_t>(ws.spiked.size());
+  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
+    const auto& rec = spike_recs_[r];
+    if (rec.population != p) continue;
+    for (const index_t id : ws.spiked)
+      if (rec.selected.empty() || rec.selected[id]) ws.recorded[r].push_back({s, id});
+  }
+}
+
+// State recorders due after step s, for the neurons of this worker's slices.
+void simulation::sample_state(int w, step_t s) {
+  for (std::size_t r = 0; r < state_recs_.size(); ++r) {
+    auto& rec = state_recs_[r];
+    if ((s + 1) % rec.interval != 0) continue;
+    const std::uint32_t p = rec.population;
+    const index_t b = slice_begin(p, w), e = slice_end(p, w);
+    const double* values = pops_[p].dynamics->state(rec.variable);
+    // Row of this sample: rows appended for this run start at state_base_[r].
+    const auto sample = static_cast<std::size_t>((s + 1) / rec.interval - (now_ + rec.interval) / rec.interval);
+    auto& row = rec.values[state_base_[r] + sample];
+    for (std::size_t k = 0; k < rec.ids.size(); ++k)
+      if (rec.ids[k] >= b && rec.ids[k] < e) row[k] = values[rec.ids[k]];
   }
 }
 

@@ -114,6 +114,9 @@ class simulation {
   void prepare();
   void require_not_started(const char* what) const;
   void update_interval(int w, step_t t0, step_t t1);
+  void update_population(int w, std::uint32_t p, step_t s);
+  void note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::vector<spike>& out);
+  void sample_state(int w, step_t s);
   void deliver_interval(int w, step_t t0, step_t t1);
 
   double dt_;
