@@ -1,5 +1,7 @@
 #pragma once
 // The subcommands of the `neurite` program; each registers its options and its action.
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace neurite::apps {
@@ -10,5 +12,14 @@ void add_repro_command(CLI::App& app);
 
 // Exit codes: 0 success, 1 failure while running or writing, 2 bad input (model file, options).
 inline constexpr int exit_bad_input = 2;
+
+// Ends a subcommand's action: a non-zero code becomes the program's exit status.
+inline void exit_with(int code) {
+  if (code != 0) throw CLI::RuntimeError(code);
+}
+
+// Runs python/SCRIPT ARGS with Debian's interpreter. Plots are optional: a failure (no
+// matplotlib, say) costs the figure, not the result, so it only warns that `what` is missing.
+void run_python_helper(const std::string& script, const std::string& args, const std::string& what);
 
 }  // namespace neurite::apps

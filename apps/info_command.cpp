@@ -61,10 +61,7 @@ void add_info_command(CLI::App& app) {
   auto name = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("info", "List neuron models, connectors and stimuli with their parameters");
   cmd->add_option("name", *name, "Show only this model, connector or stimulus");
-  cmd->callback([name] {
-    const int code = info(*name);
-    if (code != 0) throw CLI::RuntimeError(code);
-  });
+  cmd->callback([name] { exit_with(info(*name)); });
 }
 
 }  // namespace neurite::apps

@@ -23,11 +23,8 @@ void print_list() {
   for (const auto& r : repro::reproductions()) fmt::print("{:<16} {}  [{}]\n", r.name, r.description, r.status);
 }
 
-// Plotting is optional: a missing matplotlib costs the figures, not the result.
 void plot(const std::string& name, const std::string& out) {
-  const std::string cmd = fmt::format("'{}' '{}/python/neurite_repro_plots.py' '{}' '{}'", NEURITE_PYTHON,
-                                      NEURITE_SOURCE_DIR, name, out);
-  if (std::system(cmd.c_str()) != 0) fmt::print(stderr, "warning: the plots of {} could not be drawn\n", name);
+  run_python_helper("neurite_repro_plots.py", fmt::format("'{}' '{}'", name, out), "the plots of " + name);
 }
 
 int run(const repro_args& a) {
@@ -62,10 +59,7 @@ void add_repro_command(CLI::App& app) {
   cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)");
   cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw the figures");
-  cmd->callback([args] {
-    const int code = run(*args);
-    if (code != 0) throw CLI::RuntimeError(code);
-  });
+  cmd->callback([args] { exit_with(run(*args)); });
 }
 
 }  // namespace neurite::apps

@@ -79,9 +79,7 @@ void print_summary(const nlohmann::json& s) {
 }
 
 void plot(const std::string& out, bool quiet) {
-  const std::string cmd = fmt::format("'{}' '{}/python/neurite_plot.py' raster '{}'{}", NEURITE_PYTHON,
-                                      NEURITE_SOURCE_DIR, out, quiet ? " >/dev/null" : "");
-  if (std::system(cmd.c_str()) != 0) fmt::print(stderr, "warning: the raster plot could not be drawn\n");
+  run_python_helper("neurite_plot.py", fmt::format("raster '{}'{}", out, quiet ? " >/dev/null" : ""), "the raster plot");
 }
 
 int run(const run_args& a) {
@@ -138,10 +136,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--set", args->sets, "Override a model-file key: --set populations.E.size=100");
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw raster.png");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
-  cmd->callback([args] {
-    const int code = run(*args);
-    if (code != 0) throw CLI::RuntimeError(code);
-  });
+  cmd->callback([args] { exit_with(run(*args)); });
 }
 
 }  // namespace neurite::apps
