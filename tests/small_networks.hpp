@@ -34,8 +34,8 @@ inline network::network_desc brunel_network(const brunel_size& s, std::uint64_t 
   };
   const value_dist delay{value_dist::kind::constant, 1.5};
   for (const char* tgt : {"E", "I"}) {
-    d.projections.push_back({"", "E", tgt, indegree(s.c_e), {value_dist::kind::constant, s.j}, delay, "p"});
-    d.projections.push_back({"", "I", tgt, indegree(s.c_i), {value_dist::kind::constant, -s.g * s.j}, delay, "p"});
+    d.projections.push_back({"", "E", tgt, indegree(s.c_e), {value_dist::kind::constant, s.j}, delay, {}, "p"});
+    d.projections.push_back({"", "I", tgt, indegree(s.c_i), {value_dist::kind::constant, -s.g * s.j}, delay, {}, "p"});
     network::stimulus_desc st;
     st.type = "poisson_input";
     st.target = tgt;

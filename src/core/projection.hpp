@@ -2,13 +2,16 @@
 // Static synapses of one projection, stored for spike delivery: for each worker, the synapses
 // onto the targets that worker owns, as CSR rows by presynaptic neuron: a target index (16 bits
 // when the target population has at most 65536 neurons, else 32), a float32 weight only where
-// weights differ, a uint16 delay only where delays differ.
+// weights differ, a uint16 delay only where delays differ. Plastic projections always keep
+// weights, and an index of each target's incoming synapses (positions in the CSR arrays).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/neuron_model.hpp"
+#include "core/plasticity.hpp"
 
 namespace neurite::core {
 
@@ -18,6 +21,10 @@ struct synapse_block {
   std::vector<index_t> target32;         // this, for populations of more than 65536 neurons
   std::vector<float> weight;             // empty: all synapses have projection::weight
   std::vector<std::uint16_t> delay;      // [steps] empty: all synapses have projection::delay
+  // Plastic projections: the synapses onto this worker's target i (counted from the worker's
+  // first target) are incoming[incoming_start[i] .. incoming_start[i + 1]).
+  std::vector<std::uint32_t> incoming_start;
+  std::vector<incoming_synapse> incoming;
 
   static constexpr index_t narrow_limit = 65536;
   std::size_t size() const { return target16.size() + target32.size(); }
@@ -25,7 +32,8 @@ struct synapse_block {
   std::size_t bytes() const {
     return row_start.capacity() * sizeof(std::uint32_t) + target16.capacity() * sizeof(std::uint16_t) +
            target32.capacity() * sizeof(index_t) + weight.capacity() * sizeof(float) +
-           delay.capacity() * sizeof(std::uint16_t);
+           delay.capacity() * sizeof(std::uint16_t) + incoming_start.capacity() * sizeof(std::uint32_t) +
+           incoming.capacity() * sizeof(incoming_synapse);
   }
 };
 
@@ -37,6 +45,7 @@ struct projection {
   std::uint16_t delay = 1;     // [steps] when homogeneous; else the minimum
   std::uint16_t max_delay = 1; // [steps]
   std::vector<synapse_block> blocks;  // one per worker
+  std::unique_ptr<plasticity_rule> plasticity;  // null: static synapses
 
   std::size_t synapse_count() const {
     std::size_t n = 0;
@@ -46,7 +55,7 @@ struct projection {
   std::size_t bytes() const {
     std::size_t n = 0;
     for (const auto& b : blocks) n += b.bytes();
-    return n;
+    return n + (plasticity ? plasticity->bytes() : 0);
   }
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 
 namespace neurite::core {
@@ -15,6 +16,8 @@ struct simulation::worker_state {
   std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
   std::vector<index_t> spiked;
   std::vector<input_t*> receptors;  // this step's ring-buffer rows of the population being updated
+  // [projection] this worker's postsynaptic spikes that have not yet reached plastic synapses
+  std::vector<std::deque<spike>> post_pending;
   std::uint64_t events = 0;
 };
 
@@ -67,6 +70,18 @@ spike_recorder& simulation::record_spikes(std::uint32_t population, std::vector<
   return spike_recs_.back();
 }
 
+weight_recorder& simulation::record_weights(std::uint32_t projection,
+                                            std::vector<std::pair<index_t, index_t>> synapses, step_t interval) {
+  if (projection >= projs_.size() || !projs_[projection].plasticity)
+    throw std::invalid_argument("weights can only be recorded from a plastic projection");
+  weight_recorder r;
+  r.projection = projection;
+  r.synapses = std::move(synapses);
+  r.interval = std::max<step_t>(interval, 1);
+  weight_recs_.push_back(std::move(r));
+  return weight_recs_.back();
+}
+
 state_recorder& simulation::record_state(std::uint32_t population, const std::string& variable,
                                          std::vector<index_t> ids, step_t interval) {
   if (!pops_[population].dynamics->state(variable))
@@ -91,6 +106,9 @@ void simulation::prepare() {
   }
   for (auto& ws : workers_) ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
   if (!ring_.empty()) return;  // sized at the first run; the network is fixed from then on
+  for (auto& p : projs_)
+    if (p.plasticity) prepare_plastic(p);
+  for (auto& ws : workers_) ws->post_pending.resize(projs_.size());
   slots_ = max_delay + 1;
   ring_.assign(pops_.size(), {});
   current_.assign(pops_.size(), {});
@@ -101,6 +119,72 @@ void simulation::prepare() {
   }
   for (auto& ws : workers_)
     for (auto& parity : ws->spikes) parity.assign(pops_.size(), {});
+}
+
+// Plastic synapses keep a weight each and an index by target; the rule sizes its traces.
+void simulation::prepare_plastic(projection& proj) {
+  const double lo = proj.plasticity->weight_min(), hi = proj.plasticity->weight_max();
+  for (int w = 0; w < team_.size(); ++w) {
+    synapse_block& b = proj.blocks[static_cast<std::size_t>(w)];
+    if (!b.delay.empty())
+      throw std::invalid_argument("projection '" + proj.name + "': plastic synapses need one delay for all synapses");
+    if (b.weight.empty()) b.weight.assign(b.size(), proj.weight);
+    for (const float x : b.weight)
+      if (x < lo || x > hi)
+        throw std::invalid_argument("projection '" + proj.name + "': initial weight " + std::to_string(x) +
+                                    " outside the plasticity rule's [w_min, w_max] = [" + std::to_string(lo) + ", " +
+                                    std::to_string(hi) + "]");
+    const index_t first = slice_begin(proj.target, w), n_local = slice_end(proj.target, w) - first;
+    b.incoming_start.assign(static_cast<std::size_t>(n_local) + 1, 0);
+    for (std::size_t k = 0; k < b.size(); ++k) ++b.incoming_start[b.target(k) - first + 1];
+    for (index_t i = 0; i < n_local; ++i) b.incoming_start[i + 1] += b.incoming_start[i];
+    std::vector<std::uint32_t> fill(b.incoming_start.begin(), b.incoming_start.end() - 1);
+    b.incoming.resize(b.size());
+    for (index_t src = 0; src + 1 < b.row_start.size(); ++src)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
+        b.incoming[fill[b.target(k) - first]++] = {k, src};
+  }
+  proj.plasticity->prepare(pops_[proj.source].size, pops_[proj.target].size, team_.size());
+}
+
+void simulation::locate_weights(weight_recorder& rec) const {
+  const projection& proj = projs_[rec.projection];
+  for (const auto& [src, tgt] : rec.synapses) {
+    int w = 0;
+    while (w + 1 < team_.size() && tgt >= slice_end(proj.target, w)) ++w;
+    const synapse_block& b = proj.blocks[static_cast<std::size_t>(w)];
+    std::uint32_t k = src + 1 < b.row_start.size() ? b.row_start[src] : 0, k1 = k;
+    if (src + 1 < b.row_start.size()) k1 = b.row_start[src + 1];
+    while (k < k1 && b.target(k) != tgt) ++k;
+    if (k == k1)
+      throw std::invalid_argument("projection '" + proj.name + "' has no synapse " + std::to_string(src) + " -> " +
+                                  std::to_string(tgt) + " to record");
+    rec.at.emplace_back(w, k);
+  }
+}
+
+// Called when every delivery before step `boundary` is done and none after it has begun.
+void simulation::sample_weights(step_t boundary) {
+  for (auto& rec : weight_recs_) {
+    if (boundary < rec.next) continue;
+    rec.next = (boundary / rec.interval + 1) * rec.interval;
+    rec.times.push_back(static_cast<double>(boundary) * dt_);
+    auto& row = rec.values.emplace_back();
+    for (const auto& [w, k] : rec.at) row.push_back(projs_[rec.projection].blocks[static_cast<std::size_t>(w)].weight[k]);
+  }
+}
+
+std::vector<synapse_weight> simulation::weights(std::uint32_t projection) const {
+  const struct projection& proj = projs_.at(projection);
+  std::vector<synapse_weight> out;
+  for (const synapse_block& b : proj.blocks)
+    for (index_t src = 0; src + 1 < b.row_start.size(); ++src)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
+        out.push_back({src, b.target(k), b.weight.empty() ? proj.weight : b.weight[k]});
+  std::stable_sort(out.begin(), out.end(), [](const synapse_weight& a, const synapse_weight& b) {
+    return a.source != b.source ? a.source < b.source : a.target < b.target;
+  });
+  return out;
 }
 
 void simulation::require_not_started(const char* what) const {
@@ -202,34 +286,68 @@ void deliver_row(const projection& proj, const synapse_block& block, const Targe
 }  // namespace
 
 void simulation::deliver_interval(int w, step_t t0, step_t t1) {
-  worker_state& ws = *workers_[static_cast<std::size_t>(w)];
   const std::size_t parity = static_cast<std::size_t>((t0 / min_delay_) & 1);
   std::vector<std::size_t> cursor(workers_.size());
-  for (const projection& proj : projs_) {
-    const synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
-    if (block.size() == 0) continue;
-    const std::size_t n_target = pops_[proj.target].size;
-    input_t* ring = ring_[proj.target][proj.receptor].data();
-    const std::uint32_t* row_start = block.row_start.data();
+  for (std::uint32_t p = 0; p < projs_.size(); ++p) {
+    projection& proj = projs_[p];
+    if (proj.blocks[static_cast<std::size_t>(w)].size() == 0) continue;
     std::fill(cursor.begin(), cursor.end(), 0);
-    // Step by step, and within a step by worker (= ascending source id): the same order
-    // of additions for any number of workers.
-    for (step_t s = t0; s < t1; ++s) {
-      for (std::size_t v = 0; v < workers_.size(); ++v) {
-        const auto& list = workers_[v]->spikes[parity][proj.source];
-        std::size_t& c = cursor[v];
-        for (; c < list.size() && list[c].step == s; ++c) {
-          const index_t src = list[c].id;
-          const std::uint32_t k0 = row_start[src], k1 = row_start[src + 1];
-          ws.events += k1 - k0;
-          if (block.target32.empty())
-            deliver_row(proj, block, block.target16.data(), k0, k1, s, ring, slots_, n_target);
-          else
-            deliver_row(proj, block, block.target32.data(), k0, k1, s, ring, slots_, n_target);
-        }
-      }
+    if (proj.plasticity) {
+      deliver_plastic(w, p, t0, t1, cursor, parity);
+      continue;
+    }
+    for (step_t s = t0; s < t1; ++s) deliver_spikes_at(w, proj, s, cursor, parity);
+  }
+}
+
+// The spikes of step s of the projection's source, by worker (= ascending source id): the same
+// order of additions for any number of workers.
+void simulation::deliver_spikes_at(int w, projection& proj, step_t s, std::vector<std::size_t>& cursor,
+                                   std::size_t parity) {
+  worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
+  const std::size_t n_target = pops_[proj.target].size;
+  input_t* ring = ring_[proj.target][proj.receptor].data();
+  const target_view targets{block.target16.data(), block.target32.empty() ? nullptr : block.target32.data()};
+  for (std::size_t v = 0; v < workers_.size(); ++v) {
+    const auto& list = workers_[v]->spikes[parity][proj.source];
+    std::size_t& c = cursor[v];
+    for (; c < list.size() && list[c].step == s; ++c) {
+      const index_t src = list[c].id;
+      const std::uint32_t k0 = block.row_start[src], k1 = block.row_start[src + 1];
+      ws.events += k1 - k0;
+      if (proj.plasticity) proj.plasticity->on_pre(w, s, src, k0, k1, targets, block.weight.data());
+      if (block.target32.empty())
+        deliver_row(proj, block, block.target16.data(), k0, k1, s, ring, slots_, n_target);
+      else
+        deliver_row(proj, block, block.target32.data(), k0, k1, s, ring, slots_, n_target);
     }
   }
+}
+
+// Per step: postsynaptic spikes reaching the synapses now, then the presynaptic spikes, then
+// the postsynaptic traces (core/plasticity.hpp). This worker's spikes of the interval join the
+// queue; they reach the synapses a delay (at least one interval) later.
+void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, std::vector<std::size_t>& cursor,
+                                 std::size_t parity) {
+  projection& proj = projs_[p];
+  synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
+  auto& pending = workers_[static_cast<std::size_t>(w)]->post_pending[p];
+  const index_t first = slice_begin(proj.target, w);
+  for (step_t s = t0; s < t1; ++s) {
+    std::size_t due = 0;
+    for (; due < pending.size() && pending[due].step + proj.delay == s; ++due) {
+      const index_t local = pending[due].id - first;
+      const std::span<const incoming_synapse> in(block.incoming.data() + block.incoming_start[local],
+                                                 block.incoming.data() + block.incoming_start[local + 1]);
+      proj.plasticity->on_post(w, s, pending[due].id, in, block.weight.data());
+    }
+    deliver_spikes_at(w, proj, s, cursor, parity);
+    for (std::size_t k = 0; k < due; ++k) proj.plasticity->count_post(s, pending[k].id);
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(due));
+  }
+  const auto& own = workers_[static_cast<std::size_t>(w)]->spikes[parity][proj.target];
+  pending.insert(pending.end(), own.begin(), own.end());
 }
 
 step_t simulation::run(double duration_ms, const run_options& options) {
@@ -251,11 +369,18 @@ step_t simulation::run(double duration_ms, const run_options& options) {
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.
+  for (auto& rec : weight_recs_) {
+    if (rec.at.empty()) locate_weights(rec);
+    rec.next = std::max(rec.next, (start / rec.interval + 1) * rec.interval);
+  }
   std::atomic<bool> stopping{false};
   std::atomic<step_t> reached{start};
+  step_t delivered = start;  // every delivery before this step is done
   const auto wall0 = std::chrono::steady_clock::now();
   step_t interval_end = std::min(end, (start / min_delay_ + 1) * min_delay_);
   auto on_interval = [&]() noexcept {
+    sample_weights(delivered);
+    delivered = interval_end;
     reached.store(interval_end, std::memory_order_relaxed);
     if (options.stop && options.stop->load()) stopping.store(true);
     if (options.progress) {
@@ -277,6 +402,7 @@ step_t simulation::run(double duration_ms, const run_options& options) {
     }
   });
   const step_t done = reached.load();
+  sample_weights(done);
 
   for (auto& ws : workers_) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {

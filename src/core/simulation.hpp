@@ -12,12 +12,15 @@
 // writes the ring buffers of its own targets, every spike of the interval arrives at least D
 // steps later, and spike lists are double-buffered by interval parity. Spikes are delivered
 // in (projection, step, source id) order, so sums come out bit-identical for any thread count.
+// Plastic projections update their weights during delivery, in the order that
+// core/plasticity.hpp states, each worker on the synapses onto its own neurons.
 // The barrier (interval_barrier.hpp) spins for at most 20 us before it sleeps.
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/neuron_model.hpp"
@@ -60,6 +63,24 @@ struct state_recorder {
   std::vector<std::vector<double>> values;  // values[sample][k] for ids[k]
 };
 
+// Weights of chosen synapses of a plastic projection, sampled every `interval` steps. Samples
+// are taken between min-delay intervals, at the first boundary at or after each multiple of the
+// interval; times[j] is that boundary, and the weights include every pairing before it.
+struct weight_recorder {
+  std::uint32_t projection = 0;
+  std::vector<std::pair<index_t, index_t>> synapses;  // (source, target); the first such synapse
+  step_t interval = 1;
+  std::vector<double> times;                      // [ms]
+  std::vector<std::vector<float>> values;         // values[sample][k] for synapses[k]
+  std::vector<std::pair<int, std::uint32_t>> at;  // (worker, position) of each synapse, set at the first run
+  step_t next = 0;                                // the next multiple of interval to sample at
+};
+
+struct synapse_weight {
+  index_t source, target;
+  float weight;
+};
+
 struct run_status {
   double simulated_ms = 0, total_ms = 0, wall_s = 0;
 };
@@ -89,6 +110,10 @@ class simulation {
   std::uint32_t add_projection(projection p);  // blocks must hold one entry per worker
   void add_stimulus(std::unique_ptr<stimulus> s);
   spike_recorder& record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected = {});
+  // Throws std::invalid_argument for a static projection or a synapse that does not exist (at
+  // the first run).
+  weight_recorder& record_weights(std::uint32_t projection, std::vector<std::pair<index_t, index_t>> synapses,
+                                  step_t interval);
   // Throws std::invalid_argument if the model has no such state variable.
   state_recorder& record_state(std::uint32_t population, const std::string& variable, std::vector<index_t> ids,
                                step_t interval);
@@ -103,6 +128,9 @@ class simulation {
   const std::vector<projection>& projections() const { return projs_; }
   const std::vector<spike_recorder>& spike_recorders() const { return spike_recs_; }
   const std::vector<state_recorder>& state_recorders() const { return state_recs_; }
+  const std::vector<weight_recorder>& weight_recorders() const { return weight_recs_; }
+  // Every synapse of a projection with its current weight, by (source, target).
+  std::vector<synapse_weight> weights(std::uint32_t projection) const;
   // Spikes of each population per step since the start: rate[pop][step].
   const std::vector<std::vector<std::uint32_t>>& spike_counts_per_step() const { return counts_; }
   std::uint64_t synaptic_events() const;
@@ -118,6 +146,12 @@ class simulation {
   void note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::vector<spike>& out);
   void sample_state(int w, step_t s);
   void deliver_interval(int w, step_t t0, step_t t1);
+  void deliver_plastic(int w, std::uint32_t proj, step_t t0, step_t t1, std::vector<std::size_t>& cursor,
+                       std::size_t parity);
+  void deliver_spikes_at(int w, projection& proj, step_t s, std::vector<std::size_t>& cursor, std::size_t parity);
+  void prepare_plastic(projection& proj);
+  void locate_weights(weight_recorder& rec) const;
+  void sample_weights(step_t boundary);
 
   double dt_;
   std::uint64_t seed_;
@@ -127,6 +161,7 @@ class simulation {
   std::vector<std::unique_ptr<stimulus>> stims_;
   std::vector<spike_recorder> spike_recs_;
   std::vector<state_recorder> state_recs_;
+  std::vector<weight_recorder> weight_recs_;
   std::vector<std::vector<std::uint32_t>> counts_;
   // Ring buffers: ring_[pop][receptor] holds slots_ rows of size pop.size.
   std::vector<std::vector<std::vector<input_t>>> ring_;

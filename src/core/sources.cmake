@@ -3,5 +3,6 @@ target_sources(neurite PRIVATE
   core/rng.cpp
   core/params.cpp
   core/neuron_model.cpp
+  core/plasticity.cpp
   core/simulation.cpp
 )

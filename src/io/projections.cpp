@@ -5,7 +5,9 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "core/plasticity.hpp"
 #include "io/edge_list.hpp"
 #include "io/sections.hpp"
 
@@ -218,9 +220,43 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
   }
 }
 
+// [projections.plasticity]: rule = "NAME" and the rule's parameters; w_min and w_max take the
+// target model's weight unit.
+network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model) {
+  f.table("a table such as { rule = \"stdp_pair\", tau_plus = \"20 ms\" }");
+  std::vector<std::string> rules;
+  for (const auto* r : core::plasticity_rules()) rules.push_back(r->name);
+  const field rule_field = f["rule"];
+  const std::string expected = fmt::format("a plasticity rule ({})", fmt::join(rules, ", "));
+  network::plasticity_desc p;
+  p.rule = rule_field.string(expected);
+  const auto* info = core::find_plasticity_rule(p.rule);
+  if (!info) {
+    const std::string hint = closest(p.rule, rules);
+    rule_field.fail(fmt::format("expected {}, found \"{}\"{}", expected, p.rule,
+                                hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
+  }
+  std::vector<std::string> names{"rule"};
+  for (const auto& spec : info->params) names.push_back(spec.name);
+  f.check_keys(names, fmt::format("a parameter of {}", info->name));
+  core::param_set values(info->params);
+  for (const auto& [name, v] : f.entries()) {
+    if (name == "rule") continue;
+    const auto* spec = core::find_param(info->params, name);
+    const bool is_weight = name == "w_min" || name == "w_max";
+    const double x = v.quantity(is_weight ? model.weight_dim : spec->dim);
+    if (const auto error = spec->check(x); !error.empty()) v.fail(error);
+    values.set(name, x);
+    p.params.emplace_back(name, x);
+  }
+  if (info->check)
+    if (const auto error = info->check(values); !error.empty()) f.fail(error);
+  return p;
+}
+
 network::projection_desc read_projection(const field& e, const model_context& c) {
-  e.table("a table describing a projection (source, target, connector, weight, delay)");
-  e.check_keys({"name", "source", "target", "connector", "weight", "delay"}, "a key of a projection");
+  e.table("a table describing a projection (source, target, connector, weight, delay, plasticity)");
+  e.check_keys({"name", "source", "target", "connector", "weight", "delay", "plasticity"}, "a key of a projection");
   network::projection_desc p;
   p.where = e.where();
   const auto& src = c.population(e["source"]);
@@ -259,6 +295,12 @@ network::projection_desc read_projection(const field& e, const model_context& c)
   } else {
     p.delay = delay.value(dimension::time);
     check_delay(delay, p.delay, c);
+  }
+  if (const field plasticity = e["plasticity"]; plasticity.present()) {
+    if (!p.delay.is_constant() || columns.delay)
+      plasticity.fail("expected static synapses, since plastic synapses need one delay for the whole projection, "
+                      "found a delay per synapse");
+    p.plasticity = read_plasticity(plasticity, model);
   }
   return p;
 }

@@ -2,9 +2,12 @@
 target_sources(neurite PRIVATE
   models/aeif_cond_exp.cpp
   models/iaf_cond_exp.cpp
+  models/if_curr_exp_spinnaker.cpp
   models/iaf_psc_delta.cpp
   models/iaf_psc_exp.cpp
   models/izhikevich.cpp
   models/poisson_source.cpp
   models/spike_source.cpp
+  models/stdp_pair.cpp
+  models/stdp_triplet.cpp
 )

@@ -76,6 +76,29 @@ std::uint16_t delay_bound_steps(double ms, double dt) {
   return static_cast<std::uint16_t>(steps);
 }
 
+std::unique_ptr<core::plasticity_rule> make_plasticity(const projection_desc& pd, double dt) {
+  const auto* rule = core::find_plasticity_rule(pd.plasticity->rule);
+  if (!rule) throw build_error(fmt::format("{}: unknown plasticity rule '{}'", pd.where, pd.plasticity->rule));
+  core::param_set values(rule->params);
+  for (const auto& [name, x] : pd.plasticity->params) values.set(name, x);
+  if (rule->check)
+    if (const auto error = rule->check(values); !error.empty()) throw build_error(fmt::format("{}: {}", pd.where, error));
+  return rule->make(values, dt);
+}
+
+// Plastic synapses share one delay, and start within the rule's weight bounds.
+void check_plastic(const core::projection& proj, const projection_desc& pd, bool delay_per_synapse) {
+  if (delay_per_synapse)
+    throw build_error(fmt::format("{}: expected one delay for a plastic projection, found a delay per synapse",
+                                  pd.where));
+  const double lo = proj.plasticity->weight_min(), hi = proj.plasticity->weight_max();
+  const auto outside = [&](float w) { return w < lo || w > hi; };
+  for (const auto& b : proj.blocks)
+    if (b.weight.empty() ? b.size() > 0 && outside(proj.weight) : std::any_of(b.weight.begin(), b.weight.end(), outside))
+      throw build_error(fmt::format("{}: expected initial weights within the rule's [w_min, w_max] = [{}, {}]",
+                                    pd.where, lo, hi));
+}
+
 void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t k,
                     const std::map<std::string, std::uint32_t, std::less<>>& index) {
   std::vector<index_t> sizes;
@@ -101,6 +124,10 @@ void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t 
     proj.max_delay = hi;
   } else {
     proj.delay = proj.max_delay = delay_bound_steps(pd.delay.a, d.simulation.dt);
+  }
+  if (pd.plasticity) {
+    proj.plasticity = make_plasticity(pd, d.simulation.dt);
+    check_plastic(proj, pd, plan.delay_per_synapse);
   }
   sim.add_projection(std::move(proj));
 }

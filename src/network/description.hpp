@@ -51,12 +51,20 @@ struct connector_desc {
   std::vector<edge> edges;     // explicit_list, read from a file
 };
 
+// A plasticity rule on a projection: its registered name and the parameters that differ from
+// the rule's defaults (w_min and w_max in the target model's weight unit).
+struct plasticity_desc {
+  std::string rule;
+  std::vector<std::pair<std::string, double>> params;
+};
+
 struct projection_desc {
   std::string name;  // "source->target" unless given
   std::string source, target;
   connector_desc connector;
   value_dist weight;  // in the target model's weight unit; its sign picks the receptor of two
   value_dist delay;   // [ms]
+  std::optional<plasticity_desc> plasticity;
   std::string where;
 };
 

@@ -13,6 +13,7 @@ struct run_record {
   std::vector<std::vector<core::spike>> spikes;
   std::vector<std::vector<double>> v;
   std::uint64_t events;
+  std::vector<float> weights;  // of every plastic projection, by (source, target)
 };
 
 run_record run(network::network_desc d) {
@@ -24,6 +25,9 @@ run_record run(network::network_desc d) {
   for (const auto& rec : built.sim->spike_recorders()) r.spikes.push_back(rec.spikes);
   r.v = built.sim->state_recorders()[0].values;
   r.events = built.sim->synaptic_events();
+  for (std::uint32_t p = 0; p < built.sim->projections().size(); ++p)
+    if (built.sim->projections()[p].plasticity)
+      for (const auto& s : built.sim->weights(p)) r.weights.push_back(s.weight);
   return r;
 }
 
@@ -48,6 +52,7 @@ void expect_identical_across_threads(const network::network_desc& base) {
     EXPECT_TRUE(same_spikes(reference, other)) << threads << " threads";
     EXPECT_EQ(reference.v, other.v) << threads << " threads";  // bitwise equality of doubles
     EXPECT_EQ(reference.events, other.events) << threads << " threads";
+    EXPECT_EQ(reference.weights, other.weights) << threads << " threads";
   }
 }
 
@@ -65,6 +70,22 @@ TEST(determinism, random_weights_and_delays_are_bit_identical_for_1_to_4_threads
     p.delay = {network::value_dist::kind::uniform, 0.5, 3.0};
   }
   expect_identical_across_threads(d);
+}
+
+// STDP on E->E: weights change during delivery, from traces of both sides.
+TEST(determinism, stdp_weights_and_spikes_are_bit_identical_for_1_to_4_threads) {
+  for (const char* rule : {"stdp_pair", "stdp_triplet"}) {
+    auto d = test_networks::brunel_network({}, 13, 1);
+    const double j = d.projections[0].weight.a;
+    d.projections[0].plasticity = network::plasticity_desc{
+        rule, {{"w_min", 0.0}, {"w_max", 2 * j}, {std::string(rule) == "stdp_pair" ? "A_plus" : "A3_plus", 0.05}}};
+    expect_identical_across_threads(d);
+    const auto r = run(d);
+    ASSERT_FALSE(r.weights.empty());
+    EXPECT_NE(*std::min_element(r.weights.begin(), r.weights.end()),
+              *std::max_element(r.weights.begin(), r.weights.end()))
+        << rule << ": the weights must have changed for the test to mean anything";
+  }
 }
 
 TEST(determinism, repeated_runs_agree_and_seeds_differ) {

@@ -49,7 +49,7 @@ std::vector<edge> edges_of(const network::network_desc& d) {
 network::network_desc with_projection(network::network_desc d, const std::string& src, const std::string& tgt,
                                       connector_desc c, value_dist w = {value_dist::kind::constant, 1.0},
                                       value_dist delay = {value_dist::kind::constant, 1.0}) {
-  d.projections.push_back({"p", src, tgt, std::move(c), w, delay, "p"});
+  d.projections.push_back({"p", src, tgt, std::move(c), w, delay, {}, "p"});
   return d;
 }
 

@@ -565,8 +565,23 @@ const std::vector<bad_case> bad_cases = {
     {proj + conn + "weight = { dist = \"lognormal\", mean = \"0 mV\", sd = \"0.1 mV\" }\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].weight.mean: expected a non-zero mean"},
     {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
-     "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay), found "
-     "unknown key \"wieght\" (did you mean \"weight\"?)"},
+     "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay, "
+     "plasticity), found unknown key \"wieght\" (did you mean \"weight\"?)"},
+    // plasticity
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pear\" }\n", {},
+     "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_triplet), found \"stdp_pear\" "
+     "(did you mean \"stdp_pair\"?)"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", tau_pluss = \"20 ms\" }\n", {},
+     "@7: projections[0].plasticity.tau_pluss: expected a parameter of stdp_pair"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", w_max = \"1 ms\" }\n", {},
+     "@7: projections[0].plasticity.w_max: expected a voltage (mV)"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", tau_plus = \"0 ms\" }\n", {},
+     "@7: projections[0].plasticity.tau_plus: expected a value in (0 ms, inf], found 0 ms"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", w_min = \"2 mV\", w_max = \"1 mV\" }\n", {},
+     "@7: projections[0].plasticity: expected w_min < w_max"},
+    {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"uniform\", low = \"1 ms\", high = \"2 ms\" }\n"
+              "plasticity = { rule = \"stdp_pair\" }\n", {},
+     "@7: projections[0].plasticity: expected static synapses, since plastic synapses need one delay"},
     {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.05 ms\"\n", {},
      "@6: projections[0].delay: expected a delay >= dt (0.1 ms), found 0.05 ms"},
     {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.15 ms\"\n", {},

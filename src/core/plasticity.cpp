@@ -1,0 +1,44 @@
+#include "core/plasticity.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/registry.hpp"
+
+namespace neurite::core {
+
+register_plasticity_rule::register_plasticity_rule(plasticity_rule_info info) {
+  registry<plasticity_rule_info>::add(std::move(info), "plasticity rule");
+}
+
+const plasticity_rule_info* find_plasticity_rule(std::string_view name) {
+  return registry<plasticity_rule_info>::find(name);
+}
+
+std::vector<const plasticity_rule_info*> plasticity_rules() { return registry<plasticity_rule_info>::all(); }
+
+namespace {
+constexpr std::size_t decay_table_size = 4096;
+}
+
+trace_set::trace_set(double tau_ms, double dt_ms, bool nearest) : rate_(dt_ms / tau_ms), nearest_(nearest) {
+  table_.resize(decay_table_size);
+  for (std::size_t n = 0; n < decay_table_size; ++n) table_[n] = std::exp(-static_cast<double>(n) * rate_);
+}
+
+double trace_set::decay(step_t lag) const {
+  return lag < static_cast<step_t>(decay_table_size) ? table_[static_cast<std::size_t>(lag)]
+                                                     : std::exp(-static_cast<double>(lag) * rate_);
+}
+
+float weight_bounds::potentiate(float w, double x) const {
+  const double step = multiplicative ? x * (max - w) : x * max;
+  return static_cast<float>(std::min(max, w + step));
+}
+
+float weight_bounds::depress(float w, double x) const {
+  const double step = multiplicative ? x * (w - min) : x * max;
+  return static_cast<float>(std::max(min, w - step));
+}
+
+}  // namespace neurite::core

@@ -1,0 +1,116 @@
+#pragma once
+// Synaptic plasticity: the interface between the kernel and a plasticity rule, and the spike
+// traces the rules share. A rule object belongs to one projection and holds the traces; the
+// weights stay in the projection's synapse blocks (one float per synapse).
+//
+// Timing convention (NEST's and sPyNNaker's): the delay d of a plastic synapse is dendritic.
+// A presynaptic spike emitted at step t meets the synapse at t; a postsynaptic spike emitted at
+// step t meets it at t + d, when it has travelled back up the dendrite. At one step the kernel
+// calls, per projection and in this order:
+//   1. on_post   for the postsynaptic spikes reaching the synapses now (potentiation, from the
+//                presynaptic traces of spikes before now),
+//   2. on_pre    for the presynaptic spikes of now, in ascending source id (depression, from the
+//                postsynaptic traces of spikes that reached the synapses before now), after
+//                which the updated weight is delivered,
+//   3. count_post for the spikes of 1.
+// So a pair at zero lag changes nothing, as in both simulators. Each worker calls these for the
+// synapses onto its own neurons only: no locks, and results are the same for any thread count.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/neuron_model.hpp"
+#include "core/params.hpp"
+
+namespace neurite::core {
+
+// A plastic synapse as seen from its target: its position k in the worker's synapse block.
+struct incoming_synapse {
+  std::uint32_t k;
+  index_t source;
+};
+
+// The targets of a synapse block, 16 or 32 bits wide.
+struct target_view {
+  const std::uint16_t* narrow = nullptr;
+  const index_t* wide = nullptr;
+  index_t operator[](std::size_t k) const { return wide ? wide[k] : narrow[k]; }
+};
+
+class plasticity_rule {
+ public:
+  virtual ~plasticity_rule() = default;
+  // Sizes the traces before the first run: one copy of the presynaptic traces per worker,
+  // since every worker sees every presynaptic spike.
+  virtual void prepare(index_t n_source, index_t n_target, int workers) = 0;
+  // A presynaptic spike of `source` at step t: update the weights of the row [k0, k1).
+  virtual void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
+                      float* weight) = 0;
+  // A postsynaptic spike of `target` reaching its synapses at step t.
+  virtual void on_post(int worker, step_t t, index_t target, std::span<const incoming_synapse> synapses,
+                       float* weight) = 0;
+  virtual void count_post(step_t t, index_t target) = 0;
+  virtual std::size_t bytes() const = 0;
+  // Weights must lie in [min, max]; initial weights are checked against it.
+  virtual double weight_min() const = 0;
+  virtual double weight_max() const = 0;
+};
+
+struct plasticity_rule_info {
+  std::string name;
+  std::string doc;  // one line
+  param_table params;  // w_min and w_max are in the target model's weight unit
+  std::function<std::string(const param_set&)> check;
+  std::function<std::unique_ptr<plasticity_rule>(const param_set&, double dt)> make;
+};
+
+struct register_plasticity_rule {
+  explicit register_plasticity_rule(plasticity_rule_info info);
+};
+
+const plasticity_rule_info* find_plasticity_rule(std::string_view name);
+std::vector<const plasticity_rule_info*> plasticity_rules();  // sorted by name
+
+// Exponentially decaying traces of many neurons: x jumps by 1 at a spike (to 1 when
+// `nearest`, for nearest-spike pairing) and decays with tau between spikes. Evaluated lazily
+// and exactly: each neuron keeps its value just after its last spike and that spike's step;
+// decay factors for lags up to 4096 steps come from a table.
+class trace_set {
+ public:
+  trace_set(double tau_ms, double dt_ms, bool nearest);
+  void resize(std::size_t n) {
+    value_.assign(n, 0.0);
+    last_.assign(n, 0);
+  }
+  // The trace at step t of the spikes before t.
+  double at(index_t i, step_t t) const { return value_[i] * decay(t - last_[i]); }
+  void add(index_t i, step_t t) {
+    value_[i] = (nearest_ ? 0.0 : at(i, t)) + 1.0;
+    last_[i] = t;
+  }
+  std::size_t bytes() const { return value_.capacity() * sizeof(double) + last_.capacity() * sizeof(step_t); }
+
+ private:
+  double decay(step_t lag) const;
+  double rate_;  // dt / tau
+  bool nearest_;
+  std::vector<double> table_;
+  std::vector<double> value_;
+  std::vector<step_t> last_;
+};
+
+// Weight dependence of the pair and triplet rules (PyNN's definitions): an update of size x
+// (trace times amplitude) moves w by x * w_max (additive) or by x * (w_max - w) up and
+// x * (w - w_min) down (multiplicative); the result is clipped to [w_min, w_max].
+struct weight_bounds {
+  double min, max;
+  bool multiplicative;
+  float potentiate(float w, double x) const;
+  float depress(float w, double x) const;
+};
+
+}  // namespace neurite::core
