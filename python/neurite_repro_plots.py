@@ -5,6 +5,8 @@
 
 For sdr-dendrites: effect_of_n.png, effect_of_s.png, unions.png, noise.png (theory curves with the
 Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in OUTDIR.
+For ca3-cam: golden_raster.png, testbench2_raster.png and state_map_raster.png (spikes of every
+population of the CA3 memory).
 For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map)
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M).
@@ -118,7 +120,31 @@ def dense_hebbian(outdir):
     finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
 
 
-PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian}
+def raster(outdir, name, title):
+    """Spikes of every CA3 population, one band each (input at the bottom, output on top)."""
+    import csv
+    bands = {}
+    with open(os.path.join(outdir, name + '.csv')) as f:
+        for row in csv.DictReader(f):
+            bands.setdefault(row['population'], []).append((int(row['step']), int(row['neuron'])))
+    fig, ax = plt.subplots(figsize=(10, 6))
+    base, ticks = 0, []
+    for population, spikes in bands.items():
+        size = max(n for _, n in spikes) + 1
+        ax.plot([s for s, _ in spikes], [base + n for _, n in spikes], '|', markersize=4)
+        ticks.append((base + size / 2, population))
+        base += size + 2
+    ax.set_yticks([t for t, _ in ticks], [p for _, p in ticks], fontsize=7)
+    finish(fig, ax, outdir, name + '.png', title, 'time step (1 ms)', '', legend_size=0)
+
+
+def ca3_cam(outdir):
+    raster(outdir, 'golden_raster', 'CA3 memory, the golden-trace protocol (n = 5 cues, m = 10 bits)')
+    raster(outdir, 'testbench2_raster', 'CA3 memory, testbench 2 (60 operations)')
+    raster(outdir, 'state_map_raster', 'CA3 memory, 4x4 state map (n = 16, m = 6)')
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam}
 
 
 def main(argv):

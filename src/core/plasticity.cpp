@@ -17,19 +17,11 @@ const plasticity_rule_info* find_plasticity_rule(std::string_view name) {
 
 std::vector<const plasticity_rule_info*> plasticity_rules() { return registry<plasticity_rule_info>::all(); }
 
-namespace {
-constexpr std::size_t decay_table_size = 4096;
+decay_table::decay_table(double tau_ms, double dt_ms) : rate_(dt_ms / tau_ms), table_(4096) {
+  for (std::size_t n = 0; n < table_.size(); ++n) table_[n] = std::exp(-static_cast<double>(n) * rate_);
 }
 
-trace_set::trace_set(double tau_ms, double dt_ms, bool nearest) : rate_(dt_ms / tau_ms), nearest_(nearest) {
-  table_.resize(decay_table_size);
-  for (std::size_t n = 0; n < decay_table_size; ++n) table_[n] = std::exp(-static_cast<double>(n) * rate_);
-}
-
-double trace_set::decay(step_t lag) const {
-  return lag < static_cast<step_t>(decay_table_size) ? table_[static_cast<std::size_t>(lag)]
-                                                     : std::exp(-static_cast<double>(lag) * rate_);
-}
+double decay_table::far(step_t lag) const { return std::exp(-static_cast<double>(lag) * rate_); }
 
 float weight_bounds::potentiate(float w, double x) const {
   const double step = multiplicative ? x * (max - w) : x * max;

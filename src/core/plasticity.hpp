@@ -45,8 +45,8 @@ class plasticity_rule {
  public:
   virtual ~plasticity_rule() = default;
   // Sizes the traces before the first run: one copy of the presynaptic traces per worker,
-  // since every worker sees every presynaptic spike.
-  virtual void prepare(index_t n_source, index_t n_target, int workers) = 0;
+  // since every worker sees every presynaptic spike. delay: the projection's, in steps.
+  virtual void prepare(index_t n_source, index_t n_target, int workers, step_t delay) = 0;
   // A presynaptic spike of `source` at step t: update the weights of the row [k0, k1).
   virtual void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
                       float* weight) = 0;
@@ -75,19 +75,32 @@ struct register_plasticity_rule {
 const plasticity_rule_info* find_plasticity_rule(std::string_view name);
 std::vector<const plasticity_rule_info*> plasticity_rules();  // sorted by name
 
+// e^{-n dt / tau} for a lag of n steps: from a table up to 4096 steps, computed beyond.
+class decay_table {
+ public:
+  decay_table(double tau_ms, double dt_ms);
+  double operator()(step_t lag) const {
+    return lag < static_cast<step_t>(table_.size()) ? table_[static_cast<std::size_t>(lag)] : far(lag);
+  }
+
+ private:
+  double far(step_t lag) const;
+  double rate_;  // dt / tau
+  std::vector<double> table_;
+};
+
 // Exponentially decaying traces of many neurons: x jumps by 1 at a spike (to 1 when
 // `nearest`, for nearest-spike pairing) and decays with tau between spikes. Evaluated lazily
-// and exactly: each neuron keeps its value just after its last spike and that spike's step;
-// decay factors for lags up to 4096 steps come from a table.
+// and exactly: each neuron keeps its value just after its last spike and that spike's step.
 class trace_set {
  public:
-  trace_set(double tau_ms, double dt_ms, bool nearest);
+  trace_set(double tau_ms, double dt_ms, bool nearest) : decay_(tau_ms, dt_ms), nearest_(nearest) {}
   void resize(std::size_t n) {
     value_.assign(n, 0.0);
     last_.assign(n, 0);
   }
   // The trace at step t of the spikes before t.
-  double at(index_t i, step_t t) const { return value_[i] * decay(t - last_[i]); }
+  double at(index_t i, step_t t) const { return value_[i] * decay_(t - last_[i]); }
   void add(index_t i, step_t t) {
     value_[i] = (nearest_ ? 0.0 : at(i, t)) + 1.0;
     last_[i] = t;
@@ -95,10 +108,8 @@ class trace_set {
   std::size_t bytes() const { return value_.capacity() * sizeof(double) + last_.capacity() * sizeof(step_t); }
 
  private:
-  double decay(step_t lag) const;
-  double rate_;  // dt / tau
+  decay_table decay_;
   bool nearest_;
-  std::vector<double> table_;
   std::vector<double> value_;
   std::vector<step_t> last_;
 };

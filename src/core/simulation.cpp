@@ -144,7 +144,7 @@ void simulation::prepare_plastic(projection& proj) {
       for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
         b.incoming[fill[b.target(k) - first]++] = {k, src};
   }
-  proj.plasticity->prepare(pops_[proj.source].size, pops_[proj.target].size, team_.size());
+  proj.plasticity->prepare(pops_[proj.source].size, pops_[proj.target].size, team_.size(), proj.delay);
 }
 
 void simulation::locate_weights(weight_recorder& rec) const {
@@ -333,6 +333,8 @@ void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, s
   projection& proj = projs_[p];
   synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
   auto& pending = workers_[static_cast<std::size_t>(w)]->post_pending[p];
+  const auto& own = workers_[static_cast<std::size_t>(w)]->spikes[parity][proj.target];
+  pending.insert(pending.end(), own.begin(), own.end());
   const index_t first = slice_begin(proj.target, w);
   for (step_t s = t0; s < t1; ++s) {
     std::size_t due = 0;
@@ -346,8 +348,6 @@ void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, s
     for (std::size_t k = 0; k < due; ++k) proj.plasticity->count_post(s, pending[k].id);
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(due));
   }
-  const auto& own = workers_[static_cast<std::size_t>(w)]->spikes[parity][proj.target];
-  pending.insert(pending.end(), own.begin(), own.end());
 }
 
 step_t simulation::run(double duration_ms, const run_options& options) {

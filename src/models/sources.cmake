@@ -9,5 +9,6 @@ target_sources(neurite PRIVATE
   models/poisson_source.cpp
   models/spike_source.cpp
   models/stdp_pair.cpp
+  models/stdp_pair_spinnaker.cpp
   models/stdp_triplet.cpp
 )

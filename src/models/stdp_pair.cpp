@@ -24,7 +24,7 @@ class stdp_pair final : public plasticity_rule {
         bounds_{p["w_min"], p["w_max"], p["multiplicative"] != 0},
         pre_prototype_(p["tau_plus"], dt, p["nearest"] != 0), post_(p["tau_minus"], dt, p["nearest"] != 0) {}
 
-  void prepare(index_t n_source, index_t n_target, int workers) override {
+  void prepare(index_t n_source, index_t n_target, int workers, step_t) override {
     pre_.assign(static_cast<std::size_t>(workers), pre_prototype_);
     for (auto& t : pre_) t.resize(n_source);
     post_.resize(n_target);

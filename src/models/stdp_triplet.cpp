@@ -22,7 +22,7 @@ class stdp_triplet final : public plasticity_rule {
         bounds_{p["w_min"], p["w_max"], p["multiplicative"] != 0}, r1_prototype_(p["tau_plus"], dt, false),
         r2_prototype_(p["tau_x"], dt, false), o1_(p["tau_minus"], dt, false), o2_(p["tau_y"], dt, false) {}
 
-  void prepare(index_t n_source, index_t n_target, int workers) override {
+  void prepare(index_t n_source, index_t n_target, int workers, step_t) override {
     r1_.assign(static_cast<std::size_t>(workers), r1_prototype_);
     r2_.assign(static_cast<std::size_t>(workers), r2_prototype_);
     for (auto& t : r1_) t.resize(n_source);

@@ -2,3 +2,4 @@ target_sources(neurite PRIVATE repro/repro.cpp)
 # One line per reproduction: its folder's source registers it by name.
 target_sources(neurite PRIVATE repro/sdr_dendrites/sdr_dendrites.cpp)
 target_sources(neurite PRIVATE repro/dense_hebbian/dense_hebbian.cpp)
+target_sources(neurite PRIVATE repro/ca3_cam/ca3_cam.cpp)

@@ -569,7 +569,7 @@ const std::vector<bad_case> bad_cases = {
      "plasticity), found unknown key \"wieght\" (did you mean \"weight\"?)"},
     // plasticity
     {proj + conn + wd + "plasticity = { rule = \"stdp_pear\" }\n", {},
-     "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_triplet), found \"stdp_pear\" "
+     "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_pair_spinnaker, stdp_triplet), found \"stdp_pear\" "
      "(did you mean \"stdp_pair\"?)"},
     {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", tau_pluss = \"20 ms\" }\n", {},
      "@7: projections[0].plasticity.tau_pluss: expected a parameter of stdp_pair"},
