@@ -8,6 +8,7 @@ NAME is one of
   coba      Brette et al. (2007) benchmark 1 as in Brian's COBA.py example (examples/coba.toml)
   brunel    Brunel (2000) model A with the parameters of examples/brunel.toml
   brunel4x  the same with 4x the neurons and the same in-degrees
+  brunel_stdp  brunel with pair STDP on E->E, as examples/brunel_stdp.toml
 
 Times reported (all wall clock, seconds):
   construct_s     building the network objects in Python (connectivity drawn with numpy)
@@ -50,7 +51,7 @@ import brian2
 from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeMonitor, Synapses, defaultclock, device,
                     mV, ms, prefs, second, set_device)
 
-MODELS = ('cuba', 'coba', 'brunel', 'brunel4x')
+MODELS = ('cuba', 'coba', 'brunel', 'brunel4x', 'brunel_stdp')
 DT = 0.1 * ms
 BATCHES = 10  # spike counts in this many equal time bins, for error estimates
 
@@ -118,7 +119,29 @@ def fixed_indegree(rng, n_source, n_target, indegree, own_offset):
     return src[order], targets[order]
 
 
-def brunel(scale, seed):
+def stdp_ee(P, NE, ie, je, J, D):
+    """The E->E synapses of brunel_stdp with neurite's stdp_pair timing: the depression and the
+    presynaptic trace act at the spike (pathway 'plast', no delay), the updated weight arrives a
+    delay later (pathway 'pre'), a postsynaptic spike acts a delay after it fired (the delay is
+    dendritic). Additive, tau 20 ms, A_plus 0.01, A_minus 0.0105, w in [0, 2 J]."""
+    keep = je < NE
+    model = '''w : volt
+    dapre/dt = -apre / (20*ms) : 1 (event-driven)
+    dapost/dt = -apost / (20*ms) : 1 (event-driven)'''
+    S = Synapses(P[:NE], P[:NE], model=model,
+                 on_pre={'pre': 'inbuf_post += w',
+                         'plast': 'w = clip(w - 0.0105 * wmax * apost, 0*mV, wmax)\napre += 1'},
+                 on_post='w = clip(w + 0.01 * wmax * apre, 0*mV, wmax)\napost += 1',
+                 namespace={'wmax': 2 * J})
+    S.connect(i=ie[keep], j=je[keep])
+    S.w = J
+    S.pre.delay = D - DT
+    S.plast.delay = 0 * ms
+    S.post.delay = D
+    return S, ~keep
+
+
+def brunel(scale, seed, stdp=False):
     """Brunel (2000) model A, g = 5, eta = 2, with iaf_psc_delta semantics (see module doc)."""
     NE, NI = 10000 * scale, 2500 * scale
     CE, CI = 1000, 250
@@ -142,10 +165,14 @@ def brunel(scale, seed):
     ii, ji = fixed_indegree(rng, NI, NE + NI, CI, own_offset=NE)
     Se = Synapses(P[:NE], P, on_pre='inbuf_post += J', delay=D - DT, namespace={'J': J})
     Si = Synapses(P[NE:], P, on_pre='inbuf_post += JI', delay=D - DT, namespace={'JI': -g * J})
+    plastic = []
+    if stdp:  # E->E becomes plastic; Se keeps the synapses onto I
+        S, static = stdp_ee(P, NE, ie, je, J, D)
+        ie, je, plastic = ie[static], je[static], [S]
     Se.connect(i=ie, j=je)
     Si.connect(i=ii, j=ji)
     drive = PoissonInput(P, 'inbuf', N=CE, rate=nu_ext, weight=J)
-    return P, {'E': (0, NE), 'I': (NE, NE + NI)}, [Se, Si], [drive]
+    return P, {'E': (0, NE), 'I': (NE, NE + NI)}, [Se, Si] + plastic, [drive]
 
 
 def main():
@@ -175,7 +202,7 @@ def main():
     elif args.name == 'coba':
         P, pops, syn, other = coba()
     else:
-        P, pops, syn, other = brunel(4 if args.name == 'brunel4x' else 1, args.seed)
+        P, pops, syn, other = brunel(4 if args.name == 'brunel4x' else 1, args.seed, args.name == 'brunel_stdp')
     mon = SpikeMonitor(P)
     net = Network(P, *syn, *other, mon)
     t1 = time.perf_counter()

@@ -38,9 +38,10 @@ MODELS = {  # name: (model file, extra neurite arguments)
     'coba': ('examples/coba.toml', []),
     'brunel': ('examples/brunel.toml', []),
     'brunel4x': ('examples/brunel.toml', ['--set', 'populations.E.size=40000', '--set', 'populations.I.size=10000']),
+    'brunel_stdp': ('examples/brunel_stdp.toml', []),
 }
 BATCHES = 10
-NET_VAR = {'cuba': 0.03, 'coba': 0.06, 'brunel': 0.015, 'brunel4x': 0.015}  # see the module doc
+NET_VAR = {'cuba': 0.03, 'coba': 0.06, 'brunel': 0.015, 'brunel4x': 0.015, 'brunel_stdp': 0.015}  # see the module doc
 Z_MAX = 3.0
 QUICK_DURATION_S = 0.05
 

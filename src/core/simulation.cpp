@@ -78,6 +78,7 @@ weight_recorder& simulation::record_weights(std::uint32_t projection,
   r.projection = projection;
   r.synapses = std::move(synapses);
   r.interval = std::max<step_t>(interval, 1);
+  locate_weights(r);
   weight_recs_.push_back(std::move(r));
   return weight_recs_.back();
 }
@@ -153,10 +154,11 @@ void simulation::locate_weights(weight_recorder& rec) const {
     int w = 0;
     while (w + 1 < team_.size() && tgt >= slice_end(proj.target, w)) ++w;
     const synapse_block& b = proj.blocks[static_cast<std::size_t>(w)];
-    std::uint32_t k = src + 1 < b.row_start.size() ? b.row_start[src] : 0, k1 = k;
-    if (src + 1 < b.row_start.size()) k1 = b.row_start[src + 1];
+    const bool in_range = src + 1 < b.row_start.size();
+    std::uint32_t k = in_range ? b.row_start[src] : 0;
+    const std::uint32_t k1 = in_range ? b.row_start[src + 1] : 0;
     while (k < k1 && b.target(k) != tgt) ++k;
-    if (k == k1)
+    if (k >= k1)
       throw std::invalid_argument("projection '" + proj.name + "' has no synapse " + std::to_string(src) + " -> " +
                                   std::to_string(tgt) + " to record");
     rec.at.emplace_back(w, k);
@@ -369,10 +371,7 @@ step_t simulation::run(double duration_ms, const run_options& options) {
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.
-  for (auto& rec : weight_recs_) {
-    if (rec.at.empty()) locate_weights(rec);
-    rec.next = std::max(rec.next, (start / rec.interval + 1) * rec.interval);
-  }
+  for (auto& rec : weight_recs_) rec.next = std::max(rec.next, (start / rec.interval + 1) * rec.interval);
   std::atomic<bool> stopping{false};
   std::atomic<step_t> reached{start};
   step_t delivered = start;  // every delivery before this step is done

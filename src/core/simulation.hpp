@@ -72,7 +72,7 @@ struct weight_recorder {
   step_t interval = 1;
   std::vector<double> times;                      // [ms]
   std::vector<std::vector<float>> values;         // values[sample][k] for synapses[k]
-  std::vector<std::pair<int, std::uint32_t>> at;  // (worker, position) of each synapse, set at the first run
+  std::vector<std::pair<int, std::uint32_t>> at;  // (worker, position) of each synapse
   step_t next = 0;                                // the next multiple of interval to sample at
 };
 
@@ -110,8 +110,7 @@ class simulation {
   std::uint32_t add_projection(projection p);  // blocks must hold one entry per worker
   void add_stimulus(std::unique_ptr<stimulus> s);
   spike_recorder& record_spikes(std::uint32_t population, std::vector<std::uint8_t> selected = {});
-  // Throws std::invalid_argument for a static projection or a synapse that does not exist (at
-  // the first run).
+  // Throws std::invalid_argument for a static projection or a synapse that does not exist.
   weight_recorder& record_weights(std::uint32_t projection, std::vector<std::pair<index_t, index_t>> synapses,
                                   step_t interval);
   // Throws std::invalid_argument if the model has no such state variable.

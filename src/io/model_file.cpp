@@ -32,6 +32,11 @@ const network::population_desc& model_context::population(const field& f) const 
                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
 
+const network::population_desc& model_context::population_named(const std::string& name) const {
+  return *std::find_if(desc.populations.begin(), desc.populations.end(),
+                       [&](const auto& p) { return p.name == name; });
+}
+
 const network::population_desc& model_context::input_population(const field& f) const {
   const auto& p = population(f);
   if (model_of(p).is_source)
@@ -125,14 +130,60 @@ void read_state_recording(const field& e, model_context& c) {
   c.desc.state_recordings.push_back(std::move(r));
 }
 
+// A pair [source, target] of neuron ids within the projection's populations.
+std::pair<core::index_t, core::index_t> read_synapse(const field& e, const network::population_desc& src,
+                                                     const network::population_desc& tgt) {
+  const std::string expected = fmt::format("a pair [source, target] of neuron ids, within [0, {}] and [0, {}]",
+                                           src.size - 1, tgt.size - 1);
+  const auto* pair = e.node()->as_array();
+  if (!pair || pair->size() != 2 || !(*pair)[0].is_integer() || !(*pair)[1].is_integer()) e.fail_expected(expected);
+  const auto s = *(*pair)[0].value<std::int64_t>(), t = *(*pair)[1].value<std::int64_t>();
+  if (s < 0 || t < 0 || s >= static_cast<std::int64_t>(src.size) || t >= static_cast<std::int64_t>(tgt.size))
+    e.fail(fmt::format("expected {}, found [{}, {}]", expected, s, t));
+  return {static_cast<core::index_t>(s), static_cast<core::index_t>(t)};
+}
+
+void read_weight_recording(const field& e, model_context& c) {
+  e.table("a table { projection = ..., synapses = [[source, target], ...] or targets = [...], interval = ... }");
+  e.check_keys({"projection", "synapses", "targets", "interval"}, "a key of a weight recording");
+  const field name = e["projection"];
+  const std::string wanted = name.string("the name of a plastic projection");
+  std::vector<std::string> plastic;
+  const network::projection_desc* proj = nullptr;
+  for (const auto& p : c.desc.projections) {
+    if (!p.plasticity) continue;
+    plastic.push_back(p.name);
+    if (p.name == wanted) proj = proj ? nullptr : &p;  // ambiguous names do not count
+  }
+  if (!proj)
+    name.fail(fmt::format("expected the name of one plastic projection ({}), found \"{}\"",
+                          plastic.empty() ? std::string("there is none") : join(plastic), wanted));
+  network::weight_recording_desc r{proj->name, {}, {}, c.dt(), e.where()};
+  const field synapses = e["synapses"], targets = e["targets"];
+  if (targets.present()) r.targets = read_ids(targets, c.population_named(proj->target));
+  if (synapses.present() || !targets.present()) {
+    synapses.array("a list of pairs [source, target] (or targets = [...]: every synapse onto these neurons)");
+    for (const auto& s : synapses.elements())
+      r.synapses.push_back(read_synapse(s, c.population_named(proj->source), c.population_named(proj->target)));
+    if (r.synapses.empty()) synapses.fail("expected at least one pair [source, target], found an empty list");
+  }
+  if (const auto interval = e["interval"]; interval.present()) {
+    r.interval = interval.quantity(core::dimension::time);
+    if (!is_step_multiple(r.interval, c.dt()))
+      interval.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
+                                core::format_quantity(r.interval, core::dimension::time)));
+  }
+  c.desc.weight_recordings.push_back(std::move(r));
+}
+
 }  // namespace
 
 void read_record(const field& f, model_context& c) {
   // Default bin: the multiple of dt nearest 1 ms.
   c.desc.rate_bin = std::max(1.0, std::round(1.0 / c.dt())) * c.dt();
   if (!f.present()) return;
-  f.table("a table [record] with spikes, state and rate_bin");
-  f.check_keys({"spikes", "state", "rate_bin"}, "a key of [record]");
+  f.table("a table [record] with spikes, state, weights and rate_bin");
+  f.check_keys({"spikes", "state", "weights", "rate_bin"}, "a key of [record]");
   if (const auto spikes = f["spikes"]; spikes.present()) {
     spikes.array("a list of population names or tables { population = ..., ids = [...] }");
     std::set<std::string> seen;
@@ -156,6 +207,10 @@ void read_record(const field& f, model_context& c) {
   if (const auto state = f["state"]; state.present()) {
     state.array("a list of tables { population = ..., variable = ..., ids = [...], interval = ... }");
     for (const auto& e : state.elements()) read_state_recording(e, c);
+  }
+  if (const auto weights = f["weights"]; weights.present()) {
+    weights.array("a list of tables { projection = ..., synapses = [[source, target], ...], interval = ... }");
+    for (const auto& e : weights.elements()) read_weight_recording(e, c);
   }
   if (const auto bin = f["rate_bin"]; bin.present()) {
     c.desc.rate_bin = bin.quantity(core::dimension::time);

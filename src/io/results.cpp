@@ -105,6 +105,27 @@ void write_state(hid_t file, const core::simulation& sim) {
   }
 }
 
+// /weights/<projection>_<k>: times [ms], source_ids and target_ids of the recorded synapses,
+// values[sample][synapse] in the target model's weight unit.
+void write_weights(hid_t file, const core::simulation& sim) {
+  if (sim.weight_recorders().empty()) return;
+  h5_handle weights = make_group(file, "weights");
+  for (std::size_t r = 0; r < sim.weight_recorders().size(); ++r) {
+    const auto& rec = sim.weight_recorders()[r];
+    const std::string& name = sim.projections()[rec.projection].name;
+    h5_handle group = make_group(weights, fmt::format("{}_{}", name, r));
+    write_string_attribute(group, "projection", name);
+    std::vector<std::uint64_t> sources, targets;
+    for (const auto& [s, t] : rec.synapses) sources.push_back(s), targets.push_back(t);
+    std::vector<double> values;
+    for (const auto& row : rec.values) values.insert(values.end(), row.begin(), row.end());
+    write_dataset(group, "times", rec.times, rec.times.size(), 0, "ms");
+    write_dataset(group, "source_ids", sources, sources.size());
+    write_dataset(group, "target_ids", targets, targets.size());
+    write_dataset(group, "values", values, rec.values.size(), rec.synapses.size());
+  }
+}
+
 void write_rates(hid_t file, const core::simulation& sim, double bin_ms) {
   h5_handle rates = make_group(file, "population_rate");
   const auto steps_per_bin = static_cast<std::size_t>(std::max<core::step_t>(1, core::steps_of(bin_ms, sim.dt())));
@@ -136,6 +157,7 @@ void write_spikes_h5(const std::string& path, const core::simulation& sim, doubl
     for (const auto& rec : sim.spike_recorders()) write_population_spikes(spikes, sim, rec);
     write_rates(file, sim, rate_bin_ms);
     write_state(file, sim);
+    write_weights(file, sim);
   }
   std::filesystem::rename(tmp, path);
 }

@@ -15,6 +15,8 @@ struct model_context {
   double dt() const { return desc.simulation.dt; }
   // The population named by a string field (checked).
   const network::population_desc& population(const field& f) const;
+  // A population known to exist (named by a projection already read).
+  const network::population_desc& population_named(const std::string& name) const;
   // The same, for a target of synaptic input or stimuli: source models are refused.
   const network::population_desc& input_population(const field& f) const;
   static const core::neuron_model_info& model_of(const network::population_desc& p);

@@ -174,6 +174,20 @@ void add_recorders(core::simulation& sim, const network_desc& d,
   }
   for (const auto& r : d.state_recordings)
     sim.record_state(index.at(r.population), r.variable, r.ids, core::steps_of(r.interval, d.simulation.dt));
+  for (const auto& r : d.weight_recordings) {
+    std::uint32_t p = 0;
+    while (p < d.projections.size() && d.projections[p].name != r.projection) ++p;
+    auto synapses = r.synapses;
+    if (!r.targets.empty())
+      for (const auto& w : sim.weights(p))
+        if (std::find(r.targets.begin(), r.targets.end(), w.target) != r.targets.end())
+          synapses.emplace_back(w.source, w.target);
+    try {
+      sim.record_weights(p, std::move(synapses), core::steps_of(r.interval, d.simulation.dt));
+    } catch (const std::invalid_argument& e) {
+      throw build_error(fmt::format("{}: {}", r.where, e.what()));
+    }
+  }
 }
 
 }  // namespace
@@ -189,7 +203,8 @@ memory_estimate estimate_memory(const network_desc& d) {
     const double n = expected_synapses(pd.connector, src.size, tgt.size, pd.source == pd.target);
     const bool w = !pd.weight.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
     const bool dl = !pd.delay.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
-    bytes += n * (4.0 + (w ? 4 : 0) + (dl ? 2 : 0)) + 4.0 * src.size * threads;
+    const bool plastic = pd.plasticity.has_value();  // a weight each and a by-target index entry
+    bytes += n * (4.0 + (w || plastic ? 4 : 0) + (dl ? 2 : 0) + (plastic ? 8 : 0)) + 4.0 * src.size * threads;
     largest_temp = std::max(largest_temp, n * (8.0 + (w ? 4 : 0) + (dl ? 2 : 0)));
     max_delay = std::max(max_delay, (pd.delay.is_constant() ? pd.delay.a : pd.delay.max) / d.simulation.dt);
     m.synapses += static_cast<std::size_t>(n);

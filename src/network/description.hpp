@@ -94,6 +94,15 @@ struct state_recording_desc {
   double interval = 0.1;  // [ms]
 };
 
+// Weights of chosen synapses of a plastic projection, sampled every interval.
+struct weight_recording_desc {
+  std::string projection;
+  std::vector<std::pair<core::index_t, core::index_t>> synapses;  // (source, target)
+  std::vector<core::index_t> targets;  // and every synapse onto these neurons
+  double interval = 1;  // [ms]
+  std::string where;
+};
+
 struct simulation_desc {
   double dt = 0.1;          // [ms]
   double duration = 1000;   // [ms]
@@ -109,6 +118,7 @@ struct network_desc {
   std::vector<stimulus_desc> stimuli;
   std::vector<spike_recording_desc> spike_recordings;
   std::vector<state_recording_desc> state_recordings;
+  std::vector<weight_recording_desc> weight_recordings;
   double rate_bin = 1.0;  // [ms] bin of the population-rate recorder
 };
 
