@@ -4,4 +4,5 @@ target_sources(neurite PRIVATE
   memory/dense_hebbian_tensor.cpp
   memory/dense_hebbian_sweep.cpp
   memory/dense_hebbian_mean_field.cpp
+  memory/dense_hebbian_rs.cpp
 )
