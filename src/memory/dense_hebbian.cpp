@@ -1,5 +1,6 @@
 #include "memory/dense_hebbian.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -162,6 +163,22 @@ hebbian_observables run_monte_carlo(dense_hebbian_net& net, const hebbian_datase
   for (double& n : o.overlap) n /= samples;
   o.energy_per_spin /= samples;
   return o;
+}
+
+chain_estimate mattis_over_chains(const hebbian_dataset& d, const dense_couplings& c, std::uint32_t mu,
+                                  const hebbian_run_params& p, std::uint32_t chains) {
+  if (chains < 2) throw std::invalid_argument("mattis_over_chains: a standard error needs two chains or more");
+  double sum = 0, squares = 0;
+  for (std::uint32_t k = 0; k < chains; ++k) {
+    dense_hebbian_net net(c, d.archetype(mu));
+    auto q = p;
+    q.seed = p.seed + k;
+    const double m = run_monte_carlo(net, d, q).mattis[mu];
+    sum += m;
+    squares += m * m;
+  }
+  const double mean = sum / chains;
+  return {mean, std::sqrt(std::max(0.0, squares / chains - mean * mean) / (chains - 1))};
 }
 
 std::uint32_t relax_zero_temperature(dense_hebbian_net& net, std::uint64_t seed, std::uint32_t max_sweeps) {

@@ -146,6 +146,16 @@ struct hebbian_observables {
 // Burn-in, then measurement sweeps; sweep indices count from 0 so a seed fixes the whole run.
 hebbian_observables run_monte_carlo(dense_hebbian_net& net, const hebbian_dataset& d, const hebbian_run_params& p);
 
+struct chain_estimate {
+  double mean = 0, standard_error = 0;
+};
+
+// The Mattis overlap with archetype mu time-averaged by run_monte_carlo in each of `chains` (>= 2)
+// independent chains started at the archetype (seeds p.seed, p.seed + 1, ...), averaged over the
+// chains; the standard error is the spread of the chain means over sqrt(chains).
+chain_estimate mattis_over_chains(const hebbian_dataset& d, const dense_couplings& c, std::uint32_t mu,
+                                  const hebbian_run_params& p, std::uint32_t chains);
+
 // Zero-temperature sweeps until one makes no flip (a fixed point) or max_sweeps have run.
 // Returns the number of sweeps run.
 std::uint32_t relax_zero_temperature(dense_hebbian_net& net, std::uint64_t seed, std::uint32_t max_sweeps);

@@ -98,7 +98,7 @@ rs_solution solve_replica_symmetric(const rs_params& p) {
       next.q += law.weight[b] * e.tanh_squared;
       next.chi += law.weight[b] * e.slope;
     }
-    const bool converged = std::max({std::fabs(next.n - s.n), std::fabs(next.q - s.q), std::fabs(next.chi - s.chi)}) < 1e-10;
+    const bool converged = std::max({std::fabs(next.n - s.n), std::fabs(next.q - s.q), std::fabs(next.chi - s.chi)}) < p.tolerance;
     next.iterations = s.iterations;
     s = next;
     s.converged = converged;

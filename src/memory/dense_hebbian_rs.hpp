@@ -29,6 +29,7 @@ struct rs_params {
   std::uint32_t m = 11; // examples per class
   double alpha = 0;     // K / N^(P-1)
   double beta = 1;      // inverse temperature; infinity for T = 0
+  double tolerance = 1e-10;  // converged when n, q and chi move by less than this in an iteration
 };
 
 struct rs_solution {
@@ -43,8 +44,9 @@ struct rs_solution {
 double pattern_noise_variance(unsigned p, double c_p, double alpha, double q, double chi);
 
 // Iterates the RS equations from the retrieval start (n, q, chi) = (E|v|, 1, 0), the T = 0 fixed
-// point at alpha = 0, until they move by less than 1e-10 (or 10000 iterations). Its m is the retrieval
-// branch, which exists up to a temperature where it jumps to m ~ 0 (P > 2: a first-order loss).
+// point at alpha = 0, until they move by less than the tolerance (or 10000 iterations), or until
+// n falls below 1e-6 (the retrieval branch does not exist here: converged stays false). Its m is
+// the retrieval branch, lost with a jump at large alpha (and for P > 2 at every alpha).
 rs_solution solve_replica_symmetric(const rs_params& p);
 
 }  // namespace neurite::memory

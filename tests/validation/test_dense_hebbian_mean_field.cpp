@@ -9,29 +9,8 @@
 
 using namespace neurite::memory;
 
-namespace {
-
-struct estimate {
-  double mean = 0, standard_error = 0;
-};
-
-// The Mattis overlap of archetype 0 averaged over `chains` independent heat-bath chains started
-// at the archetype; the standard error comes from the spread of the chain means.
-estimate monte_carlo(const hebbian_dataset& d, const dense_couplings& c, double beta, int chains, std::uint32_t sweeps) {
-  double sum = 0, squares = 0;
-  for (int k = 0; k < chains; ++k) {
-    dense_hebbian_net net(c, d.archetype(0));
-    const double m = run_monte_carlo(net, d, {.beta = beta, .burn_in = 100, .sweeps = sweeps, .seed = 100u + k}).mattis[0];
-    sum += m;
-    squares += m * m;
-  }
-  const double mean = sum / chains;
-  return {mean, std::sqrt((squares / chains - mean * mean) / (chains - 1))};
-}
-
-}  // namespace
-
-// The TAP fixed point (Gaussian order) against long-run heat-bath averages on the same dataset:
+// The TAP fixed point (Gaussian order) against long-run heat-bath averages on the same dataset
+// (chains started at archetype 0, 100 sweeps of burn-in):
 // P = 4, N = 1000, K = 3 (low load), rho = 0.27 and 0.96, T up to just below where retrieval is
 // lost (x = 0.55-0.75). N = 1000 keeps the chains in the retrieval state for the whole run. Both
 // estimate the same Gibbs average up to O(1/N^2), so they must agree within 4 standard errors of
@@ -56,7 +35,8 @@ TEST(dense_hebbian_mean_field, fixed_point_agrees_with_monte_carlo) {
       EXPECT_TRUE(s.converged);
       return mattis_overlap(d.archetype(0), std::span<const double>(s.m));
     };
-    const auto mc = q.near_edge ? monte_carlo(d, c, 1 / q.t, 16, 800) : monte_carlo(d, c, 1 / q.t, 8, 400);
+    const auto mc = mattis_over_chains(d, c, 0, {.beta = 1 / q.t, .burn_in = 100, .sweeps = q.near_edge ? 800u : 400u, .seed = 100},
+                                       q.near_edge ? 16 : 8);
     const double tap = solve(plefka_order::gaussian), naive = solve(plefka_order::first);
     const auto where = ::testing::Message() << "rho = " << dataset_entropy(q.r, q.m) << ", T = " << q.t << ": MC "
                                             << mc.mean << " +- " << mc.standard_error << ", TAP " << tap << ", naive " << naive;
