@@ -8,7 +8,7 @@ Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in O
 For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map),
 alpha_temperature.png (the (alpha, T) heat maps, Monte Carlo and RS theory side by side),
 storage.png (K_max against P) and, when the dataset is installed,
-fashion_mnist.png (accuracy against M).
+fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -130,6 +130,13 @@ def dense_hebbian(outdir):
     rows = d[d['P'] == d['P'][0]]
     ax.semilogx(rows['M'], rows['nearest_centroid'], 'k--', label='nearest centroid')
     finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
+
+    d = read(outdir, 'fashion_mnist_orders.csv')
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(d['P'], d['accuracy'], 'o-', label='relaxed at T = 0')
+    ax.plot(d['P'], d['nearest_centroid'], 'k--', label='nearest centroid (same rows)')
+    finish(fig, ax, outdir, 'fashion_mnist_orders.png', 'Fashion-MNIST, unit-norm rows, M = 1000',
+           'interaction order P', 'test accuracy')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian}
