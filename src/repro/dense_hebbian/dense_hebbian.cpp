@@ -1,7 +1,9 @@
 // Agliari et al. 2023, "Dense Hebbian neural networks: a replica symmetric picture of supervised
 // learning" (arXiv:2212.00606): the T = 0 low-load retrieval overlap against erf(1/sqrt(2 rho))
-// and the exact majority vote, its fall with temperature over a (rho, T) map, the storage of
-// noiseless archetypes growing with the interaction order P, and Fashion-MNIST classification.
+// and the exact majority vote, its fall with temperature over a (rho, T) map, the mean-field (TAP)
+// fixed point against Monte Carlo, the (alpha, T) map against the replica-symmetric edge, the
+// storage of noiseless archetypes growing with the interaction order P, and Fashion-MNIST
+// classification (docs/dense_hebbian_mean_field.md).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -529,7 +531,7 @@ std::vector<row> run(const options& o) {
 
 const bool registered = register_reproduction(
     {"dense-hebbian", "Agliari et al. 2023: dense Hebbian networks, supervised retrieval vs dataset entropy",
-     "T=0 low load vs exact majority; m(T) map; storage grows with P", run});
+     "T=0 low load vs exact majority; m(T) map; TAP vs MC; (alpha, T) map vs RS; storage grows with P", run});
 
 }  // namespace
 }  // namespace neurite::repro
