@@ -204,15 +204,34 @@ std::uint32_t largest_retrieved(std::uint32_t n, unsigned p, std::uint32_t cap, 
   return good;
 }
 
-// Storage ~ N^(P-1) [A/R]: only the growth with P is asserted, not the constant.
+// The largest x in [lo, hi] with retrieves(x), by bisection to `resolution`, assuming one crossing
+// (retrieval below it); lo when even lo does not retrieve.
+template <class Retrieves>
+double retrieval_edge(double lo, double hi, double resolution, Retrieves retrieves) {
+  if (!retrieves(lo)) return lo;
+  if (retrieves(hi)) return hi;
+  while (hi - lo > resolution) {
+    const double mid = (lo + hi) / 2;
+    (retrieves(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+// Storage ~ N^(P-1) [A/R]: only the growth with P is asserted, not the constant. Beside it the RS
+// capacity of noiseless patterns by the same criterion (m > 0.9 at T = 0), alpha_c = K / N^(P-1)
+// for N -> infinity [D]; at N = 40 finite-size effects are large, so no verdict.
 void storage(const options& o, std::vector<row>& rows) {
   const std::uint32_t n = o.full ? 60 : 40, cap = 1u << 18;
-  std::string csv = "N,P,K_max\n";
+  std::string csv = "N,P,K_max,rs_alpha_c\n";
   std::vector<std::uint32_t> k_max;
   for (const unsigned p : {2u, 4u, 6u}) {
     k_max.push_back(largest_retrieved(n, p, cap, o.seed));
-    csv += fmt::format("{},{},{}\n", n, p, k_max.back());
-    rows.push_back({fmt::format("storage: K_max (m>0.9 at T=0), N={} P={}", n, p), "~N^(P-1) [A/R]",
+    const double rs_capacity = retrieval_edge(0, 0.5, 1e-7, [p](double alpha) {
+      return solve_replica_symmetric({.p = p, .r = 1, .m = 1, .alpha = alpha, .beta = memory::zero_temperature}).m > 0.9;
+    });
+    csv += fmt::format("{},{},{},{:.6g}\n", n, p, k_max.back(), rs_capacity);
+    rows.push_back({fmt::format("storage: K_max (m>0.9 at T=0), N={} P={}", n, p),
+                    fmt::format("~N^(P-1) [A/R]; RS alpha_c {:.3g} [D]", rs_capacity),
                     fmt::format("{}{} (K/N^(P-1) = {:.3g})", k_max.back() >= cap ? ">=" : "", k_max.back(),
                                 k_max.back() / std::pow(n, p - 1)),
                     verdict::not_applicable});
@@ -443,19 +462,6 @@ void mean_field_vs_monte_carlo(const options& o, std::vector<row>& rows) {
                   fmt::format("{:.0f}x ({:.1f} ms vs {:.2f} s)", mc_seconds / tap_seconds, 1e3 * tap_seconds, mc_seconds),
                   verdict::not_applicable});
   io::write_text_file(o.out + "/mean_field.csv", csv);
-}
-
-// The largest x in [lo, hi] with retrieves(x), by bisection to `resolution`, assuming one crossing
-// (retrieval below it); lo when even lo does not retrieve.
-template <class Retrieves>
-double retrieval_edge(double lo, double hi, double resolution, Retrieves retrieves) {
-  if (!retrieves(lo)) return lo;
-  if (retrieves(hi)) return hi;
-  while (hi - lo > resolution) {
-    const double mid = (lo + hi) / 2;
-    (retrieves(mid) ? lo : hi) = mid;
-  }
-  return lo;
 }
 
 // One row per load: where the heat-bath overlap first falls below half the T = 0 low-load value,
