@@ -21,7 +21,9 @@
 // here (unlike the Sherrington-Kirkpatrick model, where the higher orders vanish), and for P > 2
 // it is no smaller than for P = 2 in N: it carries n^(2P-4) (large in the retrieval state) and
 // u (small when m_i is near +-1). Cross-row terms (sum_j v_row,j v_row',j (1 - m_j^2) / N,
-// O(N^-1/2) for independent rows) enter at O(K^2 / N^2) and are left out.
+// O(N^-1/2) for independent rows) enter at O(K^2 / N^2) and are left out. For P = 2 at load
+// alpha = K / N the per-row terms add up to the Hopfield TAP reaction term
+// alpha beta (1 - q) / (1 - beta (1 - q)) m_i (c_P = 1/2), which is O(alpha), not O(1/N).
 //
 // All corrections vanish for a +-1 state (u = 0), so at beta = infinity (m_i = sign h_i, kept
 // when h_i = 0) the iteration is exactly the zero-temperature dynamics, in a fixed order.
