@@ -7,9 +7,10 @@ For sdr-dendrites: effect_of_n.png, effect_of_s.png, unions.png, noise.png (theo
 Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in OUTDIR.
 For ca3-cam: golden_raster.png, testbench2_raster.png and state_map_raster.png (spikes of every
 population of the CA3 memory).
-For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map)
+For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map),
+alpha_temperature.png (the (alpha, T) heat maps, Monte Carlo and RS theory side by side),
 storage.png (K_max against P) and, when the dataset is installed,
-fashion_mnist.png (accuracy against M).
+fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -79,6 +80,17 @@ def sdr_dendrites(outdir):
                'median P(false match)', [(d['theta'], d['median_p_fp'], 'median')])
 
 
+def heat_map(fig, ax, d, row_key, value_key, title, ylabel):
+    """d[value_key] on the grid of d[row_key] (rows) against d['T'] (columns), m from 0 to 1."""
+    rows, temps = np.unique(d[row_key]), np.unique(d['T'])
+    grid = np.array([[d[value_key][(d[row_key] == r) & (d['T'] == t)][0] for t in temps] for r in rows])
+    image = ax.imshow(grid, origin='lower', aspect='auto', cmap='viridis', vmin=0, vmax=1)
+    ax.set_xticks(range(len(temps)), ['%g' % t for t in temps])
+    ax.set_yticks(range(len(rows)), ['%g' % r for r in rows])
+    ax.set(title=title, xlabel='temperature T', ylabel=ylabel)
+    fig.colorbar(image, ax=ax, label='m')
+
+
 def dense_hebbian(outdir):
     d = read(outdir, 'zero_temperature.csv')
     rho = np.geomspace(0.05, 3, 200)
@@ -90,16 +102,18 @@ def dense_hebbian(outdir):
            'Mattis overlap m')
 
     d = read(outdir, 'rho_temperature.csv')
-    rhos, temps = np.unique(d['rho']), np.unique(d['T'])
-    grid = np.array([[d['m'][(d['rho'] == r) & (d['T'] == t)][0] for t in temps] for r in rhos])
     fig, ax = plt.subplots(figsize=(6, 4))
-    image = ax.imshow(grid, origin='lower', aspect='auto', cmap='viridis', vmin=0, vmax=1)
-    ax.set_xticks(range(len(temps)), ['%g' % t for t in temps])
-    ax.set_yticks(range(len(rhos)), ['%g' % r for r in rhos])
-    ax.set(title='Retrieval overlap m at low load, P = 4, r = 0.2', xlabel='temperature T', ylabel='rho')
-    fig.colorbar(image, ax=ax, label='m')
+    heat_map(fig, ax, d, 'rho', 'm', 'Retrieval overlap m at low load, P = 4, r = 0.2', 'rho')
     fig.tight_layout()
     fig.savefig(os.path.join(outdir, 'rho_temperature.png'), dpi=120)
+    plt.close(fig)
+
+    d = read(outdir, 'alpha_temperature.csv')
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    heat_map(fig, axes[0], d, 'alpha', 'm_mc', 'Heat-bath Monte Carlo, P = 2, rho = 0.273', 'load alpha = K / N')
+    heat_map(fig, axes[1], d, 'alpha', 'm_rs', 'Replica-symmetric theory', '')
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, 'alpha_temperature.png'), dpi=120)
     plt.close(fig)
 
     d = read(outdir, 'storage.csv')
@@ -118,6 +132,13 @@ def dense_hebbian(outdir):
     rows = d[d['P'] == d['P'][0]]
     ax.semilogx(rows['M'], rows['nearest_centroid'], 'k--', label='nearest centroid')
     finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
+
+    d = read(outdir, 'fashion_mnist_orders.csv')
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(d['P'], d['accuracy'], 'o-', label='relaxed at T = 0')
+    ax.plot(d['P'], d['nearest_centroid'], 'k--', label='nearest centroid (same rows)')
+    finish(fig, ax, outdir, 'fashion_mnist_orders.png', 'Fashion-MNIST, unit-norm rows, M = 1000',
+           'interaction order P', 'test accuracy')
 
 
 def raster(outdir, name, title):

@@ -1,5 +1,6 @@
 #include "memory/dense_hebbian.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -9,13 +10,6 @@
 namespace neurite::memory {
 
 namespace {
-
-// x^p by repeated multiplication: p is a small integer and std::pow is slower and less exact.
-double power(double x, unsigned p) {
-  double y = 1;
-  for (unsigned k = 0; k < p; ++k) y *= x;
-  return y;
-}
 
 void check_couplings(const dense_couplings& c) {
   if (c.p < 2 || c.p % 2 != 0) throw std::invalid_argument("dense Hebbian network: P must be even and >= 2");
@@ -105,26 +99,21 @@ double dense_hebbian_net::overlap(std::uint32_t row) const {
 
 double dense_hebbian_net::energy() const {
   double e = 0;
-  for (std::uint32_t row = 0; row < c_.rows; ++row) e += c_.weight[row] * power(overlap(row), c_.p);
+  for (std::uint32_t row = 0; row < c_.rows; ++row) e += c_.weight[row] * integer_power(overlap(row), c_.p);
   return -static_cast<double>(c_.n) * c_.c_p * e;
 }
 
 double dense_hebbian_net::field(std::uint32_t i) const {
-  double h = 0;
-  for (std::uint32_t row = 0; row < c_.rows; ++row) {
-    const std::int64_t z = c_.z[std::size_t{row} * c_.n + i];
-    const std::int64_t cavity = sums_[row] - z * spins_[i];
-    const double up = c_.scale[row] * static_cast<double>(cavity + z) / c_.n;
-    const double down = c_.scale[row] * static_cast<double>(cavity - z) / c_.n;
-    h += c_.weight[row] * (power(up, c_.p) - power(down, c_.p));
-  }
-  return 0.5 * c_.n * c_.c_p * h;
+  return cavity_field(c_, i, [&](std::uint32_t row) {
+    const std::int64_t cavity = sums_[row] - std::int64_t{c_.z[std::size_t{row} * c_.n + i]} * spins_[i];
+    return c_.scale[row] * static_cast<double>(cavity) / c_.n;
+  });
 }
 
 double dense_hebbian_net::gradient_field(std::uint32_t i) const {
   double h = 0;
   for (std::uint32_t row = 0; row < c_.rows; ++row)
-    h += c_.weight[row] * c_.pattern(row, i) * power(overlap(row), c_.p - 1);
+    h += c_.weight[row] * c_.pattern(row, i) * integer_power(overlap(row), c_.p - 1);
   return c_.p * c_.c_p * h;
 }
 
@@ -160,12 +149,6 @@ std::uint32_t dense_hebbian_net::sweep(double beta, std::uint64_t seed, std::uin
   return flips;
 }
 
-double mattis_overlap(std::span<const std::int8_t> xi, std::span<const std::int8_t> sigma) {
-  std::int64_t sum = 0;
-  for (std::size_t i = 0; i < xi.size(); ++i) sum += xi[i] * sigma[i];
-  return static_cast<double>(sum) / static_cast<double>(xi.size());
-}
-
 hebbian_observables run_monte_carlo(dense_hebbian_net& net, const hebbian_dataset& d, const hebbian_run_params& p) {
   hebbian_observables o{std::vector<double>(d.params.k, 0.0), std::vector<double>(net.couplings().rows, 0.0), 0};
   for (std::uint32_t s = 0; s < p.burn_in; ++s) net.sweep(p.beta, p.seed, s);
@@ -180,6 +163,22 @@ hebbian_observables run_monte_carlo(dense_hebbian_net& net, const hebbian_datase
   for (double& n : o.overlap) n /= samples;
   o.energy_per_spin /= samples;
   return o;
+}
+
+chain_estimate mattis_over_chains(const hebbian_dataset& d, const dense_couplings& c, std::uint32_t mu,
+                                  const hebbian_run_params& p, std::uint32_t chains) {
+  if (chains < 2) throw std::invalid_argument("mattis_over_chains: a standard error needs two chains or more");
+  double sum = 0, squares = 0;
+  for (std::uint32_t k = 0; k < chains; ++k) {
+    dense_hebbian_net net(c, d.archetype(mu));
+    auto q = p;
+    q.seed = p.seed + k;
+    const double m = run_monte_carlo(net, d, q).mattis[mu];
+    sum += m;
+    squares += m * m;
+  }
+  const double mean = sum / chains;
+  return {mean, std::sqrt(std::max(0.0, squares / chains - mean * mean) / (chains - 1))};
 }
 
 std::uint32_t relax_zero_temperature(dense_hebbian_net& net, std::uint64_t seed, std::uint32_t max_sweeps) {

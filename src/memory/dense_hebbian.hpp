@@ -7,6 +7,7 @@
 // the N^P synaptic tensor is never built (except by the brute-force reference, for tiny N).
 // The pattern vectors are integers times a per-row scale (v = scale * z), so the overlap sums
 // S_row = sum_i z_row,i sigma_i are kept exactly in integers however many flips accumulate.
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -60,6 +61,26 @@ dense_couplings supervised_couplings(const hebbian_dataset& d, unsigned p, doubl
 // H = -N c_P (1/M) sum_{mu,a} (n_{mu,a})^P. The normalisation by r is [R], not the paper's.
 dense_couplings unsupervised_couplings(const hebbian_dataset& d, unsigned p, double c_p);
 
+// x^p by repeated multiplication: p is a small integer and std::pow is slower and less exact.
+inline double integer_power(double x, unsigned p) {
+  double y = 1;
+  for (unsigned k = 0; k < p; ++k) y *= x;
+  return y;
+}
+
+// (H(sigma_i = -1) - H(sigma_i = +1)) / 2 from spin i's cavity overlaps cavity(row), the overlaps
+// n_row without spin i's own term: the heat-bath field of a spin configuration, and the leading
+// term of the mean-field field of a magnetisation vector (memory/dense_hebbian_mean_field.hpp).
+template <class CavityOverlap>
+double cavity_field(const dense_couplings& c, std::uint32_t i, CavityOverlap cavity) {
+  double h = 0;
+  for (std::uint32_t row = 0; row < c.rows; ++row) {
+    const double own = c.pattern(row, i) / c.n, n = cavity(row);
+    h += c.weight[row] * (integer_power(n + own, c.p) - integer_power(n - own, c.p));
+  }
+  return 0.5 * c.n * c.c_p * h;
+}
+
 // The network state and its overlaps, updated incrementally at every flip.
 class dense_hebbian_net {
  public:
@@ -98,8 +119,14 @@ class dense_hebbian_net {
   std::vector<std::int64_t> sums_;
 };
 
-// The Mattis overlap m = (1/N) sum_i xi_i sigma_i.
-double mattis_overlap(std::span<const std::int8_t> xi, std::span<const std::int8_t> sigma);
+// The Mattis overlap m = (1/N) sum_i xi_i sigma_i, of spins or of mean-field magnetisations.
+// (A double sum of up to 2^53 values +-1 is exact, so spins lose nothing.)
+template <class Spin>
+double mattis_overlap(std::span<const std::int8_t> xi, std::span<const Spin> sigma) {
+  double sum = 0;
+  for (std::size_t i = 0; i < xi.size(); ++i) sum += xi[i] * static_cast<double>(sigma[i]);
+  return sum / static_cast<double>(xi.size());
+}
 
 constexpr double zero_temperature = std::numeric_limits<double>::infinity();  // as beta
 
@@ -118,6 +145,16 @@ struct hebbian_observables {
 
 // Burn-in, then measurement sweeps; sweep indices count from 0 so a seed fixes the whole run.
 hebbian_observables run_monte_carlo(dense_hebbian_net& net, const hebbian_dataset& d, const hebbian_run_params& p);
+
+struct chain_estimate {
+  double mean = 0, standard_error = 0;
+};
+
+// The Mattis overlap with archetype mu time-averaged by run_monte_carlo in each of `chains` (>= 2)
+// independent chains started at the archetype (seeds p.seed, p.seed + 1, ...), averaged over the
+// chains; the standard error is the spread of the chain means over sqrt(chains).
+chain_estimate mattis_over_chains(const hebbian_dataset& d, const dense_couplings& c, std::uint32_t mu,
+                                  const hebbian_run_params& p, std::uint32_t chains);
 
 // Zero-temperature sweeps until one makes no flip (a fixed point) or max_sweeps have run.
 // Returns the number of sweeps run.

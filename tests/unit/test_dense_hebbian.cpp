@@ -4,22 +4,16 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/rng.hpp"
 #include "memory/dense_hebbian.hpp"
 #include "memory/dense_hebbian_sweep.hpp"
 #include "memory/dense_hebbian_tensor.hpp"
+#include "random_spins.hpp"
 
 using namespace neurite;
+using neurite::testing::random_spins;
 using namespace neurite::memory;
 
 namespace {
-
-std::vector<std::int8_t> random_spins(std::uint32_t n, std::uint64_t seed) {
-  core::random_stream s(seed, static_cast<std::uint32_t>(core::purpose::test), 0);
-  std::vector<std::int8_t> spins(n);
-  for (auto& x : spins) x = (s.next_u32() >> 31) ? 1 : -1;
-  return spins;
-}
 
 std::vector<std::int8_t> copy(std::span<const std::int8_t> s) { return {s.begin(), s.end()}; }
 

@@ -1,1 +1,2 @@
 neurite_test(test_dense_hebbian_repro validation test_dense_hebbian_repro.cpp)
+neurite_test(test_dense_hebbian_mean_field_mc validation test_dense_hebbian_mean_field.cpp)

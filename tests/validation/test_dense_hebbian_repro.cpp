@@ -16,7 +16,7 @@ TEST(dense_hebbian_repro, no_row_is_a_miss) {
   EXPECT_GT(rows.size(), 15u);
   for (const auto& row : rows)
     EXPECT_NE(row.result, verdict::miss) << row.quantity << ": paper " << row.paper << ", neurite " << row.neurite;
-  for (const char* csv : {"zero_temperature.csv", "rho_temperature.csv", "storage.csv"})
+  for (const char* csv : {"zero_temperature.csv", "rho_temperature.csv", "mean_field.csv", "alpha_temperature.csv", "storage.csv"})
     EXPECT_TRUE(std::filesystem::exists(out / csv)) << csv;
   EXPECT_TRUE(passed(rows));
   std::filesystem::remove_all(out);
