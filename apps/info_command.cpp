@@ -1,11 +1,12 @@
-// `neurite info [NAME]`: the neuron models, connector rules and stimulus types with their
-// parameter tables (name, unit, default, allowed range, doc), or just the one called NAME.
+// `neurite info [NAME]`: the neuron models, plasticity rules, connector rules and stimulus
+// types with their parameter tables (name, unit, default, allowed range, doc), or just the one called NAME.
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
 #include "core/neuron_model.hpp"
+#include "core/plasticity.hpp"
 #include "network/catalog.hpp"
 
 namespace neurite::apps {
@@ -42,6 +43,9 @@ int info(const std::string& name) {
   if (name.empty()) fmt::print("Neuron models\n");
   for (const auto* m : core::neuron_models())
     if (wanted(m->name)) print_model(*m), found = true;
+  if (name.empty()) fmt::print("\nPlasticity rules (projections.plasticity.rule; w_min, w_max in the target's weight unit)\n");
+  for (const auto* r : core::plasticity_rules())
+    if (wanted(r->name)) print_entry({r->name, r->doc, r->params}), found = true;
   if (name.empty()) fmt::print("\nConnector rules (projections.connector.rule)\n");
   for (const auto& e : network::connector_rules())
     if (wanted(e.name)) print_entry(e), found = true;
@@ -49,7 +53,7 @@ int info(const std::string& name) {
   for (const auto& e : network::stimulus_types())
     if (wanted(e.name)) print_entry(e), found = true;
   if (!found) {
-    fmt::print(stderr, "no neuron model, connector or stimulus named '{}' (run `neurite info` for the list)\n", name);
+    fmt::print(stderr, "no neuron model, plasticity rule, connector or stimulus named '{}' (run `neurite info` for the list)\n", name);
     return exit_bad_input;
   }
   return 0;
@@ -59,8 +63,8 @@ int info(const std::string& name) {
 
 void add_info_command(CLI::App& app) {
   auto name = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("info", "List neuron models, connectors and stimuli with their parameters");
-  cmd->add_option("name", *name, "Show only this model, connector or stimulus");
+  auto* cmd = app.add_subcommand("info", "List neuron models, plasticity rules, connectors and stimuli with their parameters");
+  cmd->add_option("name", *name, "Show only this model, rule, connector or stimulus");
   cmd->callback([name] { exit_with(info(*name)); });
 }
 

@@ -71,6 +71,9 @@ void print_summary(const nlohmann::json& s) {
   }
   fmt::print("synapses {} ({:.2f} bytes each), synaptic events {}\n", s["synapses"].get<std::uint64_t>(),
              s["bytes_per_synapse"].get<double>(), s["synaptic_events"].get<std::uint64_t>());
+  for (const auto& [name, p] : s["plastic_projections"].items())
+    fmt::print("plastic {}: {} synapses, {:.2f} bytes each with the rule's traces\n", name,
+               p["synapses"].get<std::uint64_t>(), p["bytes_per_synapse"].get<double>());
   const double sim_s = s["simulate_s"].get<double>(), bio_s = s["duration_ms"].get<double>() * 1e-3;
   fmt::print("build {:.2f} s, simulation {:.2f} s for {:.3g} s of biological time ({:.3g} s per biological s), "
              "{} thread(s), peak memory {:.0f} MB\n",

@@ -206,6 +206,12 @@ nlohmann::json summarize(const core::simulation& sim, const run_timing& timing) 
   j["synapses"] = synapses;
   j["bytes_per_synapse"] = synapses ? static_cast<double>(sim.synapse_bytes()) / static_cast<double>(synapses) : 0.0;
   j["synaptic_events"] = sim.synaptic_events();
+  nlohmann::json plastic = nlohmann::json::object();  // synapses and bytes per synapse (traces included)
+  for (const auto& proj : sim.projections())
+    if (proj.plasticity && proj.synapse_count())
+      plastic[proj.name] = {{"synapses", proj.synapse_count()},
+                            {"bytes_per_synapse", static_cast<double>(proj.bytes()) / static_cast<double>(proj.synapse_count())}};
+  j["plastic_projections"] = plastic;
   j["build_s"] = timing.build_s;
   j["simulate_s"] = timing.simulate_s;
   j["peak_rss_mb"] = peak_rss_mb();

@@ -582,6 +582,15 @@ const std::vector<bad_case> bad_cases = {
     {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"uniform\", low = \"1 ms\", high = \"2 ms\" }\n"
               "plasticity = { rule = \"stdp_pair\" }\n", {},
      "@7: projections[0].plasticity: expected static synapses, since plastic synapses need one delay"},
+    // weight recordings
+    {proj + conn + wd + "name = \"P\"\nplasticity = { rule = \"stdp_pair\" }\n[record]\nweights = [{ projection = \"Q\", targets = [0] }]\n", {},
+     "@10: record.weights[0].projection: expected the name of one plastic projection (P), found \"Q\""},
+    {proj + conn + wd + "[record]\nweights = [{ projection = \"E->E\", targets = [0] }]\n", {},
+     "@8: record.weights[0].projection: expected the name of one plastic projection (there is none), found \"E->E\""},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\" }\n[record]\nweights = [{ projection = \"E->E\", synapses = [[0, 10]] }]\n", {},
+     "@9: record.weights[0].synapses[0]: expected a pair [source, target] of neuron ids, within [0, 9] and [0, 9], found [0, 10]"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair\" }\n[record]\nweights = [{ projection = \"E->E\", synapses = [] }]\n", {},
+     "@9: record.weights[0].synapses: expected at least one pair [source, target], found an empty list"},
     {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.05 ms\"\n", {},
      "@6: projections[0].delay: expected a delay >= dt (0.1 ms), found 0.05 ms"},
     {proj + conn + "weight = \"0.1 mV\"\ndelay = \"0.15 ms\"\n", {},
@@ -625,7 +634,7 @@ const std::vector<bad_case> bad_cases = {
      "@2: record.state[0].ids: expected a list of neuron ids of E (integers in [0, 9]), found nothing"},
     {"[record]\nrate_bin = \"0.55 ms\"\n", {}, "@2: record.rate_bin: expected a positive multiple of dt (0.1 ms), found 0.55 ms"},
     {"[record]\nspike = [\"E\"]\n", {},
-     "@2: record.spike: expected a key of [record] (spikes, state, rate_bin), found unknown key \"spike\" (did you mean "
+     "@2: record.spike: expected a key of [record] (spikes, state, weights, rate_bin), found unknown key \"spike\" (did you mean "
      "\"spikes\"?)"},
     // overrides
     {"", {"simulation.duration=2 parsecs"}, "--set:1: simulation.duration: expected a time (ms) such as \"20 ms\", found "
