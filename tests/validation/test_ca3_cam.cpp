@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "io/model_file.hpp"
 #include "memory/ca3_cam.hpp"
+#include "network/build.hpp"
 #include "repro/repro.hpp"
 
 using namespace neurite;
@@ -90,4 +92,23 @@ TEST(ca3_cam, spikes_and_weights_are_the_same_for_one_and_two_threads) {
   EXPECT_EQ(a.spikes, b.spikes);
   EXPECT_EQ(a.weights_cue_to_content, b.weights_cue_to_content);
   EXPECT_GT(a.weights_cue_to_content[4][5], 0.0f);  // learned
+}
+
+// examples/ca3_cam.toml is the same network and protocol written as a model file: its output
+// spikes equal the module's, step for step.
+TEST(ca3_cam, the_model_file_gives_the_same_output_as_the_module) {
+  const auto desc = io::read_model_file(std::string(NEURITE_SOURCE_DIR) + "/examples/ca3_cam.toml");
+  auto built = network::build(desc);
+  built.sim->run(desc.simulation.duration);
+  const std::vector<ca3_operation> ops{
+      {op::learn, 0, 0, {0, 1, 8, 9}},     {op::learn, 10, 4, {1, 5, 6}},       {op::learn, 20, 3, {4, 5, 6}},
+      {op::recall_by_cue, 30, 0, {}},      {op::recall_by_content, 40, -1, {6}}, {op::recall_by_content, 50, -1, {0, 4}},
+      {op::learn, 60, 3, {1, 3, 4, 8}},    {op::recall_by_cue, 70, 3, {}},      {op::recall_by_content, 80, -1, {6}}};
+  const auto module = memory::run_ca3_cam({5, 10}, ops, 90);
+  const auto& recorded = built.sim->spike_recorders().back();  // "output", the last in [record]
+  ASSERT_EQ(built.sim->populations()[recorded.population].name, "output");
+  std::vector<std::vector<std::int64_t>> from_file(15);
+  for (const auto& s : recorded.spikes) from_file[s.id].push_back(s.step);
+  EXPECT_EQ(from_file, module.spikes.back());
+  EXPECT_GT(recorded.spikes.size(), 50u);
 }
