@@ -23,14 +23,4 @@ decay_table::decay_table(double tau_ms, double dt_ms) : rate_(dt_ms / tau_ms), t
 
 double decay_table::far(step_t lag) const { return std::exp(-static_cast<double>(lag) * rate_); }
 
-float weight_bounds::potentiate(float w, double x) const {
-  const double step = multiplicative ? x * (max - w) : x * max;
-  return static_cast<float>(std::min(max, w + step));
-}
-
-float weight_bounds::depress(float w, double x) const {
-  const double step = multiplicative ? x * (w - min) : x * max;
-  return static_cast<float>(std::max(min, w - step));
-}
-
 }  // namespace neurite::core

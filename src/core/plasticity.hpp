@@ -15,6 +15,7 @@
 //   3. count_post for the spikes of 1.
 // So a pair at zero lag changes nothing, as in both simulators. Each worker calls these for the
 // synapses onto its own neurons only: no locks, and results are the same for any thread count.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -95,23 +96,20 @@ class decay_table {
 class trace_set {
  public:
   trace_set(double tau_ms, double dt_ms, bool nearest) : decay_(tau_ms, dt_ms), nearest_(nearest) {}
-  void resize(std::size_t n) {
-    value_.assign(n, 0.0);
-    last_.assign(n, 0);
-  }
+  void resize(std::size_t n) { state_.assign(n, {}); }
   // The trace at step t of the spikes before t.
-  double at(index_t i, step_t t) const { return value_[i] * decay_(t - last_[i]); }
-  void add(index_t i, step_t t) {
-    value_[i] = (nearest_ ? 0.0 : at(i, t)) + 1.0;
-    last_[i] = t;
-  }
-  std::size_t bytes() const { return value_.capacity() * sizeof(double) + last_.capacity() * sizeof(step_t); }
+  double at(index_t i, step_t t) const { return state_[i].value * decay_(t - state_[i].last); }
+  void add(index_t i, step_t t) { state_[i] = {(nearest_ ? 0.0 : at(i, t)) + 1.0, t}; }
+  std::size_t bytes() const { return state_.capacity() * sizeof(entry); }
 
  private:
+  struct entry {  // together: one cache line holds both
+    double value = 0;
+    step_t last = 0;
+  };
   decay_table decay_;
   bool nearest_;
-  std::vector<double> value_;
-  std::vector<step_t> last_;
+  std::vector<entry> state_;
 };
 
 // Weight dependence of the pair and triplet rules (PyNN's definitions): an update of size x
@@ -120,8 +118,12 @@ class trace_set {
 struct weight_bounds {
   double min, max;
   bool multiplicative;
-  float potentiate(float w, double x) const;
-  float depress(float w, double x) const;
+  float potentiate(float w, double x) const {
+    return static_cast<float>(std::min(max, w + (multiplicative ? x * (max - w) : x * max)));
+  }
+  float depress(float w, double x) const {
+    return static_cast<float>(std::max(min, w - (multiplicative ? x * (w - min) : x * max)));
+  }
 };
 
 }  // namespace neurite::core

@@ -176,13 +176,16 @@ void simulation::sample_weights(step_t boundary) {
   }
 }
 
-std::vector<synapse_weight> simulation::weights(std::uint32_t projection) const {
+std::vector<synapse_weight> simulation::weights(std::uint32_t projection, const std::vector<index_t>& targets) const {
   const struct projection& proj = projs_.at(projection);
+  std::vector<std::uint8_t> wanted(targets.empty() ? 0 : pops_[proj.target].size, 0);
+  for (const index_t t : targets) wanted.at(t) = 1;
   std::vector<synapse_weight> out;
   for (const synapse_block& b : proj.blocks)
     for (index_t src = 0; src + 1 < b.row_start.size(); ++src)
       for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
-        out.push_back({src, b.target(k), b.weight.empty() ? proj.weight : b.weight[k]});
+        if (wanted.empty() || wanted[b.target(k)])
+          out.push_back({src, b.target(k), b.weight.empty() ? proj.weight : b.weight[k]});
   std::stable_sort(out.begin(), out.end(), [](const synapse_weight& a, const synapse_weight& b) {
     return a.source != b.source ? a.source < b.source : a.target < b.target;
   });

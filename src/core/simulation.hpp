@@ -128,8 +128,9 @@ class simulation {
   const std::vector<spike_recorder>& spike_recorders() const { return spike_recs_; }
   const std::vector<state_recorder>& state_recorders() const { return state_recs_; }
   const std::vector<weight_recorder>& weight_recorders() const { return weight_recs_; }
-  // Every synapse of a projection with its current weight, by (source, target).
-  std::vector<synapse_weight> weights(std::uint32_t projection) const;
+  // The synapses of a projection (onto `targets` only, when given) with their current weights,
+  // by (source, target).
+  std::vector<synapse_weight> weights(std::uint32_t projection, const std::vector<index_t>& targets = {}) const;
   // Spikes of each population per step since the start: rate[pop][step].
   const std::vector<std::vector<std::uint32_t>>& spike_counts_per_step() const { return counts_; }
   std::uint64_t synaptic_events() const;

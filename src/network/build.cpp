@@ -179,9 +179,7 @@ void add_recorders(core::simulation& sim, const network_desc& d,
     while (p < d.projections.size() && d.projections[p].name != r.projection) ++p;
     auto synapses = r.synapses;
     if (!r.targets.empty())
-      for (const auto& w : sim.weights(p))
-        if (std::find(r.targets.begin(), r.targets.end(), w.target) != r.targets.end())
-          synapses.emplace_back(w.source, w.target);
+      for (const auto& w : sim.weights(p, r.targets)) synapses.emplace_back(w.source, w.target);
     try {
       sim.record_weights(p, std::move(synapses), core::steps_of(r.interval, d.simulation.dt));
     } catch (const std::invalid_argument& e) {
