@@ -23,4 +23,10 @@ decay_table::decay_table(double tau_ms, double dt_ms) : rate_(dt_ms / tau_ms), t
 
 double decay_table::far(step_t lag) const { return std::exp(-static_cast<double>(lag) * rate_); }
 
+std::size_t deferred_posts::bytes() const {
+  std::size_t n = latest_.capacity() * sizeof(step_t) + events_.capacity() * sizeof(std::vector<event>);
+  for (const auto& e : events_) n += e.capacity() * sizeof(event);
+  return n;
+}
+
 }  // namespace neurite::core

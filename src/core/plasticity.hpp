@@ -1,20 +1,25 @@
 #pragma once
 // Synaptic plasticity: the interface between the kernel and a plasticity rule, and the spike
 // traces the rules share. A rule object belongs to one projection and holds the traces; the
-// weights stay in the projection's synapse blocks (one float per synapse).
+// weights stay in the projection's synapse blocks (one float per synapse, in rows by source).
 //
 // Timing convention (NEST's and sPyNNaker's): the delay d of a plastic synapse is dendritic.
 // A presynaptic spike emitted at step t meets the synapse at t; a postsynaptic spike emitted at
 // step t meets it at t + d, when it has travelled back up the dendrite. At one step the kernel
 // calls, per projection and in this order:
-//   1. on_post   for the postsynaptic spikes reaching the synapses now (potentiation, from the
-//                presynaptic traces of spikes before now),
-//   2. on_pre    for the presynaptic spikes of now, in ascending source id (depression, from the
-//                postsynaptic traces of spikes that reached the synapses before now), after
-//                which the updated weight is delivered,
+//   1. on_post    for the postsynaptic spikes reaching the synapses now,
+//   2. on_pre     for the presynaptic spikes of now, in ascending source id, after which the
+//                 updated weights of the row are delivered,
 //   3. count_post for the spikes of 1.
-// So a pair at zero lag changes nothing, as in both simulators. Each worker calls these for the
-// synapses onto its own neurons only: no locks, and results are the same for any thread count.
+// Potentiation by a postsynaptic spike uses the presynaptic trace of the spikes before its
+// arrival; depression by a presynaptic spike uses the postsynaptic trace of the spikes that
+// arrived before it; so a pair at zero lag changes nothing, as in both simulators.
+// Rules may defer the potentiation of a synapse until its next presynaptic spike (when its
+// row is at hand, instead of scattering over all synapses onto the target): the sequence of
+// updates of each synapse is the same. flush() applies what is pending; the kernel calls it
+// before weights are read (recorders, the end of a run) and when pending() grows large.
+// Each worker calls on_pre for the synapses onto its own neurons, and on_post, count_post for
+// its own neurons: no locks, and results are the same for any thread count.
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -29,17 +34,19 @@
 
 namespace neurite::core {
 
-// A plastic synapse as seen from its target: its position k in the worker's synapse block.
-struct incoming_synapse {
-  std::uint32_t k;
-  index_t source;
-};
-
 // The targets of a synapse block, 16 or 32 bits wide.
 struct target_view {
   const std::uint16_t* narrow = nullptr;
   const index_t* wide = nullptr;
   index_t operator[](std::size_t k) const { return wide ? wide[k] : narrow[k]; }
+};
+
+// One worker's plastic synapses: rows by source, for flush().
+struct plastic_rows {
+  const std::uint32_t* row_start;  // n_source + 1 entries
+  index_t n_source;
+  target_view targets;
+  float* weight;
 };
 
 class plasticity_rule {
@@ -52,9 +59,11 @@ class plasticity_rule {
   virtual void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
                       float* weight) = 0;
   // A postsynaptic spike of `target` reaching its synapses at step t.
-  virtual void on_post(int worker, step_t t, index_t target, std::span<const incoming_synapse> synapses,
-                       float* weight) = 0;
+  virtual void on_post(step_t t, index_t target) = 0;
   virtual void count_post(step_t t, index_t target) = 0;
+  // Applies every deferred update of the synapses of all workers for spikes up to step t.
+  virtual void flush(step_t t, std::span<const plastic_rows> rows) = 0;
+  virtual std::size_t pending() const { return 0; }  // deferred postsynaptic events
   virtual std::size_t bytes() const = 0;
   // Weights must lie in [min, max]; initial weights are checked against it.
   virtual double weight_min() const = 0;
@@ -99,6 +108,7 @@ class trace_set {
   void resize(std::size_t n) { state_.assign(n, {}); }
   // The trace at step t of the spikes before t.
   double at(index_t i, step_t t) const { return state_[i].value * decay_(t - state_[i].last); }
+  step_t last(index_t i) const { return state_[i].last; }  // the last spike's step (0: none)
   void add(index_t i, step_t t) { state_[i] = {(nearest_ ? 0.0 : at(i, t)) + 1.0, t}; }
   std::size_t bytes() const { return state_.capacity() * sizeof(entry); }
 
@@ -110,6 +120,43 @@ class trace_set {
   decay_table decay_;
   bool nearest_;
   std::vector<entry> state_;
+};
+
+// Postsynaptic spikes whose potentiation some synapses still owe, per target: each event's
+// arrival step and a value the rule needs then (a trace before the spike).
+class deferred_posts {
+ public:
+  struct event {
+    step_t arrival;
+    double value;
+  };
+  void resize(std::size_t n) {
+    events_.assign(n, {});
+    latest_.assign(n, -1);
+  }
+  void add(index_t target, step_t arrival, double value) {
+    events_[target].push_back({arrival, value});
+    latest_[target] = arrival;
+    ++count_;
+  }
+  // The events of `target` that arrived after step `since`, in order.
+  std::span<const event> after(index_t target, step_t since) const {
+    if (latest_[target] <= since) return {};
+    const auto& e = events_[target];
+    auto it = std::upper_bound(e.begin(), e.end(), since, [](step_t t, const event& x) { return t < x.arrival; });
+    return {it, e.end()};
+  }
+  void clear() {
+    for (auto& e : events_) e.clear();
+    count_ = 0;
+  }
+  std::size_t count() const { return count_; }
+  std::size_t bytes() const;
+
+ private:
+  std::vector<std::vector<event>> events_;
+  std::vector<step_t> latest_;  // the last arrival per target, checked first
+  std::size_t count_ = 0;
 };
 
 // Weight dependence of the pair and triplet rules (PyNN's definitions): an update of size x

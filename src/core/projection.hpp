@@ -3,7 +3,7 @@
 // onto the targets that worker owns, as CSR rows by presynaptic neuron: a target index (16 bits
 // when the target population has at most 65536 neurons, else 32), a float32 weight only where
 // weights differ, a uint16 delay only where delays differ. Plastic projections always keep
-// weights, and an index of each target's incoming synapses (positions in the CSR arrays).
+// weights.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -21,19 +21,15 @@ struct synapse_block {
   std::vector<index_t> target32;         // this, for populations of more than 65536 neurons
   std::vector<float> weight;             // empty: all synapses have projection::weight
   std::vector<std::uint16_t> delay;      // [steps] empty: all synapses have projection::delay
-  // Plastic projections: the synapses onto this worker's target i (counted from the worker's
-  // first target) are incoming[incoming_start[i] .. incoming_start[i + 1]).
-  std::vector<std::uint32_t> incoming_start;
-  std::vector<incoming_synapse> incoming;
 
   static constexpr index_t narrow_limit = 65536;
   std::size_t size() const { return target16.size() + target32.size(); }
   index_t target(std::size_t k) const { return target32.empty() ? target16[k] : target32[k]; }
+  target_view targets() const { return {target16.data(), target32.empty() ? nullptr : target32.data()}; }
   std::size_t bytes() const {
     return row_start.capacity() * sizeof(std::uint32_t) + target16.capacity() * sizeof(std::uint16_t) +
            target32.capacity() * sizeof(index_t) + weight.capacity() * sizeof(float) +
-           delay.capacity() * sizeof(std::uint16_t) + incoming_start.capacity() * sizeof(std::uint32_t) +
-           incoming.capacity() * sizeof(incoming_synapse);
+           delay.capacity() * sizeof(std::uint16_t);
   }
 };
 

@@ -122,11 +122,10 @@ void simulation::prepare() {
     for (auto& parity : ws->spikes) parity.assign(pops_.size(), {});
 }
 
-// Plastic synapses keep a weight each and an index by target; the rule sizes its traces.
+// Plastic synapses keep a weight each; the rule sizes its traces.
 void simulation::prepare_plastic(projection& proj) {
   const double lo = proj.plasticity->weight_min(), hi = proj.plasticity->weight_max();
-  for (int w = 0; w < team_.size(); ++w) {
-    synapse_block& b = proj.blocks[static_cast<std::size_t>(w)];
+  for (synapse_block& b : proj.blocks) {
     if (!b.delay.empty())
       throw std::invalid_argument("projection '" + proj.name + "': plastic synapses need one delay for all synapses");
     if (b.weight.empty()) b.weight.assign(b.size(), proj.weight);
@@ -135,17 +134,22 @@ void simulation::prepare_plastic(projection& proj) {
         throw std::invalid_argument("projection '" + proj.name + "': initial weight " + std::to_string(x) +
                                     " outside the plasticity rule's [w_min, w_max] = [" + std::to_string(lo) + ", " +
                                     std::to_string(hi) + "]");
-    const index_t first = slice_begin(proj.target, w), n_local = slice_end(proj.target, w) - first;
-    b.incoming_start.assign(static_cast<std::size_t>(n_local) + 1, 0);
-    for (std::size_t k = 0; k < b.size(); ++k) ++b.incoming_start[b.target(k) - first + 1];
-    for (index_t i = 0; i < n_local; ++i) b.incoming_start[i + 1] += b.incoming_start[i];
-    std::vector<std::uint32_t> fill(b.incoming_start.begin(), b.incoming_start.end() - 1);
-    b.incoming.resize(b.size());
-    for (index_t src = 0; src + 1 < b.row_start.size(); ++src)
-      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
-        b.incoming[fill[b.target(k) - first]++] = {k, src};
   }
   proj.plasticity->prepare(pops_[proj.source].size, pops_[proj.target].size, team_.size(), proj.delay);
+}
+
+// Deferred updates of every plastic projection up to step t; `always`: even when few are pending.
+// Runs where no delivery does (between intervals, or after a run).
+void simulation::flush_plastic(step_t t, bool always) {
+  for (auto& proj : projs_) {
+    if (!proj.plasticity) continue;
+    if (!always && proj.plasticity->pending() < 32 * static_cast<std::size_t>(pops_[proj.target].size) + 4096) continue;
+    std::vector<plastic_rows> rows;
+    for (auto& b : proj.blocks)
+      if (b.size() > 0)
+        rows.push_back({b.row_start.data(), static_cast<index_t>(b.row_start.size() - 1), b.targets(), b.weight.data()});
+    proj.plasticity->flush(t, rows);
+  }
 }
 
 void simulation::locate_weights(weight_recorder& rec) const {
@@ -167,8 +171,10 @@ void simulation::locate_weights(weight_recorder& rec) const {
 
 // Called when every delivery before step `boundary` is done and none after it has begun.
 void simulation::sample_weights(step_t boundary) {
+  bool flushed = false;
   for (auto& rec : weight_recs_) {
     if (boundary < rec.next) continue;
+    if (!flushed) flush_plastic(boundary - 1, true), flushed = true;
     rec.next = (boundary / rec.interval + 1) * rec.interval;
     rec.times.push_back(static_cast<double>(boundary) * dt_);
     auto& row = rec.values.emplace_back();
@@ -313,7 +319,7 @@ void simulation::deliver_spikes_at(int w, projection& proj, step_t s, std::vecto
   synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
   const std::size_t n_target = pops_[proj.target].size;
   input_t* ring = ring_[proj.target][proj.receptor].data();
-  const target_view targets{block.target16.data(), block.target32.empty() ? nullptr : block.target32.data()};
+  const target_view targets = block.targets();
   for (std::size_t v = 0; v < workers_.size(); ++v) {
     const auto& list = workers_[v]->spikes[parity][proj.source];
     std::size_t& c = cursor[v];
@@ -336,19 +342,13 @@ void simulation::deliver_spikes_at(int w, projection& proj, step_t s, std::vecto
 void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, std::vector<std::size_t>& cursor,
                                  std::size_t parity) {
   projection& proj = projs_[p];
-  synapse_block& block = proj.blocks[static_cast<std::size_t>(w)];
   auto& pending = workers_[static_cast<std::size_t>(w)]->post_pending[p];
   const auto& own = workers_[static_cast<std::size_t>(w)]->spikes[parity][proj.target];
   pending.insert(pending.end(), own.begin(), own.end());
-  const index_t first = slice_begin(proj.target, w);
   for (step_t s = t0; s < t1; ++s) {
     std::size_t due = 0;
-    for (; due < pending.size() && pending[due].step + proj.delay == s; ++due) {
-      const index_t local = pending[due].id - first;
-      const std::span<const incoming_synapse> in(block.incoming.data() + block.incoming_start[local],
-                                                 block.incoming.data() + block.incoming_start[local + 1]);
-      proj.plasticity->on_post(w, s, pending[due].id, in, block.weight.data());
-    }
+    for (; due < pending.size() && pending[due].step + proj.delay == s; ++due)
+      proj.plasticity->on_post(s, pending[due].id);
     deliver_spikes_at(w, proj, s, cursor, parity);
     for (std::size_t k = 0; k < due; ++k) proj.plasticity->count_post(s, pending[k].id);
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(due));
@@ -382,6 +382,7 @@ step_t simulation::run(double duration_ms, const run_options& options) {
   step_t interval_end = std::min(end, (start / min_delay_ + 1) * min_delay_);
   auto on_interval = [&]() noexcept {
     sample_weights(delivered);
+    flush_plastic(delivered - 1, false);
     delivered = interval_end;
     reached.store(interval_end, std::memory_order_relaxed);
     if (options.stop && options.stop->load()) stopping.store(true);
@@ -405,6 +406,7 @@ step_t simulation::run(double duration_ms, const run_options& options) {
   });
   const step_t done = reached.load();
   sample_weights(done);
+  flush_plastic(done - 1, true);
 
   for (auto& ws : workers_) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {

@@ -150,6 +150,7 @@ class simulation {
                        std::size_t parity);
   void deliver_spikes_at(int w, projection& proj, step_t s, std::vector<std::size_t>& cursor, std::size_t parity);
   void prepare_plastic(projection& proj);
+  void flush_plastic(step_t t, bool always);
   void locate_weights(weight_recorder& rec) const;
   void sample_weights(step_t boundary);
 

@@ -28,23 +28,40 @@ class stdp_pair final : public plasticity_rule {
     pre_.assign(static_cast<std::size_t>(workers), pre_prototype_);
     for (auto& t : pre_) t.resize(n_source);
     post_.resize(n_target);
+    owed_.resize(n_target);
   }
 
+  // The potentiation the synapse owes since its last presynaptic spike, then the depression.
   void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
               float* weight) override {
-    for (std::uint32_t k = k0; k < k1; ++k) weight[k] = bounds_.depress(weight[k], a_minus_ * post_.at(targets[k], t));
-    pre_[static_cast<std::size_t>(worker)].add(source, t);
+    trace_set& pre = pre_[static_cast<std::size_t>(worker)];
+    const step_t since = std::max(pre.last(source), flushed_);
+    for (std::uint32_t k = k0; k < k1; ++k) {
+      const index_t target = targets[k];
+      const float w = potentiate_owed(weight[k], pre, source, target, since);
+      weight[k] = bounds_.depress(w, a_minus_ * post_.at(target, t));
+    }
+    pre.add(source, t);
   }
 
-  void on_post(int worker, step_t t, index_t, std::span<const incoming_synapse> synapses, float* weight) override {
-    const trace_set& pre = pre_[static_cast<std::size_t>(worker)];
-    for (const auto& s : synapses) weight[s.k] = bounds_.potentiate(weight[s.k], a_plus_ * pre.at(s.source, t));
-  }
-
+  void on_post(step_t t, index_t target) override { owed_.add(target, t, 0.0); }
   void count_post(step_t t, index_t target) override { post_.add(target, t); }
 
+  void flush(step_t t, std::span<const plastic_rows> rows) override {
+    const trace_set& pre = pre_.front();  // every worker's copy is the same between intervals
+    for (const auto& r : rows)
+      for (index_t source = 0; source < r.n_source; ++source) {
+        const step_t since = std::max(pre.last(source), flushed_);
+        for (std::uint32_t k = r.row_start[source]; k < r.row_start[source + 1]; ++k)
+          r.weight[k] = potentiate_owed(r.weight[k], pre, source, r.targets[k], since);
+      }
+    owed_.clear();
+    flushed_ = t;
+  }
+  std::size_t pending() const override { return owed_.count(); }
+
   std::size_t bytes() const override {
-    std::size_t n = post_.bytes();
+    std::size_t n = post_.bytes() + owed_.bytes();
     for (const auto& t : pre_) n += t.bytes();
     return n;
   }
@@ -52,11 +69,18 @@ class stdp_pair final : public plasticity_rule {
   double weight_max() const override { return bounds_.max; }
 
  private:
+  float potentiate_owed(float w, const trace_set& pre, index_t source, index_t target, step_t since) const {
+    for (const auto& e : owed_.after(target, since)) w = bounds_.potentiate(w, a_plus_ * pre.at(source, e.arrival));
+    return w;
+  }
+
   double a_plus_, a_minus_;
   weight_bounds bounds_;
   trace_set pre_prototype_;
   std::vector<trace_set> pre_;  // per worker
   trace_set post_;
+  deferred_posts owed_;         // postsynaptic spikes not yet applied to every synapse
+  step_t flushed_ = -1;         // every spike arriving up to here has been applied
 };
 
 const register_plasticity_rule registration{{

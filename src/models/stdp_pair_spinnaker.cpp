@@ -63,12 +63,14 @@ class stdp_pair_spinnaker final : public plasticity_rule {
   }
 
   // Called when the spike reaches the synapses, before the presynaptic spikes of that step.
-  void on_post(int, step_t t, index_t target, std::span<const incoming_synapse>, float*) override {
+  void on_post(step_t t, index_t target) override {
     post_history& h = post_[target];
     const step_t spike = t - delay_;
     h.add(spike, h.trace[h.count - 1] * decay_minus_(spike - h.time[h.count - 1]) + 1);
   }
   void count_post(step_t, index_t) override {}
+  // Weights change at presynaptic spikes only, as on SpiNNaker: recorded weights are those.
+  void flush(step_t, std::span<const plastic_rows>) override {}
 
   std::size_t bytes() const override {
     std::size_t n = post_.capacity() * sizeof(post_history);

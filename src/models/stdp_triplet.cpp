@@ -29,33 +29,48 @@ class stdp_triplet final : public plasticity_rule {
     for (auto& t : r2_) t.resize(n_source);
     o1_.resize(n_target);
     o2_.resize(n_target);
+    owed_.resize(n_target);
   }
 
+  // The potentiation the synapse owes since its last presynaptic spike, then the depression.
   void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
               float* weight) override {
     auto& r1 = r1_[static_cast<std::size_t>(worker)];
     auto& r2 = r2_[static_cast<std::size_t>(worker)];
     const double amplitude = a2_minus_ + a3_minus_ * r2.at(source, t);
-    for (std::uint32_t k = k0; k < k1; ++k)
-      weight[k] = bounds_.depress(weight[k], amplitude * o1_.at(targets[k], t));
+    const step_t since = std::max(r1.last(source), flushed_);
+    for (std::uint32_t k = k0; k < k1; ++k) {
+      const index_t target = targets[k];
+      const float w = potentiate_owed(weight[k], r1, source, target, since);
+      weight[k] = bounds_.depress(w, amplitude * o1_.at(target, t));
+    }
     r1.add(source, t);
     r2.add(source, t);
   }
 
-  void on_post(int worker, step_t t, index_t target, std::span<const incoming_synapse> synapses,
-               float* weight) override {
-    const auto& r1 = r1_[static_cast<std::size_t>(worker)];
-    const double amplitude = a2_plus_ + a3_plus_ * o2_.at(target, t);
-    for (const auto& s : synapses) weight[s.k] = bounds_.potentiate(weight[s.k], amplitude * r1.at(s.source, t));
-  }
+  // Potentiation waits for the synapse's next presynaptic spike; o2 before this spike is kept.
+  void on_post(step_t t, index_t target) override { owed_.add(target, t, o2_.at(target, t)); }
 
   void count_post(step_t t, index_t target) override {
     o1_.add(target, t);
     o2_.add(target, t);
   }
 
+  void flush(step_t t, std::span<const plastic_rows> rows) override {
+    const trace_set& r1 = r1_.front();  // every worker's copy is the same between intervals
+    for (const auto& r : rows)
+      for (index_t source = 0; source < r.n_source; ++source) {
+        const step_t since = std::max(r1.last(source), flushed_);
+        for (std::uint32_t k = r.row_start[source]; k < r.row_start[source + 1]; ++k)
+          r.weight[k] = potentiate_owed(r.weight[k], r1, source, r.targets[k], since);
+      }
+    owed_.clear();
+    flushed_ = t;
+  }
+  std::size_t pending() const override { return owed_.count(); }
+
   std::size_t bytes() const override {
-    std::size_t n = o1_.bytes() + o2_.bytes();
+    std::size_t n = o1_.bytes() + o2_.bytes() + owed_.bytes();
     for (const auto& t : r1_) n += t.bytes();
     for (const auto& t : r2_) n += t.bytes();
     return n;
@@ -64,11 +79,20 @@ class stdp_triplet final : public plasticity_rule {
   double weight_max() const override { return bounds_.max; }
 
  private:
+  // Each owed spike: r1 at its arrival times (A2_plus + A3_plus o2 before it).
+  float potentiate_owed(float w, const trace_set& r1, index_t source, index_t target, step_t since) const {
+    for (const auto& e : owed_.after(target, since))
+      w = bounds_.potentiate(w, (a2_plus_ + a3_plus_ * e.value) * r1.at(source, e.arrival));
+    return w;
+  }
+
   double a2_plus_, a3_plus_, a2_minus_, a3_minus_;
   weight_bounds bounds_;
   trace_set r1_prototype_, r2_prototype_;
   std::vector<trace_set> r1_, r2_;  // per worker
   trace_set o1_, o2_;
+  deferred_posts owed_;             // postsynaptic spikes not yet applied to every synapse
+  step_t flushed_ = -1;             // every spike arriving up to here has been applied
 };
 
 const register_plasticity_rule registration{{
