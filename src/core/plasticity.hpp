@@ -139,12 +139,14 @@ class deferred_posts {
     latest_[target] = arrival;
     ++count_;
   }
-  // The events of `target` that arrived after step `since`, in order.
+  // The events of `target` that arrived after step `since`, in order. Searched from the end:
+  // usually only the last one or two are owed.
   std::span<const event> after(index_t target, step_t since) const {
     if (latest_[target] <= since) return {};
     const auto& e = events_[target];
-    auto it = std::upper_bound(e.begin(), e.end(), since, [](step_t t, const event& x) { return t < x.arrival; });
-    return {it, e.end()};
+    std::size_t first = e.size() - 1;
+    while (first > 0 && e[first - 1].arrival > since) --first;
+    return {e.data() + first, e.size() - first};
   }
   void clear() {
     for (auto& e : events_) e.clear();
