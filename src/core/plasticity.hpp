@@ -161,6 +161,18 @@ class deferred_posts {
   std::size_t count_ = 0;
 };
 
+// For flush(): w <- owed(w, source, target, since) for every synapse of `rows`, where `since` is
+// the later of the source's last spike (in `pre`) and the previous flush.
+template <class Owed>
+void settle_owed(std::span<const plastic_rows> rows, const trace_set& pre, step_t flushed, Owed owed) {
+  for (const auto& r : rows)
+    for (index_t source = 0; source < r.n_source; ++source) {
+      const step_t since = std::max(pre.last(source), flushed);
+      for (std::uint32_t k = r.row_start[source]; k < r.row_start[source + 1]; ++k)
+        r.weight[k] = owed(r.weight[k], source, r.targets[k], since);
+    }
+}
+
 // Weight dependence of the pair and triplet rules (PyNN's definitions): an update of size x
 // (trace times amplitude) moves w by x * w_max (additive) or by x * (w_max - w) up and
 // x * (w - w_min) down (multiplicative); the result is clipped to [w_min, w_max].

@@ -20,6 +20,7 @@
 #include <cmath>
 
 #include "core/neuron_model.hpp"
+#include "models/current_lif.hpp"
 #include "models/threshold.hpp"
 
 namespace neurite::models {
@@ -42,21 +43,15 @@ class iaf_psc_exp final : public neuron_dynamics {
         P11ex_(std::exp(-dt / p["tau_syn_ex"])), P11in_(std::exp(-dt / p["tau_syn_in"])),
         P21ex_(current_to_voltage(p["tau_m"], p["tau_syn_ex"], p["C_m"], dt)),
         P21in_(current_to_voltage(p["tau_m"], p["tau_syn_in"], p["C_m"], dt)),
-        ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))), V_(n, p["E_L"]), I_ex_(n, 0.0), I_in_(n, 0.0),
-        refractory_(n, 0) {}
+        ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))), s_(n, p["E_L"]) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
-    integrate(begin, end, in.receptor[0], in.receptor[1], in.current, V_.data(), I_ex_.data(), I_in_.data(),
-              refractory_.data());
-    threshold_and_reset(begin, end, V_.data(), refractory_.data(), V_th_, V_reset_, ref_steps_, spiked);
+    integrate(begin, end, in.receptor[0], in.receptor[1], in.current, s_.V.data(), s_.I_ex.data(), s_.I_in.data(),
+              s_.refractory.data());
+    threshold_and_reset(begin, end, s_.V.data(), s_.refractory.data(), V_th_, V_reset_, ref_steps_, spiked);
   }
 
-  double* state(std::string_view name) override {
-    if (name == "V_m") return V_.data();
-    if (name == "I_syn_ex") return I_ex_.data();
-    if (name == "I_syn_in") return I_in_.data();
-    return nullptr;
-  }
+  double* state(std::string_view name) override { return s_.find(name); }
 
  private:
   // One step for neurons [begin, end). The restrict-qualified parameters (GCC honours restrict
@@ -78,28 +73,15 @@ class iaf_psc_exp final : public neuron_dynamics {
   double V_th_, V_reset_, I_e_, E_L_;
   double P22_, P20_, P11ex_, P11in_, P21ex_, P21in_;  // propagators over one step
   int ref_steps_;
-  std::vector<double> V_, I_ex_, I_in_;
-  std::vector<int> refractory_;
+  current_lif_state s_;
 };
 
 const register_neuron_model registration{{
     .name = "iaf_psc_exp",
     .doc = "leaky integrate-and-fire, exponentially decaying synaptic currents (NEST iaf_psc_exp)",
     .method = "exact propagator (expm1-based current-to-voltage term, also for tau_m == tau_syn)",
-    .params = {
-        {"E_L", dimension::voltage, -70.0, -unbounded, unbounded, "resting potential"},
-        {"C_m", dimension::capacitance, 250.0, 0, unbounded, "membrane capacitance", true},
-        {"tau_m", dimension::time, 10.0, 0, unbounded, "membrane time constant", true},
-        {"tau_syn_ex", dimension::time, 2.0, 0, unbounded, "decay time of excitatory synaptic currents", true},
-        {"tau_syn_in", dimension::time, 2.0, 0, unbounded, "decay time of inhibitory synaptic currents", true},
-        {"t_ref", dimension::time, 2.0, 0, unbounded, "absolute refractory period"},
-        {"V_th", dimension::voltage, -55.0, -unbounded, unbounded, "spike threshold"},
-        {"V_reset", dimension::voltage, -70.0, -unbounded, unbounded, "reset potential"},
-        {"I_e", dimension::current, 0.0, -unbounded, unbounded, "constant external current"},
-    },
-    .state = {{"V_m", dimension::voltage, "membrane potential"},
-              {"I_syn_ex", dimension::current, "excitatory synaptic current"},
-              {"I_syn_in", dimension::current, "inhibitory synaptic current (negative)"}},
+    .params = current_lif_params({-70.0, 250.0, 10.0, 2.0, 2.0, 2.0, -55.0, -70.0}, false),
+    .state = current_lif_state_specs(),
     .receptors = {"ex", "in"},
     .weight_dim = dimension::current,
     .check = [](const param_set& p) { return expect_less(p, "V_reset", "V_th"); },

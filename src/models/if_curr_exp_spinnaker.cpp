@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "core/neuron_model.hpp"
+#include "models/current_lif.hpp"
 #include "models/threshold.hpp"
 
 namespace neurite::models {
@@ -31,24 +32,19 @@ class if_curr_exp_spinnaker final : public neuron_dynamics {
         decay_m_(std::exp(-dt / p["tau_m"])), decay_ex_(std::exp(-dt / p["tau_syn_ex"])),
         decay_in_(std::exp(-dt / p["tau_syn_in"])), init_ex_(step_mean(p["tau_syn_ex"], dt)),
         init_in_(step_mean(p["tau_syn_in"], dt)), ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))),
-        V_(n, p["E_L"]), I_ex_(n, 0.0), I_in_(n, 0.0), refractory_(n, 0) {}
+        s_(n, p["E_L"]) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
-    integrate(begin, end, in.receptor[0], in.receptor[1], in.current, V_.data(), I_ex_.data(), I_in_.data(),
-              refractory_.data());
-    threshold_and_reset(begin, end, V_.data(), refractory_.data(), V_th_, V_reset_, ref_steps_, spiked);
+    integrate(begin, end, in.receptor[0], in.receptor[1], in.current, s_.V.data(), s_.I_ex.data(), s_.I_in.data(),
+              s_.refractory.data());
+    threshold_and_reset(begin, end, s_.V.data(), s_.refractory.data(), V_th_, V_reset_, ref_steps_, spiked);
     for (index_t i = begin; i < end; ++i) {
-      I_ex_[i] *= decay_ex_;
-      I_in_[i] *= decay_in_;
+      s_.I_ex[i] *= decay_ex_;
+      s_.I_in[i] *= decay_in_;
     }
   }
 
-  double* state(std::string_view name) override {
-    if (name == "V_m") return V_.data();
-    if (name == "I_syn_ex") return I_ex_.data();
-    if (name == "I_syn_in") return I_in_.data();
-    return nullptr;
-  }
+  double* state(std::string_view name) override { return s_.find(name); }
 
  private:
   // Steps 1 and 2 for neurons [begin, end); restrict-qualified parameters let the loop vectorise.
@@ -68,28 +64,15 @@ class if_curr_exp_spinnaker final : public neuron_dynamics {
   double V_th_, V_reset_, I_e_, E_L_, R_;
   double decay_m_, decay_ex_, decay_in_, init_ex_, init_in_;
   int ref_steps_;
-  std::vector<double> V_, I_ex_, I_in_;
-  std::vector<int> refractory_;
+  current_lif_state s_;
 };
 
 const register_neuron_model registration{{
     .name = "if_curr_exp_spinnaker",
     .doc = "PyNN IF_curr_exp stepped as sPyNNaker does (inputs act in their arrival step)",
     .method = "sPyNNaker's: step-mean input scaling, membrane relaxed with the current held per step",
-    .params = {
-        {"E_L", dimension::voltage, -65.0, -unbounded, unbounded, "resting potential (PyNN v_rest)"},
-        {"C_m", dimension::capacitance, 1000.0, 0, unbounded, "membrane capacitance (PyNN cm)", true},
-        {"tau_m", dimension::time, 20.0, 0, unbounded, "membrane time constant", true},
-        {"tau_syn_ex", dimension::time, 5.0, 0, unbounded, "decay time of excitatory currents (tau_syn_E)", true},
-        {"tau_syn_in", dimension::time, 5.0, 0, unbounded, "decay time of inhibitory currents (tau_syn_I)", true},
-        {"t_ref", dimension::time, 0.1, 0, unbounded, "refractory period (PyNN tau_refrac)"},
-        {"V_th", dimension::voltage, -50.0, -unbounded, unbounded, "spike threshold (PyNN v_thresh)"},
-        {"V_reset", dimension::voltage, -65.0, -unbounded, unbounded, "reset potential (PyNN v_reset)"},
-        {"I_e", dimension::current, 0.0, -unbounded, unbounded, "constant current (PyNN i_offset)"},
-    },
-    .state = {{"V_m", dimension::voltage, "membrane potential"},
-              {"I_syn_ex", dimension::current, "excitatory synaptic current"},
-              {"I_syn_in", dimension::current, "inhibitory synaptic current (negative)"}},
+    .params = current_lif_params({-65.0, 1000.0, 20.0, 5.0, 5.0, 0.1, -50.0, -65.0}, true),
+    .state = current_lif_state_specs(),
     .receptors = {"ex", "in"},
     .weight_dim = dimension::current,
     .check = [](const param_set& p) { return expect_less(p, "V_reset", "V_th"); },

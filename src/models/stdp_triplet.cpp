@@ -58,12 +58,9 @@ class stdp_triplet final : public plasticity_rule {
 
   void flush(step_t t, std::span<const plastic_rows> rows) override {
     const trace_set& r1 = r1_.front();  // every worker's copy is the same between intervals
-    for (const auto& r : rows)
-      for (index_t source = 0; source < r.n_source; ++source) {
-        const step_t since = std::max(r1.last(source), flushed_);
-        for (std::uint32_t k = r.row_start[source]; k < r.row_start[source + 1]; ++k)
-          r.weight[k] = potentiate_owed(r.weight[k], r1, source, r.targets[k], since);
-      }
+    settle_owed(rows, r1, flushed_, [&](float w, index_t source, index_t target, step_t since) {
+      return potentiate_owed(w, r1, source, target, since);
+    });
     owed_.clear();
     flushed_ = t;
   }
