@@ -1,0 +1,12 @@
+# learn/: gradient-trained models on LibTorch, in a library of its own so that the core builds and
+# tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
+# are linked into each program. Each file that includes LibTorch headers costs ~25 s and ~1.3 GB to
+# compile (DEPENDENCIES.md, trap 4): torch stays in the .cpp files listed here.
+add_library(neurite_learn OBJECT
+  learn/training_threads.cpp
+  learn/encoders.cpp
+  learn/lif.cpp
+  learn/lif_network.cpp
+  learn/training.cpp
+)
+target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
