@@ -8,5 +8,6 @@ add_library(neurite_learn OBJECT
   learn/lif.cpp
   learn/lif_network.cpp
   learn/training.cpp
+  repro/snn_fmnist/snn_fmnist.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
