@@ -8,6 +8,7 @@ Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in O
 For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map)
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M).
+For snn-fmnist: learning_curve.png (training and test accuracy per epoch).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -118,7 +119,17 @@ def dense_hebbian(outdir):
     finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
 
 
-PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian}
+def snn_fmnist(outdir):
+    d = np.atleast_1d(read(outdir, 'learning_curve.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(d['epoch'], 100 * d['train_accuracy'], 'o-', label='training (running, Poisson inputs)')
+    ax.plot(d['epoch'], 100 * d['test_accuracy'], 's-', label='test')
+    ax.axhline(85, color='k', ls='--', lw=1, label='target 85%')
+    finish(fig, ax, outdir, 'learning_curve.png', 'Two-layer LIF network, rate-coded Fashion-MNIST', 'epoch',
+           'accuracy (%)')
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'snn-fmnist': snn_fmnist}
 
 
 def main(argv):
