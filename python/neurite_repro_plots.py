@@ -8,7 +8,8 @@ Monte Carlo rates and their 99.9% intervals) and optimal_threshold.png, all in O
 For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (the (rho, T) heat map)
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M).
-For snn-fmnist: learning_curve.png (training and test accuracy per epoch).
+For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
+accuracy per epoch).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -119,17 +120,22 @@ def dense_hebbian(outdir):
     finish(fig, ax, outdir, 'fashion_mnist.png', 'Fashion-MNIST', 'training images per class M', 'test accuracy')
 
 
-def snn_fmnist(outdir):
+def learning_curve(outdir, title='Training run (neurite train)', target=None):
     d = np.atleast_1d(read(outdir, 'learning_curve.csv'))
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.plot(d['epoch'], 100 * d['train_accuracy'], 'o-', label='training (running, Poisson inputs)')
+    ax.plot(d['epoch'], 100 * d['train_accuracy'], 'o-', label='training (running mean over the epoch)')
     ax.plot(d['epoch'], 100 * d['test_accuracy'], 's-', label='test')
-    ax.axhline(85, color='k', ls='--', lw=1, label='target 85%')
-    finish(fig, ax, outdir, 'learning_curve.png', 'Two-layer LIF network, rate-coded Fashion-MNIST', 'epoch',
-           'accuracy (%)')
+    if target:
+        ax.axhline(target, color='k', ls='--', lw=1, label='target %g%%' % target)
+    finish(fig, ax, outdir, 'learning_curve.png', title, 'epoch', 'accuracy (%)')
 
 
-PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'snn-fmnist': snn_fmnist}
+def snn_fmnist(outdir):
+    learning_curve(outdir, 'Two-layer LIF network, rate-coded Fashion-MNIST', 85)
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'snn-fmnist': snn_fmnist,
+         'train': learning_curve}
 
 
 def main(argv):

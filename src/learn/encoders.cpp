@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <string>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -41,13 +40,6 @@ void encode_direct(const encoder& e, const std::uint8_t* image, std::uint32_t pi
 }
 
 }  // namespace
-
-encoding encoding_named(std::string_view name) {
-  if (name == "poisson_rate") return encoding::poisson_rate;
-  if (name == "latency") return encoding::latency;
-  if (name == "direct_current") return encoding::direct_current;
-  throw std::invalid_argument("encoding: expected poisson_rate, latency or direct_current, found '" + std::string(name) + "'");
-}
 
 void encode_batch(const encoder& e, const io::labelled_images& data, std::span<const std::uint32_t> samples,
                   std::uint32_t stream, std::uint64_t epoch, std::span<float> out) {

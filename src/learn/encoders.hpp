@@ -8,14 +8,12 @@
 //   direct_current: x itself at every step, no spikes (the first layer does the encoding).
 #include <cstdint>
 #include <span>
-#include <string_view>
 
 #include "io/fashion_mnist.hpp"
 
 namespace neurite::learn {
 
 enum class encoding { poisson_rate, latency, direct_current };
-encoding encoding_named(std::string_view name);  // "poisson_rate", "latency", "direct_current"
 
 struct encoder {
   encoding kind = encoding::poisson_rate;

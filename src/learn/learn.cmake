@@ -8,6 +8,8 @@ add_library(neurite_learn OBJECT
   learn/lif.cpp
   learn/lif_network.cpp
   learn/training.cpp
+  learn/training_output.cpp
+  learn/training_file.cpp
   repro/snn_fmnist/snn_fmnist.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <stdexcept>
-#include <string>
 
 #include <ATen/ATen.h>
 
@@ -19,12 +18,6 @@ at::Tensor uniform_parameter(std::vector<std::int64_t> shape, double bound, core
 }
 
 }  // namespace
-
-readout readout_named(std::string_view name) {
-  if (name == "mean_membrane") return readout::mean_membrane;
-  if (name == "spike_count") return readout::spike_count;
-  throw std::invalid_argument("readout: expected mean_membrane or spike_count, found '" + std::string(name) + "'");
-}
 
 lif_network::lif_network(lif_network_config config, std::uint64_t seed) : config_(std::move(config)) {
   const auto& sizes = config_.sizes;

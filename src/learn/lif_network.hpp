@@ -3,7 +3,6 @@
 // below (the input encoding, then spikes), I = W x + b, computed for all T steps in one matrix
 // product, and its neurons run through lif(). The class scores are read from the last layer.
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -16,7 +15,6 @@ enum class readout {
   mean_membrane,  // the membrane before reset, averaged over the T steps
   spike_count,    // the number of spikes in T steps
 };
-readout readout_named(std::string_view name);  // "mean_membrane", "spike_count"
 
 struct lif_network_config {
   std::vector<std::int64_t> sizes{784, 256, 10};  // inputs, hidden layers, outputs (one layer per entry after the first)

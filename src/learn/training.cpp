@@ -1,10 +1,7 @@
 #include "learn/training.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
 #include <numbers>
 #include <span>
@@ -124,21 +121,6 @@ void check(const training_config& c, const io::labelled_images& train, const io:
 }
 
 }  // namespace
-
-std::string progress_line(const training_progress& p) {
-  const auto left = static_cast<long>(std::lround(p.seconds_left));
-  return fmt::format("epoch {}/{} {:3.0f}% | loss {:.3f}  acc {:.1f}% | {:.0f} samples/s | {}m {:02d}s left", p.epoch,
-                     p.epochs, 100 * p.samples_done / std::max(p.samples_total, 1.0), p.loss,
-                     100 * p.accuracy, p.samples_per_second, left / 60, left % 60);
-}
-
-void print_progress(const training_progress& p) {
-  const bool epoch_done = p.samples_done == p.epoch * (p.samples_total / p.epochs);
-  if (isatty(fileno(stderr)))
-    fmt::print(stderr, "\r{}{}", progress_line(p), epoch_done && p.epoch == p.epochs ? "\n" : "");
-  else if (epoch_done)
-    fmt::print(stderr, "{}\n", progress_line(p));
-}
 
 training_report train_classifier(const training_config& c, const io::labelled_images& train,
                                  const io::labelled_images& test,

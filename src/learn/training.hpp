@@ -6,7 +6,6 @@
 // numbers for any thread count.
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <vector>
 
 #include "io/fashion_mnist.hpp"
@@ -39,11 +38,6 @@ struct training_progress {
   double loss = 0, accuracy = 0;  // running means over this epoch
   double samples_per_second = 0, seconds_left = 0;
 };
-// "epoch 2/8  41% | loss 0.412  acc 85.1% | 3210 samples/s | 2m 10s left"
-std::string progress_line(const training_progress& p);
-// The progress line on standard error: redrawn after every batch on a terminal, one line per
-// epoch otherwise (a log file).
-void print_progress(const training_progress& p);
 
 struct training_report {
   std::vector<epoch_record> epochs;

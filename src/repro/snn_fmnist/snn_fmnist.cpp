@@ -8,7 +8,7 @@
 
 #include "io/fashion_mnist.hpp"
 #include "io/results.hpp"
-#include "learn/training.hpp"
+#include "learn/training_output.hpp"
 
 namespace neurite::repro {
 namespace {
@@ -23,14 +23,6 @@ learn::training_config config_for(const snn_fmnist_size& size, std::uint64_t see
   return c;
 }
 
-std::string learning_curve_csv(const learn::training_report& report) {
-  std::string csv = "epoch,train_loss,train_accuracy,test_accuracy,seconds,samples_per_second\n";
-  for (const auto& e : report.epochs)
-    csv += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.3f},{:.1f}\n", e.epoch, e.train_loss, e.train_accuracy, e.test_accuracy,
-                       e.seconds, e.samples_per_second);
-  return csv;
-}
-
 }  // namespace
 
 snn_fmnist_size snn_fmnist_default_size(bool full) {
@@ -43,7 +35,7 @@ std::vector<row> run_snn_fmnist(const options& o, const snn_fmnist_size& size) {
   const auto test = io::read_fashion_mnist(io::dataset_split::test).first(size.test_samples);
   const auto config = config_for(size, o.seed);
   const auto report = learn::train_classifier(config, train, test, learn::print_progress);
-  io::write_text_file(o.out + "/learning_curve.csv", learning_curve_csv(report));
+  io::write_text_file(o.out + "/learning_curve.csv", learn::learning_curve_csv(report));
   const auto& last = report.epochs.back();
   const auto percent = [](double x) { return fmt::format("{:.2f}%", 100 * x); };
   return {
