@@ -1,7 +1,8 @@
 # learn/: gradient-trained models on LibTorch, in a library of its own so that the core builds and
 # tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
-# are linked into each program. Each file that includes LibTorch headers costs ~25 s and ~1.3 GB to
-# compile (DEPENDENCIES.md, trap 4): torch stays in the .cpp files listed here.
+# are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
+# compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
+# only lif, lif_network, training and training_threads include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp

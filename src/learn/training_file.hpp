@@ -1,5 +1,5 @@
 #pragma once
-// Training files: a training run described in TOML (docs/training_files.md), with the model, the
+// Training files: a training run described in TOML (docs/learn.md), with the model, the
 // data and its encoding, the optimiser and schedule, threads and seed. Every key is checked; a
 // problem is thrown as io::model_error "FILE:LINE: KEY: expected ..., found ...". Overrides are
 // "KEY=VALUE" strings, as for model files ("training.epochs=2").
