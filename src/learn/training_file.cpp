@@ -36,7 +36,7 @@ Enum choice(const field& f, std::initializer_list<std::pair<const char*, Enum>> 
 
 void read_model(const field& f, lif_network_config& m) {
   if (!f.present()) return;
-  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "readout", "kernel"},
+  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "q_sfa", "tau_sfa", "readout", "kernel"},
                "a key of [model]");
   if (const auto hidden = f["hidden"]; hidden.present()) {
     m.sizes = {m.sizes.front()};
@@ -53,6 +53,8 @@ void read_model(const field& f, lif_network_config& m) {
   if (const auto x = f["surrogate"]; x.present())
     n.spike.shape = choice<surrogate_shape>(x, {{"fast_sigmoid", surrogate_shape::fast_sigmoid}, {"arctan", surrogate_shape::arctan}});
   if (const auto x = f["slope"]; x.present()) n.spike.slope = in_range(x, 1e-12, huge, "a positive number");
+  if (const auto x = f["q_sfa"]; x.present()) n.q_sfa = in_range(x, 0, huge, "a number >= 0 (in units of V_th)");
+  if (const auto x = f["tau_sfa"]; x.present()) n.tau_sfa = positive_time(x);
   if (const auto x = f["readout"]; x.present())
     m.read = choice<readout>(x, {{"mean_membrane", readout::mean_membrane}, {"spike_count", readout::spike_count}});
   if (const auto x = f["kernel"]; x.present())

@@ -27,11 +27,12 @@ weighted_sum random_loss(at::IntArrayRef shape, at::ScalarType type) {
   return {torch::randn(shape, torch::dtype(type)), torch::randn(shape, torch::dtype(type))};
 }
 
+// Both resets, both surrogates, plain and adaptive.
 std::vector<lif_params> every_variant(bool smooth) {
   std::vector<lif_params> all;
   for (const auto reset : {reset_mode::subtract, reset_mode::to_zero})
     for (const auto shape : {surrogate_shape::fast_sigmoid, surrogate_shape::arctan})
-      all.push_back({8.0, 1.0, 1.0, reset, {shape, 5.0, smooth}});
+      for (const double q_sfa : {0.0, 0.4}) all.push_back({8.0, 1.0, 1.0, reset, {shape, 5.0, smooth}, q_sfa, 20.0});
   return all;
 }
 
@@ -47,7 +48,7 @@ at::Tensor gradient(const at::Tensor& currents, const lif_params& p, lif_kernel 
 }  // namespace
 
 // With beta = 1 (tau_m infinite) the membrane sums the currents; 0.375 is exact in binary.
-TEST(lif, spikes_follow_a_hand_trace_for_both_resets) {
+TEST(lif, spikes_follow_a_hand_trace_for_both_resets_and_adaptation) {
   const at::Tensor currents = torch::full({8, 1, 1}, 0.375);
   const double inf = std::numeric_limits<double>::infinity();
   for (const auto kernel : {lif_kernel::fused, lif_kernel::op_by_op}) {
@@ -59,6 +60,11 @@ TEST(lif, spikes_follow_a_hand_trace_for_both_resets) {
     const auto zero = lif(currents, {inf, 1.0, 1.0, reset_mode::to_zero, {}}, kernel);
     EXPECT_TRUE(zero.spikes.flatten().equal(torch::tensor({0., 0., 1., 0., 0., 1., 0., 0.}).to(torch::kFloat)));
     EXPECT_FLOAT_EQ(zero.membrane.flatten()[7].item<float>(), 0.75f);
+    // adaptive, each spike raising the threshold by 0.5 for good (tau_sfa infinite):
+    // U = .375 .75 1.125* (theta 1) | .5 .875 1.25 1.625* (theta 1.5) | 1.0 (theta 2)
+    const auto adaptive = lif(currents, {inf, 1.0, 1.0, reset_mode::subtract, {}, 0.5, inf}, kernel);
+    EXPECT_TRUE(adaptive.spikes.flatten().equal(torch::tensor({0., 0., 1., 0., 0., 0., 1., 0.}).to(torch::kFloat)));
+    EXPECT_FLOAT_EQ(adaptive.membrane.flatten()[7].item<float>(), 1.0f);
   }
 }
 
@@ -81,7 +87,7 @@ TEST(lif, fused_kernel_matches_op_by_op_in_float) {
 }
 
 // With the smooth spike the backward pass is the exact gradient of the forward pass: every term of
-// the recurrence (leak, reset, surrogate) is checked against (L(I + h) - L(I - h)) / 2h.
+// the recurrence (leak, reset, adaptation, surrogate) is checked against (L(I + h) - L(I - h)) / 2h.
 TEST(lif, fused_backward_matches_finite_differences_in_double) {
   torch::manual_seed(5);
   const std::vector<std::int64_t> shape{7, 2, 3};

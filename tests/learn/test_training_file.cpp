@@ -31,6 +31,8 @@ V_th = 2.0
 reset = "to_zero"
 surrogate = "arctan"
 slope = 3
+q_sfa = 0.2
+tau_sfa = "200 ms"
 readout = "spike_count"
 kernel = "op_by_op"
 [data]
@@ -58,6 +60,8 @@ seed = 9
   EXPECT_EQ(c.model.neuron.reset, reset_mode::to_zero);
   EXPECT_EQ(c.model.neuron.spike.shape, surrogate_shape::arctan);
   EXPECT_DOUBLE_EQ(c.model.neuron.spike.slope, 3);
+  EXPECT_DOUBLE_EQ(c.model.neuron.q_sfa, 0.2);
+  EXPECT_DOUBLE_EQ(c.model.neuron.tau_sfa, 200);
   EXPECT_EQ(c.model.read, readout::spike_count);
   EXPECT_EQ(c.model.kernel, lif_kernel::op_by_op);
   EXPECT_EQ(c.input.kind, encoding::latency);
