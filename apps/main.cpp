@@ -12,9 +12,7 @@ int main(int argc, char** argv) {
   neurite::apps::add_run_command(app);
   neurite::apps::add_info_command(app);
   neurite::apps::add_repro_command(app);
-#ifdef NEURITE_WITH_LEARN
   neurite::apps::add_train_command(app);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {  // a command failed and has said why

@@ -14,3 +14,5 @@ add_library(neurite_learn OBJECT
   repro/snn_fmnist/snn_fmnist.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
+# Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).
+set_target_properties(neurite_learn PROPERTIES POSITION_INDEPENDENT_CODE ON)
