@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
+#include "apps/learn_module.hpp"
 #include "io/results.hpp"
 #include "repro/repro.hpp"
 
@@ -28,6 +29,9 @@ void plot(const std::string& name, const std::string& out) {
 }
 
 int run(const repro_args& a) {
+  // The learn/ module registers its reproductions when it loads: only for a list or a name the
+  // core does not have, since it costs LibTorch's start-up.
+  if (a.list || a.name.empty() || repro::find_reproduction(a.name) == nullptr) load_learn_module();
   if (a.list || a.name.empty()) {
     print_list();
     return 0;

@@ -11,6 +11,8 @@ For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (th
 alpha_temperature.png (the (alpha, T) heat maps, Monte Carlo and RS theory side by side),
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
+For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
+accuracy per epoch).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -165,7 +167,24 @@ def ca3_cam(outdir):
     raster(outdir, 'state_map_raster', 'CA3 memory, 4x4 state map (n = 16, m = 6)')
 
 
-PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam}
+
+def learning_curve(outdir, title='Training run (neurite train)', target=None):
+    d = np.atleast_1d(read(outdir, 'learning_curve.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot(d['epoch'], 100 * d['train_accuracy'], 'o-', label='training (running mean over the epoch)')
+    ax.plot(d['epoch'], 100 * d['test_accuracy'], 's-', label='test')
+    if target:
+        ax.axhline(target, color='k', ls='--', lw=1, label='target %g%%' % target)
+    finish(fig, ax, outdir, 'learning_curve.png', title, 'epoch', 'accuracy (%)')
+
+
+def snn_fmnist(outdir):
+    learning_curve(outdir, 'Two-layer LIF network, rate-coded Fashion-MNIST', 85)
+
+
+
+PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
+         'snn-fmnist': snn_fmnist, 'train': learning_curve}
 
 
 def main(argv):

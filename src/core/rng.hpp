@@ -21,6 +21,9 @@ enum class purpose : std::uint32_t {
   hebbian_examples = 6,     // id = archetype * M + example
   hebbian_sweep_order = 7,  // id = 0, step = sweep
   hebbian_heat_bath = 8,    // id = spin, step = sweep
+  spike_encoding = 9,       // learn/encoders: id = pixel group, step = presentation * steps + t
+  learn_weights = 10,       // learn/lif_network: id = layer
+  learn_sample_order = 11,  // learn/training: id = 0, step = epoch
   sdr_trial = 13,           // memory/sdr_theory Monte Carlo: id = trial
   test = 15,
 };

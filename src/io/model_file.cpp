@@ -3,13 +3,10 @@
 #include "io/model_file.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -227,13 +224,7 @@ void read_record(const field& f, model_context& c) {
 network::network_desc parse_model(std::string_view text, const std::string& file_name,
                                   const std::vector<std::string>& overrides) {
   using namespace detail;
-  toml::table root;
-  try {
-    root = toml::parse(text, std::string_view(file_name));
-  } catch (const toml::parse_error& e) {
-    throw model_error(fmt::format("{}:{}:{}: expected valid TOML, found a syntax error: {}", file_name,
-                                  e.source().begin.line, e.source().begin.column, e.description()));
-  }
+  toml::table root = parse_toml(text, file_name);
   origins o(file_name);
   apply_overrides(root, overrides, o);
 
@@ -251,19 +242,7 @@ network::network_desc parse_model(std::string_view text, const std::string& file
 }
 
 network::network_desc read_model_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw model_error(fmt::format("{}: expected a readable model file, found a directory", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    throw model_error(fmt::format("{}: expected a readable model file, found an error: {}", path,
-                                  err ? std::strerror(err) : "cannot open"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw model_error(fmt::format("{}: expected a readable model file, found a read error", path));
-  return parse_model(text.str(), path, overrides);
+  return parse_model(detail::read_config_text(path, "model file"), path, overrides);
 }
 
 }  // namespace neurite::io

@@ -7,4 +7,5 @@ target_sources(neurite PRIVATE
   io/projections.cpp
   io/edge_list.cpp
   io/idx.cpp
+  io/fashion_mnist.cpp
 )

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -79,6 +84,31 @@ origins::order_key origins::order(const toml::node& n) const {
 void fail(const std::string& where, std::string_view key, std::string_view what) {
   if (key.empty()) throw model_error(fmt::format("{}: {}", where, what));
   throw model_error(fmt::format("{}: {}: {}", where, key, what));
+}
+
+std::string read_config_text(const std::string& path, std::string_view what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw model_error(fmt::format("{}: expected a readable {}, found a directory", path, what));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw model_error(fmt::format("{}: expected a readable {}, found an error: {}", path, what,
+                                  err ? std::strerror(err) : "cannot open"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw model_error(fmt::format("{}: expected a readable {}, found a read error", path, what));
+  return text.str();
+}
+
+toml::table parse_toml(std::string_view text, const std::string& file_name) {
+  try {
+    return toml::parse(text, std::string_view(file_name));
+  } catch (const toml::parse_error& e) {
+    throw model_error(fmt::format("{}:{}:{}: expected valid TOML, found a syntax error: {}", file_name,
+                                  e.source().begin.line, e.source().begin.column, e.description()));
+  }
 }
 
 std::string describe(const toml::node& n) {

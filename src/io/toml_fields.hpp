@@ -48,6 +48,11 @@ class origins {
 
 [[noreturn]] void fail(const std::string& where, std::string_view key, std::string_view what);
 
+// The text of the file at path; `what` names the file in messages ("model file").
+std::string read_config_text(const std::string& path, std::string_view what);
+// Text parsed as TOML; a syntax error reads "FILE:LINE:COLUMN: expected valid TOML, found ...".
+toml::table parse_toml(std::string_view text, const std::string& file_name);
+
 // "a string (\"abc\")", "an integer (5)", "a table", ... for "found ..." parts of messages.
 std::string describe(const toml::node& n);
 // "a voltage (mV)", or "a plain number" for dimensionless values.

@@ -5,35 +5,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include <zlib.h>
-
 #include "io/idx.hpp"
+#include "idx_files.hpp"
 
 using namespace neurite;
-
-namespace {
-
-std::vector<std::uint8_t> idx_bytes(std::uint32_t magic, const std::vector<std::uint32_t>& dims,
-                                    const std::vector<std::uint8_t>& data) {
-  std::vector<std::uint8_t> out;
-  const auto put = [&](std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-  };
-  put(magic);
-  for (const auto d : dims) put(d);
-  out.insert(out.end(), data.begin(), data.end());
-  return out;
-}
-
-std::string write_gzip(const std::string& name, const std::vector<std::uint8_t>& bytes) {
-  const auto path = (std::filesystem::temp_directory_path() / name).string();
-  gzFile f = gzopen(path.c_str(), "wb");
-  gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-  gzclose(f);
-  return path;
-}
-
-}  // namespace
+using test::idx_bytes;
+using test::write_gzip;
 
 TEST(idx, images_and_labels_read_back_from_gzip) {
   std::vector<std::uint8_t> pixels(2 * 3 * 4);

@@ -1,0 +1,33 @@
+#include "apps/learn_module.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace neurite::apps {
+
+bool load_learn_module() {
+  static const bool loaded = [] {
+    const std::string path = NEURITE_LEARN_MODULE;
+    if (path.empty()) return false;
+    // OpenMP reads its wait policy once, as LibTorch loads it; spinning waits ran 20-30x slower on
+    // a busy 2-core machine (shared/DEPENDENCIES.md, trap 3). A policy set by the user stays.
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    if (dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
+      fmt::print(stderr, "neurite: cannot load the learn/ module: {}\n", dlerror());
+      return false;
+    }
+    return true;
+  }();
+  return loaded;
+}
+
+std::function<int(const train_request&)>& train_runner() {
+  static std::function<int(const train_request&)> runner;
+  return runner;
+}
+
+}  // namespace neurite::apps

@@ -1,0 +1,24 @@
+#pragma once
+// learn/ (LibTorch) is a module that `neurite` loads only when a command needs it: linked into the
+// program, LibTorch's ~300 libraries would add ~0.7 s (seconds on a busy machine) to the start of
+// every command, `neurite run` included. When the module loads, its static initialisers register
+// its reproductions (repro/repro.hpp) and the runners of its commands (below).
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace neurite::apps {
+
+// Loads the module once. False when this build has none (LibTorch was not found); false with a
+// message on stderr when it fails to load.
+bool load_learn_module();
+
+struct train_request {
+  std::string config, out;
+  std::vector<std::string> overrides;
+  bool no_plot = false;
+};
+// `neurite train`, set by the module: returns the exit code.
+std::function<int(const train_request&)>& train_runner();
+
+}  // namespace neurite::apps

@@ -1,0 +1,18 @@
+# learn/: gradient-trained models on LibTorch, in a library of its own so that the core builds and
+# tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
+# are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
+# compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
+# only lif, lif_network, training and training_threads include LibTorch at all.
+add_library(neurite_learn OBJECT
+  learn/training_threads.cpp
+  learn/encoders.cpp
+  learn/lif.cpp
+  learn/lif_network.cpp
+  learn/training.cpp
+  learn/training_output.cpp
+  learn/training_file.cpp
+  repro/snn_fmnist/snn_fmnist.cpp
+)
+target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
+# Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).
+set_target_properties(neurite_learn PROPERTIES POSITION_INDEPENDENT_CODE ON)

@@ -1,0 +1,192 @@
+#include "learn/training.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+#include <span>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/rng.hpp"
+#include "learn/training_threads.hpp"
+
+namespace neurite::learn {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+double seconds_since(steady::time_point start) { return std::chrono::duration<double>(steady::now() - start).count(); }
+
+// Indices [0, n) in an order drawn for this epoch (Fisher-Yates on the Philox stream).
+std::vector<std::uint32_t> sample_order(std::uint32_t n, std::uint64_t seed, std::uint32_t epoch) {
+  std::vector<std::uint32_t> order(n);
+  for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+  core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_sample_order), 0, epoch);
+  for (std::uint32_t i = n; i > 1; --i) std::swap(order[i - 1], order[stream.below(i)]);
+  return order;
+}
+
+struct micro_batch_inputs {
+  at::Tensor inputs, labels;  // (T, samples, pixels) and (samples)
+};
+
+micro_batch_inputs encoded(const encoder& e, const io::labelled_images& data, std::span<const std::uint32_t> samples,
+                           std::uint32_t stream, std::uint64_t epoch) {
+  const auto n = static_cast<std::int64_t>(samples.size());
+  at::Tensor inputs = at::empty({e.steps, n, data.pixels_per_image()}, at::kFloat);
+  encode_batch(e, data, samples, stream, epoch, {inputs.data_ptr<float>(), static_cast<std::size_t>(inputs.numel())});
+  at::Tensor labels = at::empty({n}, at::kLong);
+  for (std::int64_t b = 0; b < n; ++b) labels.data_ptr<std::int64_t>()[b] = data.labels[samples[static_cast<std::size_t>(b)]];
+  return {inputs, labels};
+}
+
+// Runs f(m, samples of micro-batch m) for every micro-batch of `samples`, the workers taking them
+// in turn (worker w: m = w, w + size, ...).
+void for_each_micro_batch(const training_threads& threads, std::span<const std::uint32_t> samples, std::uint32_t size,
+                          const std::function<void(std::size_t, std::span<const std::uint32_t>)>& f) {
+  const std::size_t count = (samples.size() + size - 1) / size;
+  threads.run([&](int w) {
+    for (auto m = static_cast<std::size_t>(w); m < count; m += static_cast<std::size_t>(threads.size()))
+      f(m, samples.subspan(m * size, std::min<std::size_t>(size, samples.size() - m * size)));
+  });
+}
+
+std::int64_t correct_count(const at::Tensor& scores, const at::Tensor& labels) {
+  return scores.argmax(1).eq(labels).sum().item<std::int64_t>();
+}
+
+struct batch_totals {
+  double loss_sum = 0;  // cross-entropy summed over the samples
+  std::int64_t correct = 0;
+
+  batch_totals& operator+=(const batch_totals& o) {
+    loss_sum += o.loss_sum, correct += o.correct;
+    return *this;
+  }
+};
+
+void check(const training_config& c, const io::labelled_images& train, const io::labelled_images& test) {
+  if (c.batch_size == 0 || c.micro_batch == 0 || c.epochs == 0 || c.input.steps == 0 || c.threads < 1)
+    throw std::invalid_argument("training: epochs, batch_size, micro_batch, steps and threads must be positive");
+  const auto pixels = static_cast<std::int64_t>(train.pixels_per_image());
+  if (c.model.sizes.front() != pixels || test.pixels_per_image() != train.pixels_per_image())
+    throw std::invalid_argument(fmt::format("training: the model takes {} inputs, the images have {} pixels",
+                                            c.model.sizes.front(), pixels));
+  if (c.model.sizes.back() < static_cast<std::int64_t>(io::fashion_mnist_classes))
+    throw std::invalid_argument("training: the last layer needs one neuron per class");
+  if (train.count == 0) throw std::invalid_argument("training: no training samples");
+}
+
+// The state of one run: the network, its optimiser and the threads, over fixed data.
+class trainer {
+ public:
+  trainer(const training_config& c, const io::labelled_images& train)
+      : c_(c), train_(train), threads_(c.threads), net_(c.model, c.seed),
+        optimizer_(net_.parameters(), torch::optim::AdamOptions(c.learning_rate)),
+        batches_((train.count + c.batch_size - 1) / c.batch_size) {}
+
+  std::int64_t parameter_count() const { return net_.parameter_count(); }
+
+  // One pass over the training set in this epoch's order, reporting after each batch.
+  batch_totals train_epoch(std::uint32_t epoch, const std::function<void(const training_progress&)>& progress) {
+    const auto order = sample_order(train_.count, c_.seed, epoch);
+    const auto start = steady::now();
+    batch_totals sum;
+    for (std::uint32_t b = 0; b < batches_; ++b) {
+      set_learning_rate((epoch - 1.0) * batches_ + b);
+      const std::size_t first = std::size_t{b} * c_.batch_size;
+      sum += train_batch(std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count - first)), epoch);
+      if (progress) progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count), sum, start));
+    }
+    return sum;
+  }
+
+  double test_accuracy(const io::labelled_images& data) const {
+    std::vector<std::uint32_t> all(data.count);
+    for (std::uint32_t i = 0; i < data.count; ++i) all[i] = i;
+    std::vector<std::int64_t> correct((all.size() + c_.micro_batch - 1) / c_.micro_batch, 0);
+    for_each_micro_batch(threads_, all, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
+      const torch::NoGradGuard no_grad;  // thread-local: one per worker
+      const auto in = encoded(c_.input, data, samples, 1, 0);
+      correct[m] = correct_count(net_.forward(in.inputs), in.labels);
+    });
+    std::int64_t total = 0;
+    for (const auto n : correct) total += n;
+    return static_cast<double>(total) / std::max<std::uint32_t>(data.count, 1);
+  }
+
+ private:
+  // A cosine from the configured rate down to 5% of it over the whole run.
+  void set_learning_rate(double step) {
+    const double fraction = step / (static_cast<double>(batches_) * c_.epochs);
+    static_cast<torch::optim::AdamOptions&>(optimizer_.param_groups()[0].options())
+        .lr(c_.learning_rate * (0.05 + 0.475 * (1 + std::cos(std::numbers::pi * fraction))));
+  }
+
+  // One optimiser step on a batch: gradients of each micro-batch, summed in micro-batch order.
+  batch_totals train_batch(std::span<const std::uint32_t> batch, std::uint32_t epoch) {
+    struct part {
+      batch_totals totals;
+      std::vector<at::Tensor> gradients;
+    };
+    std::vector<part> parts((batch.size() + c_.micro_batch - 1) / c_.micro_batch);
+    for_each_micro_batch(threads_, batch, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
+      const auto in = encoded(c_.input, train_, samples, 0, epoch);
+      const at::Tensor scores = net_.forward(in.inputs);
+      const at::Tensor loss_sum = torch::nn::functional::cross_entropy(
+          scores, in.labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      parts[m].gradients = torch::autograd::grad({loss_sum / static_cast<double>(batch.size())}, net_.parameters());
+      parts[m].totals = {loss_sum.item<double>(), correct_count(scores.detach(), in.labels)};
+    });
+    for (std::size_t i = 0; i < net_.parameters().size(); ++i) {
+      at::Tensor sum = parts[0].gradients[i];
+      for (std::size_t m = 1; m < parts.size(); ++m) sum = sum + parts[m].gradients[i];
+      net_.parameters()[i].mutable_grad() = sum;
+    }
+    optimizer_.step();
+    batch_totals totals;
+    for (const auto& p : parts) totals += p.totals;
+    return totals;
+  }
+
+  training_progress progress_after(std::uint32_t epoch, double seen, const batch_totals& sum,
+                                   steady::time_point epoch_start) const {
+    const double rate = seen / seconds_since(epoch_start), done = (epoch - 1.0) * train_.count + seen;
+    const double total = 1.0 * train_.count * c_.epochs;
+    return {epoch, c_.epochs, done, total, sum.loss_sum / seen, static_cast<double>(sum.correct) / seen, rate,
+            (total - done) / rate};
+  }
+
+  const training_config& c_;
+  const io::labelled_images& train_;
+  training_threads threads_;
+  lif_network net_;
+  torch::optim::Adam optimizer_;
+  std::uint32_t batches_;
+};
+
+}  // namespace
+
+training_report train_classifier(const training_config& c, const io::labelled_images& train,
+                                 const io::labelled_images& test,
+                                 const std::function<void(const training_progress&)>& progress) {
+  check(c, train, test);
+  trainer run(c, train);
+  training_report report{{}, run.parameter_count(), 0};
+  const auto start = steady::now();
+  for (std::uint32_t epoch = 1; epoch <= c.epochs; ++epoch) {
+    const auto epoch_start = steady::now();
+    const batch_totals sum = run.train_epoch(epoch, progress);
+    const double training_seconds = seconds_since(epoch_start);
+    const double accuracy = test.count ? run.test_accuracy(test) : 0.0;
+    report.epochs.push_back({epoch, sum.loss_sum / train.count, static_cast<double>(sum.correct) / train.count, accuracy,
+                             seconds_since(start), train.count / training_seconds});
+  }
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace neurite::learn

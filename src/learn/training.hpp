@@ -1,0 +1,53 @@
+#pragma once
+// Training a lif_network to classify encoded images: Adam on the cross-entropy of the class scores,
+// the learning rate decayed along a cosine to 5% of its start, samples shuffled per epoch from
+// the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
+// training_threads share; their gradients are summed in micro-batch order, so a run gives the same
+// numbers for any thread count.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "io/fashion_mnist.hpp"
+#include "learn/encoders.hpp"
+#include "learn/lif_network.hpp"
+
+namespace neurite::learn {
+
+struct training_config {
+  lif_network_config model;
+  encoder input;
+  std::uint32_t epochs = 1;
+  std::uint32_t batch_size = 128;
+  std::uint32_t micro_batch = 32;  // samples per unit of work for one thread
+  double learning_rate = 1e-3;
+  int threads = 1;
+  std::uint64_t seed = 1;  // weights, sample order and (through input.seed) the encoding
+};
+
+struct epoch_record {
+  std::uint32_t epoch = 0;  // from 1
+  double train_loss = 0, train_accuracy = 0, test_accuracy = 0;
+  double seconds = 0;  // since training began, at the end of this epoch's evaluation
+  double samples_per_second = 0;  // training samples of this epoch per second of its training
+};
+
+struct training_progress {
+  std::uint32_t epoch = 0, epochs = 0;
+  double samples_done = 0, samples_total = 0;  // over the whole run
+  double loss = 0, accuracy = 0;  // running means over this epoch
+  double samples_per_second = 0, seconds_left = 0;
+};
+
+struct training_report {
+  std::vector<epoch_record> epochs;
+  std::int64_t parameters = 0;
+  double seconds = 0;
+};
+
+// Calls `progress` after every batch when given.
+training_report train_classifier(const training_config& config, const io::labelled_images& train,
+                                 const io::labelled_images& test,
+                                 const std::function<void(const training_progress&)>& progress = {});
+
+}  // namespace neurite::learn

@@ -1,0 +1,23 @@
+#pragma once
+// Training files: a training run described in TOML (docs/learn.md), with the model, the
+// data and its encoding, the optimiser and schedule, threads and seed. Every key is checked; a
+// problem is thrown as io::model_error "FILE:LINE: KEY: expected ..., found ...". Overrides are
+// "KEY=VALUE" strings, as for model files ("training.epochs=2").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "learn/training.hpp"
+
+namespace neurite::learn {
+
+struct training_run {
+  training_config config;
+  std::uint32_t train_samples = 0, test_samples = 0;  // the first ones of each split; 0: all
+};
+
+training_run read_training_file(const std::string& path, const std::vector<std::string>& overrides = {});
+training_run parse_training(std::string_view text, const std::string& file_name,
+                            const std::vector<std::string>& overrides = {});
+
+}  // namespace neurite::learn

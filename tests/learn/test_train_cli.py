@@ -1,0 +1,50 @@
+"""End-to-end test of `neurite train`: a tiny run writes its metrics and curve; a mistake in the
+training file exits with status 2, naming the key, and writes nothing.
+
+Run by CTest as: /usr/bin/python3 test_train_cli.py NEURITE_BINARY SOURCE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+NEURITE, SOURCE = sys.argv[1], sys.argv[2]
+EXAMPLE = os.path.join(SOURCE, "examples", "snn_fmnist.toml")
+TINY = ["--set", "data.train_samples=1000", "--set", "data.test_samples=200", "--set", "training.epochs=2",
+        "--set", "model.hidden=[32]", "--set", "data.steps=6", "--no-plot"]
+
+
+def neurite(*args):
+    return subprocess.run([NEURITE, *args], capture_output=True, text=True, timeout=300)
+
+
+class Train(unittest.TestCase):
+    def test_a_tiny_run_writes_metrics_and_learning_curve(self):
+        with tempfile.TemporaryDirectory() as out:
+            result = neurite("train", EXAMPLE, "--out", out, "--threads", "2", *TINY)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("test accuracy", result.stdout)
+            self.assertIn("epoch 2/2", result.stderr)
+            with open(os.path.join(out, "metrics.json")) as f:
+                m = json.load(f)
+            self.assertEqual(len(m["epochs"]), 2)
+            self.assertEqual((m["threads"], m["train_samples"], m["test_samples"]), (2, 1000, 200))
+            self.assertEqual(m["parameters"], 784 * 32 + 32 + 32 * 10 + 10)
+            self.assertGreater(m["test_accuracy"], 0.3)  # chance is 0.1
+            with open(os.path.join(out, "learning_curve.csv")) as f:
+                self.assertEqual(len(f.read().splitlines()), 3)
+
+    def test_a_wrong_key_exits_with_2_and_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "run")
+            result = neurite("train", EXAMPLE, "--out", out, "--set", "training.epoch=2")
+            self.assertEqual(result.returncode, 2)
+            self.assertIn('training.epoch: expected a key of [training]', result.stderr)
+            self.assertIn('did you mean "epochs"', result.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1])

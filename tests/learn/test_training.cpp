@@ -1,0 +1,48 @@
+// Training: the same seed gives the same run for any thread count (fixed micro-batches summed in
+// order), and a small network learns Fashion-MNIST well above chance.
+#include <gtest/gtest.h>
+
+#include "io/fashion_mnist.hpp"
+#include "learn/training.hpp"
+
+using namespace neurite;
+using namespace neurite::learn;
+
+namespace {
+
+training_config small_config(int threads) {
+  training_config c;
+  c.model.sizes = {784, 32, 10};
+  c.input.steps = 6;
+  c.epochs = 2;
+  c.batch_size = 50;
+  c.micro_batch = 10;
+  c.threads = threads;
+  return c;
+}
+
+}  // namespace
+
+TEST(training, runs_are_identical_for_any_thread_count) {
+  const auto train = io::read_fashion_mnist(io::dataset_split::test).first(600);
+  const auto one = train_classifier(small_config(1), train, train);
+  const auto three = train_classifier(small_config(3), train, train);
+  ASSERT_EQ(one.epochs.size(), 2u);
+  for (std::size_t e = 0; e < 2; ++e) {
+    EXPECT_EQ(one.epochs[e].train_loss, three.epochs[e].train_loss);
+    EXPECT_EQ(one.epochs[e].test_accuracy, three.epochs[e].test_accuracy);
+  }
+  EXPECT_LT(one.epochs[1].train_loss, one.epochs[0].train_loss);
+  EXPECT_GT(one.epochs[1].test_accuracy, 0.5);  // chance is 0.1
+  EXPECT_EQ(one.parameters, 784 * 32 + 32 + 32 * 10 + 10);
+}
+
+TEST(training, inconsistent_settings_are_refused) {
+  const auto data = io::read_fashion_mnist(io::dataset_split::test).first(10);
+  auto c = small_config(1);
+  c.model.sizes = {100, 10};
+  EXPECT_THROW(train_classifier(c, data, data), std::invalid_argument);
+  c = small_config(1);
+  c.micro_batch = 0;
+  EXPECT_THROW(train_classifier(c, data, data), std::invalid_argument);
+}
