@@ -1,9 +1,11 @@
 // The CA3 content-addressable memory (memory/ca3_cam): the paper's golden output trace, and
 // learning and recall with orthogonal and overlapping contents, from every single bit.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 
 #include "io/model_file.hpp"
 #include "memory/ca3_cam.hpp"
@@ -61,7 +63,7 @@ TEST(ca3_cam, golden_trace_matches_for_the_first_eight_operations) {
   const auto* r = repro::find_reproduction("ca3-cam");
   ASSERT_NE(r, nullptr);
   repro::options o;
-  o.out = (std::filesystem::temp_directory_path() / "neurite_test_ca3").string();
+  o.out = (std::filesystem::temp_directory_path() / ("neurite_test_ca3_" + std::to_string(getpid()))).string();
   const auto rows = r->run(o);
   int golden = 0;
   for (const auto& row : rows) {
@@ -71,6 +73,7 @@ TEST(ca3_cam, golden_trace_matches_for_the_first_eight_operations) {
     }
   }
   EXPECT_EQ(golden, 9);
+  std::filesystem::remove_all(o.out);
 }
 
 TEST(ca3_cam, orthogonal_contents_are_recalled_from_cue_and_from_every_bit) {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <string>
 
 #include "repro/repro.hpp"
 
@@ -11,7 +13,9 @@ using namespace neurite::repro;
 TEST(dense_hebbian_repro, no_row_is_a_miss) {
   const auto* r = find_reproduction("dense-hebbian");
   ASSERT_NE(r, nullptr);
-  const auto out = std::filesystem::temp_directory_path() / "neurite_test_dense_hebbian_repro";
+  // One folder per process: runs of the suite from two checkouts may overlap.
+  const auto out =
+      std::filesystem::temp_directory_path() / ("neurite_test_dense_hebbian_repro_" + std::to_string(getpid()));
   const auto rows = r->run({false, out.string(), 1});
   EXPECT_GT(rows.size(), 15u);
   for (const auto& row : rows)

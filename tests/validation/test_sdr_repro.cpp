@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <string>
 
 #include "repro/repro.hpp"
 
@@ -11,7 +13,7 @@ using namespace neurite::repro;
 TEST(sdr_repro, no_row_is_a_miss) {
   const auto* r = find_reproduction("sdr-dendrites");
   ASSERT_NE(r, nullptr);
-  const auto out = std::filesystem::temp_directory_path() / "neurite_test_sdr_repro";
+  const auto out = std::filesystem::temp_directory_path() / ("neurite_test_sdr_repro_" + std::to_string(getpid()));
   const auto rows = r->run({false, out.string(), 1});
   EXPECT_GT(rows.size(), 40u);
   for (const auto& row : rows) EXPECT_NE(row.result, verdict::miss) << row.quantity << ": paper " << row.paper << ", neurite " << row.neurite;
