@@ -248,7 +248,7 @@ std::vector<row> run(const options& o) {
 
 const bool registered = register_reproduction(
     {"ca3-cam", "Casanueva-Morato et al. 2024: spiking CA3 content-addressable memory (learn, recall, forget)",
-     "golden trace spike for spike; testbench 2; state map; n=m=100 stress", run});
+     "golden trace: 8 of 9 operations spike for spike; testbench 2 and the state map miss; n=m=100 stress", run});
 
 }  // namespace
 }  // namespace neurite::repro
