@@ -100,6 +100,16 @@ std::vector<core::index_t> read_ids(const field& f, const network::population_de
   return ids;
 }
 
+// A sampling interval: a positive multiple of dt, dt when absent.
+double read_interval(const field& f, const model_context& c) {
+  if (!f.present()) return c.dt();
+  const double interval = f.quantity(core::dimension::time);
+  if (!is_step_multiple(interval, c.dt()))
+    f.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
+                       core::format_quantity(interval, core::dimension::time)));
+  return interval;
+}
+
 void read_state_recording(const field& e, model_context& c) {
   e.table("a table { population = ..., variable = ..., ids = [...], interval = ... }");
   e.check_keys({"population", "variable", "ids", "interval"}, "a key of a state recording");
@@ -118,12 +128,7 @@ void read_state_recording(const field& e, model_context& c) {
                          hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
   network::state_recording_desc r{p.name, name, read_ids(e["ids"], p), c.dt()};
-  if (const auto interval = e["interval"]; interval.present()) {
-    r.interval = interval.quantity(core::dimension::time);
-    if (!is_step_multiple(r.interval, c.dt()))
-      interval.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
-                                core::format_quantity(r.interval, core::dimension::time)));
-  }
+  r.interval = read_interval(e["interval"], c);
   c.desc.state_recordings.push_back(std::move(r));
 }
 
@@ -164,12 +169,7 @@ void read_weight_recording(const field& e, model_context& c) {
       r.synapses.push_back(read_synapse(s, c.population_named(proj->source), c.population_named(proj->target)));
     if (r.synapses.empty()) synapses.fail("expected at least one pair [source, target], found an empty list");
   }
-  if (const auto interval = e["interval"]; interval.present()) {
-    r.interval = interval.quantity(core::dimension::time);
-    if (!is_step_multiple(r.interval, c.dt()))
-      interval.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
-                                core::format_quantity(r.interval, core::dimension::time)));
-  }
+  r.interval = read_interval(e["interval"], c);
   c.desc.weight_recordings.push_back(std::move(r));
 }
 
