@@ -42,9 +42,9 @@ at::Tensor lif_network::forward(const at::Tensor& inputs) const {
   return config_.read == readout::mean_membrane ? out.membrane.mean(0) : out.spikes.sum(0);
 }
 
-std::int64_t lif_network::parameter_count() const {
+std::int64_t classifier_model::parameter_count() const {
   std::int64_t n = 0;
-  for (const auto& p : parameters_) n += p.numel();
+  for (const auto& p : parameters()) n += p.numel();
   return n;
 }
 

@@ -7,6 +7,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "learn/classifier.hpp"
 #include "learn/lif.hpp"
 
 namespace neurite::learn {
@@ -23,16 +24,15 @@ struct lif_network_config {
   lif_kernel kernel = lif_kernel::fused;
 };
 
-class lif_network {
+class lif_network final : public classifier_model {
  public:
   // Weights and biases uniform in +-1/sqrt(fan-in), drawn from the Philox stream of (seed, layer).
   lif_network(lif_network_config config, std::uint64_t seed);
 
   // inputs: (T, batch, sizes.front()) -> class scores (batch, sizes.back()).
-  at::Tensor forward(const at::Tensor& inputs) const;
+  at::Tensor forward(const at::Tensor& inputs) const override;
   // Weight (out x in) and bias (out) of each layer in turn; they require gradients.
-  const std::vector<at::Tensor>& parameters() const { return parameters_; }
-  std::int64_t parameter_count() const;
+  const std::vector<at::Tensor>& parameters() const override { return parameters_; }
   const lif_network_config& config() const { return config_; }
 
  private:

@@ -29,20 +29,6 @@ std::vector<std::uint32_t> sample_order(std::uint32_t n, std::uint64_t seed, std
   return order;
 }
 
-struct micro_batch_inputs {
-  at::Tensor inputs, labels;  // (T, samples, pixels) and (samples)
-};
-
-micro_batch_inputs encoded(const encoder& e, const io::labelled_images& data, std::span<const std::uint32_t> samples,
-                           std::uint32_t stream, std::uint64_t epoch) {
-  const auto n = static_cast<std::int64_t>(samples.size());
-  at::Tensor inputs = at::empty({e.steps, n, data.pixels_per_image()}, at::kFloat);
-  encode_batch(e, data, samples, stream, epoch, {inputs.data_ptr<float>(), static_cast<std::size_t>(inputs.numel())});
-  at::Tensor labels = at::empty({n}, at::kLong);
-  for (std::int64_t b = 0; b < n; ++b) labels.data_ptr<std::int64_t>()[b] = data.labels[samples[static_cast<std::size_t>(b)]];
-  return {inputs, labels};
-}
-
 // Runs f(m, samples of micro-batch m) for every micro-batch of `samples`, the workers taking them
 // in turn (worker w: m = w, w + size, ...).
 void for_each_micro_batch(const training_threads& threads, std::span<const std::uint32_t> samples, std::uint32_t size,
@@ -68,54 +54,58 @@ struct batch_totals {
   }
 };
 
-void check(const training_config& c, const io::labelled_images& train, const io::labelled_images& test) {
-  if (c.batch_size == 0 || c.micro_batch == 0 || c.epochs == 0 || c.input.steps == 0 || c.threads < 1)
-    throw std::invalid_argument("training: epochs, batch_size, micro_batch, steps and threads must be positive");
+void check(const training_options& o, const labelled_dataset& train, const labelled_dataset& test) {
+  if (o.batch_size == 0 || o.micro_batch == 0 || o.epochs == 0 || o.threads < 1)
+    throw std::invalid_argument("training: epochs, batch_size, micro_batch and threads must be positive");
+  if (train.count() == 0) throw std::invalid_argument("training: no training samples");
+  if (test.count() != 0 && test.classes() != train.classes())
+    throw std::invalid_argument("training: the training and test sets have different classes");
+}
+
+void check_images(const training_config& c, const io::labelled_images& train, const io::labelled_images& test) {
+  if (c.input.steps == 0) throw std::invalid_argument("training: steps must be positive");
   const auto pixels = static_cast<std::int64_t>(train.pixels_per_image());
   if (c.model.sizes.front() != pixels || test.pixels_per_image() != train.pixels_per_image())
     throw std::invalid_argument(fmt::format("training: the model takes {} inputs, the images have {} pixels",
                                             c.model.sizes.front(), pixels));
   if (c.model.sizes.back() < static_cast<std::int64_t>(io::fashion_mnist_classes))
     throw std::invalid_argument("training: the last layer needs one neuron per class");
-  if (train.count == 0) throw std::invalid_argument("training: no training samples");
 }
 
 // The state of one run: the network, its optimiser and the threads, over fixed data.
 class trainer {
  public:
-  trainer(const training_config& c, const io::labelled_images& train)
-      : c_(c), train_(train), threads_(c.threads), net_(c.model, c.seed),
-        optimizer_(net_.parameters(), torch::optim::AdamOptions(c.learning_rate)),
-        batches_((train.count + c.batch_size - 1) / c.batch_size) {}
-
-  std::int64_t parameter_count() const { return net_.parameter_count(); }
+  trainer(classifier_model& model, const labelled_dataset& train, const training_options& o)
+      : c_(o), train_(train), threads_(o.threads), net_(model),
+        optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)),
+        batches_((train.count() + o.batch_size - 1) / o.batch_size) {}
 
   // One pass over the training set in this epoch's order, reporting after each batch.
   batch_totals train_epoch(std::uint32_t epoch, const std::function<void(const training_progress&)>& progress) {
-    const auto order = sample_order(train_.count, c_.seed, epoch);
+    const auto order = sample_order(train_.count(), c_.seed, epoch);
     const auto start = steady::now();
     batch_totals sum;
     for (std::uint32_t b = 0; b < batches_; ++b) {
       set_learning_rate((epoch - 1.0) * batches_ + b);
       const std::size_t first = std::size_t{b} * c_.batch_size;
-      sum += train_batch(std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count - first)), epoch);
-      if (progress) progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count), sum, start));
+      sum += train_batch(std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count() - first)), epoch);
+      if (progress) progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count()), sum, start));
     }
     return sum;
   }
 
-  double test_accuracy(const io::labelled_images& data) const {
-    std::vector<std::uint32_t> all(data.count);
-    for (std::uint32_t i = 0; i < data.count; ++i) all[i] = i;
+  double test_accuracy(const labelled_dataset& data) const {
+    std::vector<std::uint32_t> all(data.count());
+    for (std::uint32_t i = 0; i < data.count(); ++i) all[i] = i;
     std::vector<std::int64_t> correct((all.size() + c_.micro_batch - 1) / c_.micro_batch, 0);
     for_each_micro_batch(threads_, all, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
       const torch::NoGradGuard no_grad;  // thread-local: one per worker
-      const auto in = encoded(c_.input, data, samples, 1, 0);
+      const auto in = data.batch(samples, 1, 0);
       correct[m] = correct_count(net_.forward(in.inputs), in.labels);
     });
     std::int64_t total = 0;
     for (const auto n : correct) total += n;
-    return static_cast<double>(total) / std::max<std::uint32_t>(data.count, 1);
+    return static_cast<double>(total) / std::max<std::uint32_t>(data.count(), 1);
   }
 
  private:
@@ -134,7 +124,7 @@ class trainer {
     };
     std::vector<part> parts((batch.size() + c_.micro_batch - 1) / c_.micro_batch);
     for_each_micro_batch(threads_, batch, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
-      const auto in = encoded(c_.input, train_, samples, 0, epoch);
+      const auto in = train_.batch(samples, 0, epoch);
       const at::Tensor scores = net_.forward(in.inputs);
       const at::Tensor loss_sum = torch::nn::functional::cross_entropy(
           scores, in.labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
@@ -154,39 +144,57 @@ class trainer {
 
   training_progress progress_after(std::uint32_t epoch, double seen, const batch_totals& sum,
                                    steady::time_point epoch_start) const {
-    const double rate = seen / seconds_since(epoch_start), done = (epoch - 1.0) * train_.count + seen;
-    const double total = 1.0 * train_.count * c_.epochs;
+    const double rate = seen / seconds_since(epoch_start), done = (epoch - 1.0) * train_.count() + seen;
+    const double total = 1.0 * train_.count() * c_.epochs;
     return {epoch, c_.epochs, done, total, sum.loss_sum / seen, static_cast<double>(sum.correct) / seen, rate,
             (total - done) / rate};
   }
 
-  const training_config& c_;
-  const io::labelled_images& train_;
+  const training_options& c_;
+  const labelled_dataset& train_;
   training_threads threads_;
-  lif_network net_;
+  classifier_model& net_;
   torch::optim::Adam optimizer_;
   std::uint32_t batches_;
 };
 
 }  // namespace
 
-training_report train_classifier(const training_config& c, const io::labelled_images& train,
-                                 const io::labelled_images& test,
+labelled_batch encoded_images::batch(std::span<const std::uint32_t> samples, std::uint32_t stream,
+                                     std::uint64_t epoch) const {
+  const auto n = static_cast<std::int64_t>(samples.size());
+  at::Tensor inputs = at::empty({encoder_.steps, n, data_.pixels_per_image()}, at::kFloat);
+  encode_batch(encoder_, data_, samples, stream, epoch, {inputs.data_ptr<float>(), static_cast<std::size_t>(inputs.numel())});
+  at::Tensor labels = at::empty({n}, at::kLong);
+  for (std::int64_t b = 0; b < n; ++b) labels.data_ptr<std::int64_t>()[b] = data_.labels[samples[static_cast<std::size_t>(b)]];
+  return {inputs, labels};
+}
+
+training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
+                                 const training_options& options,
                                  const std::function<void(const training_progress&)>& progress) {
-  check(c, train, test);
-  trainer run(c, train);
-  training_report report{{}, run.parameter_count(), 0};
+  check(options, train, test);
+  trainer run(model, train, options);
+  training_report report{{}, model.parameter_count(), 0};
   const auto start = steady::now();
-  for (std::uint32_t epoch = 1; epoch <= c.epochs; ++epoch) {
+  for (std::uint32_t epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = steady::now();
     const batch_totals sum = run.train_epoch(epoch, progress);
     const double training_seconds = seconds_since(epoch_start);
-    const double accuracy = test.count ? run.test_accuracy(test) : 0.0;
-    report.epochs.push_back({epoch, sum.loss_sum / train.count, static_cast<double>(sum.correct) / train.count, accuracy,
-                             seconds_since(start), train.count / training_seconds});
+    const double accuracy = test.count() ? run.test_accuracy(test) : 0.0;
+    report.epochs.push_back({epoch, sum.loss_sum / train.count(), static_cast<double>(sum.correct) / train.count(),
+                             accuracy, seconds_since(start), train.count() / training_seconds});
   }
   report.seconds = seconds_since(start);
   return report;
+}
+
+training_report train_classifier(const training_config& c, const io::labelled_images& train,
+                                 const io::labelled_images& test,
+                                 const std::function<void(const training_progress&)>& progress) {
+  check_images(c, train, test);
+  lif_network net(c.model, c.seed);
+  return train_classifier(net, encoded_images(c.input, train), encoded_images(c.input, test), c, progress);
 }
 
 }  // namespace neurite::learn

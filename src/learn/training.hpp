@@ -1,5 +1,5 @@
 #pragma once
-// Training a lif_network to classify encoded images: Adam on the cross-entropy of the class scores,
+// Training a classifier_model on a labelled_dataset: Adam on the cross-entropy of the class scores,
 // the learning rate decayed along a cosine to 5% of its start, samples shuffled per epoch from
 // the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
 // training_threads share; their gradients are summed in micro-batch order, so a run gives the same
@@ -9,20 +9,38 @@
 #include <vector>
 
 #include "io/fashion_mnist.hpp"
+#include "learn/classifier.hpp"
 #include "learn/encoders.hpp"
 #include "learn/lif_network.hpp"
 
 namespace neurite::learn {
 
-struct training_config {
-  lif_network_config model;
-  encoder input;
+struct training_options {
   std::uint32_t epochs = 1;
   std::uint32_t batch_size = 128;
   std::uint32_t micro_batch = 32;  // samples per unit of work for one thread
   double learning_rate = 1e-3;
   int threads = 1;
-  std::uint64_t seed = 1;  // weights, sample order and (through input.seed) the encoding
+  std::uint64_t seed = 1;  // sample order (and, for train_classifier(training_config), the weights)
+};
+
+// A LIF network on encoded images; input.seed is set apart from seed.
+struct training_config : training_options {
+  lif_network_config model;
+  encoder input;
+};
+
+// Images encoded into time-major input, (T, batch, pixels), with their labels.
+class encoded_images final : public labelled_dataset {
+ public:
+  encoded_images(encoder e, const io::labelled_images& data) : encoder_(e), data_(data) {}
+  std::uint32_t count() const override { return data_.count; }
+  std::uint32_t classes() const override { return static_cast<std::uint32_t>(io::fashion_mnist_classes); }
+  labelled_batch batch(std::span<const std::uint32_t> samples, std::uint32_t stream, std::uint64_t epoch) const override;
+
+ private:
+  encoder encoder_;
+  const io::labelled_images& data_;
 };
 
 struct epoch_record {
@@ -45,7 +63,13 @@ struct training_report {
   double seconds = 0;
 };
 
-// Calls `progress` after every batch when given.
+// Calls `progress` after every batch when given. The test set is evaluated after every epoch
+// (skipped when empty).
+training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
+                                 const training_options& options,
+                                 const std::function<void(const training_progress&)>& progress = {});
+
+// A lif_network of config.model, weights drawn from config.seed, on images encoded by config.input.
 training_report train_classifier(const training_config& config, const io::labelled_images& train,
                                  const io::labelled_images& test,
                                  const std::function<void(const training_progress&)>& progress = {});
