@@ -73,7 +73,8 @@ class plasticity_rule {
 struct plasticity_rule_info {
   std::string name;
   std::string doc;  // one line
-  param_table params;  // w_min and w_max are in the target model's weight unit
+  param_table params;
+  std::vector<std::string> weight_params{"w_min", "w_max"};  // in the target model's weight unit
   std::function<std::string(const param_set&)> check;
   std::function<std::unique_ptr<plasticity_rule>(const param_set&, double dt)> make;
 };

@@ -220,8 +220,8 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
   }
 }
 
-// [projections.plasticity]: rule = "NAME" and the rule's parameters; w_min and w_max take the
-// target model's weight unit.
+// [projections.plasticity]: rule = "NAME" and the rule's parameters; its weight_params (w_min
+// and w_max, for some rules the steps too) take the target model's weight unit.
 network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model) {
   f.table("a table such as { rule = \"stdp_pair\", tau_plus = \"20 ms\" }");
   std::vector<std::string> rules;
@@ -243,7 +243,7 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
   for (const auto& [name, v] : f.entries()) {
     if (name == "rule") continue;
     const auto* spec = core::find_param(info->params, name);
-    const bool is_weight = name == "w_min" || name == "w_max";
+    const bool is_weight = std::ranges::count(info->weight_params, name) > 0;
     const double x = v.quantity(is_weight ? model.weight_dim : spec->dim);
     if (const auto error = spec->check(x); !error.empty()) v.fail(error);
     values.set(name, x);

@@ -60,10 +60,11 @@ void connect(network::network_desc& d, const std::string& src, const std::string
   d.projections.push_back(std::move(p));
 }
 
-// SpikePairRule(tau 3 ms, A 6) with AdditiveWeightDependence(0, 6 nA), weights from 0.
+// SpikePairRule(tau 3 ms, A 6) with AdditiveWeightDependence(0, 6 nA), weights from 0; sPyNNaker
+// applies A as 6 nA per pair (stdp_pair_spinnaker).
 network::plasticity_desc stdp() {
   return {"stdp_pair_spinnaker",
-          {{"tau_plus", 3.0}, {"tau_minus", 3.0}, {"A_plus", 6.0}, {"A_minus", 6.0}, {"w_min", 0.0}, {"w_max", 6000.0}}};
+          {{"tau_plus", 3.0}, {"tau_minus", 3.0}, {"A_plus", 6000.0}, {"A_minus", 6000.0}, {"w_min", 0.0}, {"w_max", 6000.0}}};
 }
 
 }  // namespace

@@ -1,16 +1,22 @@
-// stdp_pair_spinnaker: the pair rule with additive weights as sPyNNaker 6 (2020-21) applies it,
-// for models built on SpiNNaker (PyNN SpikePairRule + AdditiveWeightDependence). Same window
-// as stdp_pair, but the updates are deferred and batched as SpiNNaker does them:
+// stdp_pair_spinnaker: the pair rule with additive weights as sPyNNaker 7 applies it, for
+// models built on SpiNNaker (PyNN SpikePairRule + AdditiveWeightDependence). Same window as
+// stdp_pair, but the updates are deferred to presynaptic spikes as SpiNNaker does them:
 //   - a postsynaptic spike only enters its neuron's history (the last 15 spikes are kept);
-//   - at a presynaptic spike at t, each synapse sums the potentiation of the postsynaptic
-//     spikes that reached it (emission + delay d) since its previous presynaptic spike, with
-//     the presynaptic trace of that spike, and the depression of the latest postsynaptic
-//     spike emitted by t - d, timed from its emission (that version added no delay there);
-//     only then w <- clip(w + A_plus w_max P - A_minus w_max D) to [w_min, w_max].
-// Clipping once per presynaptic spike instead of after every pair keeps memories that
-// stdp_pair would erase; the CA3 memory (memory/ca3_cam) was tuned on SpiNNaker with this.
-// The details were reconstructed from sPyNNaker's code and checked against the golden trace
-// of the CA3 paper (repro ca3-cam). SpiNNaker's 16-bit fixed point becomes double precision.
+//   - at a presynaptic spike at t, each synapse first takes, in order, the postsynaptic
+//     spikes that reached it (emission + delay d) since its previous presynaptic spike:
+//     w <- min(w_max, w + A_plus x_pre e^{-lag/tau_plus}), x_pre the presynaptic trace of that
+//     spike, for lags > 0; then the depression of the latest postsynaptic spike emitted by
+//     t - d, timed from its arrival, a lag of 0 included: w <- max(w_min, w - A_minus x_post
+//     e^{-lag/tau_minus}). The delivered weight is the result.
+// A_plus and A_minus are weight steps in the target's weight unit, not fractions of w_max:
+// sPyNNaker's Python writes A_plus and A_minus unscaled although its comment says "pre-multiply
+// by Wmax". Sources (github.com/SpiNNakerManchester/sPyNNaker, the accum weight version):
+// weight_dependence_additive.py (write_parameters), weight_additive_one_term_impl.h (clip
+// after each pair; 02c5eebe), timing_pair_impl.h (no lag check on depression),
+// synapse_dynamics_stdp_mad_impl.c and post_events.h (window, delayed_last_post, 16 events).
+// These reproduce every layer of the CA3 paper's SpiNNaker spike tables (repro ca3-cam).
+// SpiNNaker's fixed point (11-bit traces, 16-bit weights) becomes double precision; it
+// changes none of those spikes.
 #include <array>
 
 #include "core/plasticity.hpp"
@@ -19,8 +25,8 @@ namespace neurite::models {
 namespace {
 using namespace neurite::core;
 
-// A neuron's last postsynaptic spikes with the trace just after each; entry 0 is a
-// placeholder at step 0 (as on SpiNNaker), which never counts as a spike.
+// A neuron's last postsynaptic spikes (emission steps) with the trace just after each; entry
+// 0 is a placeholder at step 0 (as on SpiNNaker), which never counts as a spike.
 struct post_history {
   static constexpr std::size_t capacity = 16;
   std::array<step_t, capacity> time{};
@@ -45,8 +51,8 @@ struct pre_state {
 class stdp_pair_spinnaker final : public plasticity_rule {
  public:
   stdp_pair_spinnaker(const param_set& p, double dt)
-      : a_plus_(p["A_plus"] * p["w_max"]), a_minus_(p["A_minus"] * p["w_max"]), w_min_(p["w_min"]),
-        w_max_(p["w_max"]), decay_plus_(p["tau_plus"], dt), decay_minus_(p["tau_minus"], dt) {}
+      : a_plus_(p["A_plus"]), a_minus_(p["A_minus"]), w_min_(p["w_min"]), w_max_(p["w_max"]),
+        decay_plus_(p["tau_plus"], dt), decay_minus_(p["tau_minus"], dt) {}
 
   void prepare(index_t n_source, index_t n_target, int workers, step_t delay) override {
     pre_.assign(static_cast<std::size_t>(workers), std::vector<pre_state>(n_source));
@@ -81,24 +87,24 @@ class stdp_pair_spinnaker final : public plasticity_rule {
   double weight_max() const override { return w_max_; }
 
  private:
-  // One synapse at a presynaptic spike at t. The window holds the postsynaptic spikes emitted
-  // in (previous pre - d, t - d]; each potentiates with the previous presynaptic trace, timed
-  // at its arrival (spike + d). The depression pairs t with the latest postsynaptic spike
-  // emitted at or before t - d, timed at its emission (sPyNNaker 6 added no delay here).
-  float update(float w, const pre_state& pre, const post_history& h, step_t t) const {
+  // One synapse at a presynaptic spike at t: the postsynaptic spikes emitted in
+  // (previous pre - d, t - d] potentiate, then the latest one emitted by t - d depresses.
+  float update(float w0, const pre_state& pre, const post_history& h, step_t t) const {
     const step_t begin = std::max<step_t>(pre.time - delay_, 0), end = t - delay_;
     std::size_t stop = h.count;  // the window is [first, stop)
     while (stop > 1 && h.time[stop - 1] > end) --stop;
     std::size_t first = stop;
     while (first > 1 && h.time[first - 1] > begin) --first;
-    double plus = 0;
+    double w = w0;
     for (std::size_t i = first; i < stop; ++i) {
       const step_t arrival = h.time[i] + delay_;
-      if (arrival > pre.time) plus += pre.trace * decay_plus_(arrival - pre.time);
+      if (arrival > pre.time) w = std::min(w_max_, w + a_plus_ * pre.trace * decay_plus_(arrival - pre.time));
     }
-    const step_t last = h.time[stop - 1];  // the placeholder (trace 0) when there is none
-    const double minus = t > last ? h.trace[stop - 1] * decay_minus_(t - last) : 0.0;
-    return static_cast<float>(std::min(w_max_, std::max(w_min_, w + a_plus_ * plus - a_minus_ * minus)));
+    if (stop > 1) {  // a postsynaptic spike has reached the synapse
+      const step_t arrival = h.time[stop - 1] + delay_;
+      w = std::max(w_min_, w - a_minus_ * h.trace[stop - 1] * decay_minus_(t - arrival));
+    }
+    return static_cast<float>(w);
   }
 
   double a_plus_, a_minus_, w_min_, w_max_;
@@ -110,16 +116,17 @@ class stdp_pair_spinnaker final : public plasticity_rule {
 
 const register_plasticity_rule registration{{
     .name = "stdp_pair_spinnaker",
-    .doc = "pair STDP, additive, updated and clipped once per presynaptic spike as sPyNNaker 6 does",
+    .doc = "pair STDP, additive, updated at presynaptic spikes and clipped after each pair as sPyNNaker 7 does",
     .params =
         {
             {"tau_plus", dimension::time, 20.0, 0, unbounded, "decay of the presynaptic trace (potentiation)", true},
             {"tau_minus", dimension::time, 20.0, 0, unbounded, "decay of the postsynaptic trace (depression)", true},
-            {"A_plus", dimension::dimensionless, 0.01, 0, unbounded, "potentiation per pair at zero lag, times w_max"},
-            {"A_minus", dimension::dimensionless, 0.01, 0, unbounded, "depression per pair at zero lag, times w_max"},
+            {"A_plus", dimension::dimensionless, 0.01, 0, unbounded, "potentiation per pair at zero lag (weight unit)"},
+            {"A_minus", dimension::dimensionless, 0.01, 0, unbounded, "depression per pair at zero lag (weight unit)"},
             {"w_min", dimension::dimensionless, 0.0, -unbounded, unbounded, "lowest weight (target's weight unit)"},
             {"w_max", dimension::dimensionless, 1.0, -unbounded, unbounded, "highest weight (target's weight unit)"},
         },
+    .weight_params = {"A_plus", "A_minus", "w_min", "w_max"},
     .check = [](const param_set& p) { return expect_less(p, "w_min", "w_max"); },
     .make = [](const param_set& p, double dt) -> std::unique_ptr<plasticity_rule> {
       return std::make_unique<stdp_pair_spinnaker>(p, dt);
