@@ -62,9 +62,15 @@ void connect(network::network_desc& d, const std::string& src, const std::string
 
 // SpikePairRule(tau 3 ms, A 6) with AdditiveWeightDependence(0, 6 nA), weights from 0; sPyNNaker
 // applies A as 6 nA per pair (stdp_pair_spinnaker).
-network::plasticity_desc stdp() {
+network::plasticity_desc stdp(core::index_t history) {
   return {"stdp_pair_spinnaker",
-          {{"tau_plus", 3.0}, {"tau_minus", 3.0}, {"A_plus", 6000.0}, {"A_minus", 6000.0}, {"w_min", 0.0}, {"w_max", 6000.0}}};
+          {{"tau_plus", 3.0},
+           {"tau_minus", 3.0},
+           {"A_plus", 6000.0},
+           {"A_minus", 6000.0},
+           {"w_min", 0.0},
+           {"w_max", 6000.0},
+           {"history", static_cast<double>(history)}}};
 }
 
 }  // namespace
@@ -97,9 +103,9 @@ ca3_cam_layers add_ca3_cam(network::network_desc& d, const ca3_cam_size& size, c
   connect(d, l.cont_cond_int, l.cont_cond, rule(r::all_to_all), 2, 1);
   connect(d, l.cont_cond, l.cont_cont, rule(r::one_to_one), 6, 1);
   connect(d, l.cue_cont, l.cue_cont, all_but_same_index(n), inh, 2);
-  connect(d, l.cue_cue, l.cont_cue, rule(r::all_to_all), 0, 1, stdp());
+  connect(d, l.cue_cue, l.cont_cue, rule(r::all_to_all), 0, 1, stdp(size.stdp_history));
   l.cue_to_content = d.projections.back().name;
-  connect(d, l.cont_cont, l.cue_cont, rule(r::all_to_all), 0, 1, stdp());
+  connect(d, l.cont_cont, l.cue_cont, rule(r::all_to_all), 0, 1, stdp(size.stdp_history));
   l.content_to_cue = d.projections.back().name;
   connect(d, l.cue_cue, l.merge_cue, rule(r::one_to_one), 6, 3);
   connect(d, l.cue_cont, l.merge_cue, rule(r::one_to_one), 6, 1);

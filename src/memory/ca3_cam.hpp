@@ -22,6 +22,10 @@ namespace neurite::memory {
 
 struct ca3_cam_size {
   core::index_t cues = 5, bits = 10;
+  // Postsynaptic spikes each STDP synapse's target remembers (stdp_pair_spinnaker's history):
+  // SpiNNaker's 16 by default. Large memories need more, since potentiation waits for the
+  // cue's next spike.
+  core::index_t stdp_history = 16;
 };
 
 // Names of the internal layers, as in the paper's code.

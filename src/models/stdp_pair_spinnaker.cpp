@@ -1,7 +1,8 @@
 // stdp_pair_spinnaker: the pair rule with additive weights as sPyNNaker 7 applies it, for
 // models built on SpiNNaker (PyNN SpikePairRule + AdditiveWeightDependence). Same window as
 // stdp_pair, but the updates are deferred to presynaptic spikes as SpiNNaker does them:
-//   - a postsynaptic spike only enters its neuron's history (the last 15 spikes are kept);
+//   - a postsynaptic spike only enters its neuron's history (the last `history` - 1 spikes are
+//     kept; SpiNNaker keeps 15);
 //   - at a presynaptic spike at t, each synapse first takes, in order, the postsynaptic
 //     spikes that reached it (emission + delay d) since its previous presynaptic spike:
 //     w <- min(w_max, w + A_plus x_pre e^{-lag/tau_plus}), x_pre the presynaptic trace of that
@@ -17,7 +18,11 @@
 // These reproduce every layer of the CA3 paper's SpiNNaker spike tables (repro ca3-cam).
 // SpiNNaker's fixed point (11-bit traces, 16-bit weights) becomes double precision; it
 // changes none of those spikes.
-#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "core/plasticity.hpp"
 
@@ -26,20 +31,16 @@ namespace {
 using namespace neurite::core;
 
 // A neuron's last postsynaptic spikes (emission steps) with the trace just after each; entry
-// 0 is a placeholder at step 0 (as on SpiNNaker), which never counts as a spike.
+// 0 is a placeholder at step 0 (as on SpiNNaker), which never counts as a spike. When full, the
+// oldest real spike is dropped; SpiNNaker keeps 16 entries.
 struct post_history {
-  static constexpr std::size_t capacity = 16;
-  std::array<step_t, capacity> time{};
-  std::array<double, capacity> trace{};
-  std::size_t count = 1;
+  std::vector<step_t> time{0};
+  std::vector<double> trace{0.0};
 
-  void add(step_t t, double x) {
-    if (count < capacity) {
-      time[count] = t, trace[count] = x, ++count;
-      return;
-    }
-    for (std::size_t e = 2; e < capacity; ++e) time[e - 1] = time[e], trace[e - 1] = trace[e];
-    time[capacity - 1] = t, trace[capacity - 1] = x;
+  std::size_t count() const { return time.size(); }
+  void add(step_t t, double x, std::size_t capacity) {
+    if (count() == capacity) time.erase(time.begin() + 1), trace.erase(trace.begin() + 1);
+    time.push_back(t), trace.push_back(x);
   }
 };
 
@@ -52,7 +53,8 @@ class stdp_pair_spinnaker final : public plasticity_rule {
  public:
   stdp_pair_spinnaker(const param_set& p, double dt)
       : a_plus_(p["A_plus"]), a_minus_(p["A_minus"]), w_min_(p["w_min"]), w_max_(p["w_max"]),
-        decay_plus_(p["tau_plus"], dt), decay_minus_(p["tau_minus"], dt) {}
+        decay_plus_(p["tau_plus"], dt), decay_minus_(p["tau_minus"], dt),
+        capacity_(static_cast<std::size_t>(p["history"])) {}
 
   void prepare(index_t n_source, index_t n_target, int workers, step_t delay) override {
     pre_.assign(static_cast<std::size_t>(workers), std::vector<pre_state>(n_source));
@@ -72,14 +74,14 @@ class stdp_pair_spinnaker final : public plasticity_rule {
   void on_post(step_t t, index_t target) override {
     post_history& h = post_[target];
     const step_t spike = t - delay_;
-    h.add(spike, h.trace[h.count - 1] * decay_minus_(spike - h.time[h.count - 1]) + 1);
+    h.add(spike, h.trace.back() * decay_minus_(spike - h.time.back()) + 1, capacity_);
   }
   void count_post(step_t, index_t) override {}
   // Weights change at presynaptic spikes only, as on SpiNNaker: recorded weights are those.
   void flush(step_t, std::span<const plastic_rows>) override {}
 
   std::size_t bytes() const override {
-    std::size_t n = post_.capacity() * sizeof(post_history);
+    std::size_t n = post_.capacity() * (sizeof(post_history) + capacity_ * (sizeof(step_t) + sizeof(double)));
     for (const auto& p : pre_) n += p.capacity() * sizeof(pre_state);
     return n;
   }
@@ -91,7 +93,7 @@ class stdp_pair_spinnaker final : public plasticity_rule {
   // (previous pre - d, t - d] potentiate, then the latest one emitted by t - d depresses.
   float update(float w0, const pre_state& pre, const post_history& h, step_t t) const {
     const step_t begin = std::max<step_t>(pre.time - delay_, 0), end = t - delay_;
-    std::size_t stop = h.count;  // the window is [first, stop)
+    std::size_t stop = h.count();  // the window is [first, stop)
     while (stop > 1 && h.time[stop - 1] > end) --stop;
     std::size_t first = stop;
     while (first > 1 && h.time[first - 1] > begin) --first;
@@ -109,6 +111,7 @@ class stdp_pair_spinnaker final : public plasticity_rule {
 
   double a_plus_, a_minus_, w_min_, w_max_;
   decay_table decay_plus_, decay_minus_;
+  std::size_t capacity_;
   step_t delay_ = 1;
   std::vector<std::vector<pre_state>> pre_;  // [worker][source]
   std::vector<post_history> post_;
@@ -125,9 +128,16 @@ const register_plasticity_rule registration{{
             {"A_minus", dimension::dimensionless, 0.01, 0, unbounded, "depression per pair at zero lag (weight unit)"},
             {"w_min", dimension::dimensionless, 0.0, -unbounded, unbounded, "lowest weight (target's weight unit)"},
             {"w_max", dimension::dimensionless, 1.0, -unbounded, unbounded, "highest weight (target's weight unit)"},
+            {"history", dimension::dimensionless, 16, 2, 1e6,
+             "postsynaptic spikes kept per neuron, the placeholder entry included (SpiNNaker: 16)"},
         },
     .weight_params = {"A_plus", "A_minus", "w_min", "w_max"},
-    .check = [](const param_set& p) { return expect_less(p, "w_min", "w_max"); },
+    .check =
+        [](const param_set& p) {
+          if (p["history"] != std::floor(p["history"]))
+            return fmt::format("expected a whole number of spikes for history, found {}", p["history"]);
+          return expect_less(p, "w_min", "w_max");
+        },
     .make = [](const param_set& p, double dt) -> std::unique_ptr<plasticity_rule> {
       return std::make_unique<stdp_pair_spinnaker>(p, dt);
     },

@@ -579,6 +579,8 @@ const std::vector<bad_case> bad_cases = {
      "@7: projections[0].plasticity.tau_plus: expected a value in (0 ms, inf], found 0 ms"},
     {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", w_min = \"2 mV\", w_max = \"1 mV\" }\n", {},
      "@7: projections[0].plasticity: expected w_min < w_max"},
+    {proj + conn + wd + "plasticity = { rule = \"stdp_pair_spinnaker\", history = 16.5 }\n", {},
+     "@7: projections[0].plasticity: expected a whole number of spikes for history, found 16.5"},
     {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"uniform\", low = \"1 ms\", high = \"2 ms\" }\n"
               "plasticity = { rule = \"stdp_pair\" }\n", {},
      "@7: projections[0].plasticity: expected static synapses, since plastic synapses need one delay"},
