@@ -68,7 +68,7 @@ std::string joined(const std::vector<std::string>& parts) {
 
 // The golden trace of the paper's code, spike for spike in the output layer (learning, recall
 // by cue and by content, forgetting by overwriting and the recall by content after it), and the
-// reads of testbench 2 and the state map (repro ca3-cam; scripts/ca3_search compares every layer).
+// reads of testbench 2 and the state map (repro ca3-cam; scripts/ca3_compare_layers.py compares every layer).
 TEST(ca3_cam, golden_trace_testbench_2_and_state_map_match) {
   const auto* r = repro::find_reproduction("ca3-cam");
   ASSERT_NE(r, nullptr);

@@ -1,7 +1,7 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compare every layer of `neurite repro ca3-cam` with the SpiNNaker spike tables of the CA3 paper.
 
-    compare_layers.py PAPER_REPO [--neurite build/neurite] [--out DIR]
+    ca3_compare_layers.py PAPER_REPO [--neurite build/neurite] [--out DIR]
 
 PAPER_REPO is a git clone (bare or not) of github.com/dancasmor/An-aproach-to-a-spike-based-
 Content-Addressable-Memory-bio-inspired-in-the-Hippocampus; its results/*/spikes.xlsx hold each
@@ -63,7 +63,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('paper_repo')
     ap.add_argument('--neurite', default='build/neurite')
-    ap.add_argument('--out', default='out/ca3_search')
+    ap.add_argument('--out', default='out/ca3_compare_layers')
     a = ap.parse_args()
     subprocess.run([a.neurite, 'repro', 'ca3-cam', '--no-plot', '--out', a.out], check=False, stdout=subprocess.DEVNULL)
     differs = False
