@@ -40,7 +40,7 @@ TEST(dynamic_confidence_repro, small_run_exits_early_without_losing_accuracy) {
   std::filesystem::create_directories(out);
   const dynamic_confidence_size small{8000, 2000, 2000, {128}, 8, 2, 32, 30};
   const auto rows = run_dynamic_confidence({false, out.string(), 1}, small);
-  ASSERT_EQ(rows.size(), 17u);
+  ASSERT_EQ(rows.size(), 16u);
   const auto full_t = csv_line(out / "fixed_t.csv", "32");  // validation, test accuracy at T = 32
   const auto chosen = csv_line(out / "operating_points.csv", "chosen");  // theta, val latency, val acc, test latency, test acc
   const auto oracle = csv_line(out / "operating_points.csv", "oracle");
