@@ -1,8 +1,11 @@
 #include "learn/ann_to_snn.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <ATen/ATen.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "learn/training_threads.hpp"
 
@@ -45,6 +48,10 @@ std::int64_t if_network::hidden_neurons() const {
 }
 
 if_run if_network::run(const at::Tensor& images, std::uint32_t steps, const exit_rule& stop) const {
+  if (images.dim() != 2 || images.size(1) != weights_[0].size(1))
+    throw std::invalid_argument(fmt::format("if_network: images must be (batch, {}), found {}", weights_[0].size(1),
+                                            fmt::join(images.sizes(), " x ")));
+  if (steps == 0) throw std::invalid_argument("if_network: steps must be positive");
   const at::NoGradGuard no_grad;
   const std::int64_t batch = images.size(0), classes = weights_.back().size(0);
   if_run r{at::zeros({steps, batch, classes}, at::kDouble), at::full({batch}, static_cast<std::int64_t>(steps), at::kLong),
@@ -79,6 +86,7 @@ if_run if_network::run(const at::Tensor& images, std::uint32_t steps, const exit
 
 if_run if_network::run(const at::Tensor& images, std::uint32_t steps, const exit_rule& stop, std::int64_t batch_size,
                        int threads) const {
+  if (batch_size < 1) throw std::invalid_argument("if_network: batch_size must be positive");
   const std::int64_t count = images.size(0), batches = (count + batch_size - 1) / batch_size;
   std::vector<if_run> parts(static_cast<std::size_t>(batches));
   const training_threads team(threads);

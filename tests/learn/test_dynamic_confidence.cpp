@@ -127,6 +127,13 @@ TEST(ann_to_snn, if_spike_count_for_constant_input_is_the_closed_form_and_the_qc
   EXPECT_DOUBLE_EQ(run.input_macs, static_cast<double>(T * n * n));
 }
 
+TEST(ann_to_snn, wrong_input_is_refused) {
+  const if_network snn(identity_mlp(4, 1.0, 8));
+  EXPECT_THROW(snn.run(at::zeros({2, 5}), 8), std::invalid_argument);
+  EXPECT_THROW(snn.run(at::zeros({2, 4}), 0), std::invalid_argument);
+  EXPECT_THROW(snn.run(at::zeros({2, 4}), 8, {}, 0, 1), std::invalid_argument);
+}
+
 TEST(ann_to_snn, trained_snn_approaches_the_ann_as_T_grows) {
   const auto& t = trained_net();
   ASSERT_GT(t.ann_accuracy, 0.7);

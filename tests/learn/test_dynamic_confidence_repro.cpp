@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <fstream>
 #include <string>
 
@@ -55,4 +56,9 @@ TEST(dynamic_confidence_repro, small_run_exits_early_without_losing_accuracy) {
   EXPECT_LT(oracle[3], chosen[3]);
   for (const auto* f : {"pareto.csv", "learning_curve.csv"}) EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
   std::filesystem::remove_all(out);
+}
+
+TEST(dynamic_confidence_repro, overlapping_training_and_validation_images_are_refused) {
+  const dynamic_confidence_size overlap{55000, 10000, 1000, {16}, 8, 1, 8, 30};
+  EXPECT_THROW(run_dynamic_confidence({false, "", 1}, overlap), std::invalid_argument);
 }

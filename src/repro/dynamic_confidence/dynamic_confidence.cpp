@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 
 #include <ATen/core/Tensor.h>
@@ -109,6 +110,13 @@ dynamic_confidence_size dynamic_confidence_default_size(bool full) {
 
 std::vector<row> run_dynamic_confidence(const options& o, const dynamic_confidence_size& size) {
   const auto train_split = io::read_fashion_mnist(io::dataset_split::train);
+  if (size.validation_samples == 0 || size.train_samples + size.validation_samples > train_split.count ||
+      size.validation_samples >= train_split.count)
+    throw std::invalid_argument(fmt::format("dynamic-confidence: {} training and {} validation images do not fit apart "
+                                            "in the {} of the training split", size.train_samples,
+                                            size.validation_samples, train_split.count));
+  if (size.hidden.empty() || size.steps == 0 || size.epochs == 0)
+    throw std::invalid_argument("dynamic-confidence: needs a hidden layer, steps and epochs");
   const auto validation_images = last_images(train_split, size.validation_samples);
   const auto train_images = train_split.first(size.train_samples ? size.train_samples : train_split.count - size.validation_samples);
   const auto test_images = io::read_fashion_mnist(io::dataset_split::test).first(size.test_samples);
