@@ -13,6 +13,8 @@ storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
 For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
 accuracy per epoch).
+For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
+and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -183,8 +185,33 @@ def snn_fmnist(outdir):
 
 
 
+def dynamic_confidence(outdir):
+    d = np.genfromtxt(os.path.join(outdir, 'pareto.csv'), delimiter=',', names=True, dtype=None, encoding='utf-8')
+    chosen = read(outdir, 'operating_points.csv')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for split, colour in (('validation', 'C0'), ('test', 'C1')):
+        s = d[d['split'] == split]
+        ax.plot(s['latency'], 100 * s['accuracy'], '.', color=colour, ms=3, alpha=0.5,
+                label='%s, every theta' % split)
+        front = s[s['on_front'] == 1]
+        ax.plot(front['latency'], 100 * front['accuracy'], 'o-', ms=4, color=colour, label='%s, Pareto front' % split)
+    c, o = chosen[0], chosen[1]
+    ax.plot(c['validation_latency'], 100 * c['validation_accuracy'], 'k*', ms=12,
+            label='chosen theta = %.3f (validation)' % c['threshold'])
+    ax.plot(c['test_latency'], 100 * c['test_accuracy'], 'r*', ms=12, label='the same theta on test')
+    ax.plot(o['test_latency'], 100 * o['test_accuracy'], 'gD', label='oracle (test)')
+    finish(fig, ax, outdir, 'pareto_front.png', 'Dynamic Confidence, accuracy against latency',
+           'mean latency (steps)', 'accuracy (%)')
+    f = read(outdir, 'fixed_t.csv')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(f['steps'], 100 * f['validation_accuracy'], 'o-', ms=3, label='validation')
+    ax.plot(f['steps'], 100 * f['test_accuracy'], 's-', ms=3, label='test')
+    finish(fig, ax, outdir, 'fixed_t_accuracy.png', 'Converted QCFS SNN, accuracy at fixed T',
+           'T (steps)', 'accuracy (%)')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
-         'snn-fmnist': snn_fmnist, 'train': learning_curve}
+         'snn-fmnist': snn_fmnist, 'train': learning_curve, 'dynamic-confidence': dynamic_confidence}
 
 
 def main(argv):

@@ -19,18 +19,22 @@ at::Tensor uniform_parameter(std::vector<std::int64_t> shape, double bound, core
 
 }  // namespace
 
-lif_network::lif_network(lif_network_config config, std::uint64_t seed) : config_(std::move(config)) {
-  const auto& sizes = config_.sizes;
-  if (sizes.size() < 2) throw std::invalid_argument("lif_network: sizes needs the inputs and at least one layer");
+std::vector<at::Tensor> linear_layer_parameters(const std::vector<std::int64_t>& sizes, std::uint64_t seed) {
+  if (sizes.size() < 2) throw std::invalid_argument("network sizes need the inputs and at least one layer");
   for (const auto n : sizes)
-    if (n < 1) throw std::invalid_argument("lif_network: every size must be positive");
+    if (n < 1) throw std::invalid_argument("network sizes must be positive");
+  std::vector<at::Tensor> parameters;
   for (std::size_t l = 1; l < sizes.size(); ++l) {
     core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), static_cast<std::uint32_t>(l));
     const double bound = 1 / std::sqrt(static_cast<double>(sizes[l - 1]));
-    parameters_.push_back(uniform_parameter({sizes[l], sizes[l - 1]}, bound, stream));
-    parameters_.push_back(uniform_parameter({sizes[l]}, bound, stream));
+    parameters.push_back(uniform_parameter({sizes[l], sizes[l - 1]}, bound, stream));
+    parameters.push_back(uniform_parameter({sizes[l]}, bound, stream));
   }
+  return parameters;
 }
+
+lif_network::lif_network(lif_network_config config, std::uint64_t seed)
+    : config_(std::move(config)), parameters_(linear_layer_parameters(config_.sizes, seed)) {}
 
 at::Tensor lif_network::forward(const at::Tensor& inputs) const {
   at::Tensor x = inputs;

@@ -24,6 +24,10 @@ struct lif_network_config {
   lif_kernel kernel = lif_kernel::fused;
 };
 
+// Weight (out x in) and bias (out) of each layer of sizes (inputs first), uniform in
+// +-1/sqrt(fan-in), drawn from the Philox stream of (seed, layer); they require gradients.
+std::vector<at::Tensor> linear_layer_parameters(const std::vector<std::int64_t>& sizes, std::uint64_t seed);
+
 class lif_network final : public classifier_model {
  public:
   // Weights and biases uniform in +-1/sqrt(fan-in), drawn from the Philox stream of (seed, layer).
