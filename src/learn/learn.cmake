@@ -11,6 +11,8 @@ add_library(neurite_learn OBJECT
   learn/training.cpp
   learn/training_output.cpp
   learn/training_file.cpp
+  learn/spike_metrics.cpp
+  learn/neuron_io.cpp
   repro/snn_fmnist/snn_fmnist.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
