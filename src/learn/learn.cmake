@@ -13,6 +13,7 @@ add_library(neurite_learn OBJECT
   learn/training_file.cpp
   learn/spike_metrics.cpp
   learn/neuron_io.cpp
+  learn/pathfinder.cpp
   repro/snn_fmnist/snn_fmnist.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
