@@ -255,7 +255,7 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
 }
 
 network::projection_desc read_projection(const field& e, const model_context& c) {
-  e.table("a table describing a projection (source, target, connector, weight, delay, plasticity)");
+  e.table("a table describing a projection (source, target, connector, weight, delay, plasticity, receptor)");
   e.check_keys({"name", "source", "target", "connector", "weight", "delay", "plasticity", "receptor"},
                "a key of a projection");
   network::projection_desc p;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -55,6 +56,15 @@ TEST(pathfinder, images_are_a_pure_function_of_seed_and_sample) {
   EXPECT_TRUE(at::equal(pixels.inputs.select(1, 0).reshape({32, 32}), rows.inputs.select(1, 0)));
   EXPECT_EQ(pixels.labels[0].item<std::int64_t>(), a.label);
   EXPECT_TRUE(at::equal(pixels.inputs.select(1, 0).flatten(), at::tensor(a.pixels)));
+  // Called from several threads at once (training_threads): the same batch.
+  o.presentation = pathfinder_presentation::pixels;
+  const pathfinder_dataset data(o);
+  labelled_batch threaded;
+  std::thread worker([&] { threaded = data.batch(batch, 0, 0); });
+  const labelled_batch here = data.batch(batch, 0, 0);
+  worker.join();
+  EXPECT_TRUE(at::equal(threaded.inputs, here.inputs) && at::equal(threaded.labels, here.labels));
+  EXPECT_TRUE(at::equal(here.inputs, pixels.inputs));
 }
 
 TEST(pathfinder, classes_are_balanced_in_every_pair) {

@@ -580,7 +580,7 @@ const std::vector<bad_case> bad_cases = {
      "@5: projections[0].weight.mean: expected a non-zero mean"},
     {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay, "
-     "plasticity), found unknown key \"wieght\" (did you mean \"weight\"?)"},
+     "plasticity, receptor), found unknown key \"wieght\" (did you mean \"weight\"?)"},
     // plasticity
     {proj + conn + wd + "plasticity = { rule = \"stdp_pear\" }\n", {},
      "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_pair_spinnaker, stdp_triplet), found \"stdp_pear\" "
