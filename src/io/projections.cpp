@@ -255,8 +255,9 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
 }
 
 network::projection_desc read_projection(const field& e, const model_context& c) {
-  e.table("a table describing a projection (source, target, connector, weight, delay, plasticity)");
-  e.check_keys({"name", "source", "target", "connector", "weight", "delay", "plasticity"}, "a key of a projection");
+  e.table("a table describing a projection (source, target, connector, weight, delay, plasticity, receptor)");
+  e.check_keys({"name", "source", "target", "connector", "weight", "delay", "plasticity", "receptor"},
+               "a key of a projection");
   network::projection_desc p;
   p.where = e.where();
   const auto& src = c.population(e["source"]);
@@ -273,6 +274,12 @@ network::projection_desc read_projection(const field& e, const model_context& c)
   if (const auto name = e["name"]; name.present()) {
     p.name = name.string("a projection name");
     if (p.name.empty()) name.fail("expected a non-empty projection name, found \"\"");
+  }
+  if (const field receptor = e["receptor"]; receptor.present()) {
+    const std::string expected = fmt::format("a receptor of {} ({})", model.name, fmt::join(model.receptors, ", "));
+    p.receptor = receptor.string(expected);
+    if (std::find(model.receptors.begin(), model.receptors.end(), p.receptor) == model.receptors.end())
+      receptor.fail(fmt::format("expected {}, found \"{}\"", expected, p.receptor));
   }
   const auto columns = read_connector(e["connector"], src, tgt, c, p.connector);
   const std::string file = columns.weight || columns.delay ? e["connector"]["file"].string() : std::string();

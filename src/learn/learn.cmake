@@ -15,6 +15,9 @@ add_library(neurite_learn OBJECT
   learn/qcfs.cpp
   learn/ann_to_snn.cpp
   learn/dynamic_confidence.cpp
+  learn/spike_metrics.cpp
+  learn/neuron_io.cpp
+  learn/pathfinder.cpp
   repro/snn_fmnist/snn_fmnist.cpp
   repro/dynamic_confidence/dynamic_confidence.cpp
 )

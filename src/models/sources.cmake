@@ -11,4 +11,5 @@ target_sources(neurite PRIVATE
   models/stdp_pair.cpp
   models/stdp_pair_spinnaker.cpp
   models/stdp_triplet.cpp
+  models/two_compartment_nmda.cpp
 )

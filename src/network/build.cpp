@@ -8,6 +8,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/rng.hpp"
 #include "network/connectors.hpp"
@@ -43,8 +44,13 @@ const core::neuron_model_info& model_of(const population_desc& p) {
 // The value a distribution is centred on, whose sign decides the receptor.
 double centre(const value_dist& d) { return d.type == value_dist::kind::uniform ? (d.a + d.b) / 2 : d.a; }
 
-std::uint32_t receptor_for(const core::neuron_model_info& m, const value_dist& weight) {
-  return m.receptors.size() >= 2 && centre(weight) < 0 ? 1 : 0;
+std::uint32_t receptor_for(const core::neuron_model_info& m, const projection_desc& pd) {
+  if (pd.receptor.empty()) return m.receptors.size() >= 2 && centre(pd.weight) < 0 ? 1 : 0;
+  const auto named = std::find(m.receptors.begin(), m.receptors.end(), pd.receptor);
+  if (named == m.receptors.end())
+    throw build_error(fmt::format("{}: expected a receptor of {} ({}), found '{}'", pd.where, m.name,
+                                  fmt::join(m.receptors, ", "), pd.receptor));
+  return static_cast<std::uint32_t>(named - m.receptors.begin());
 }
 
 // Weights keep the sign of their projection (inhibitory draws never turn excitatory) on
@@ -109,7 +115,7 @@ void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t 
   proj.name = pd.name;
   proj.source = index.at(pd.source);
   proj.target = index.at(pd.target);
-  proj.receptor = receptor_for(model_of(d.populations[proj.target]), pd.weight);
+  proj.receptor = receptor_for(model_of(d.populations[proj.target]), pd);
   proj.weight = static_cast<float>(pd.weight.a);
   proj.blocks.resize(static_cast<std::size_t>(sim.workers()));
   sim.team().run([&](int w) {

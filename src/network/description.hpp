@@ -66,6 +66,9 @@ struct projection_desc {
   value_dist delay;   // [ms]
   std::optional<plasticity_desc> plasticity;
   std::string where;
+  // A receptor of the target model by name (two_compartment_nmda: "dend_ex"); empty: the sign of
+  // the weight picks the first or second receptor.
+  std::string receptor = {};
 };
 
 struct stimulus_desc {

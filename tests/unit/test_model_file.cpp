@@ -244,6 +244,20 @@ TEST(model_file, weight_signs_pick_the_receptor_of_two) {
             std::string::npos);
 }
 
+// A receptor named in the projection: two_compartment_nmda's dendrite; an unknown name is refused.
+TEST(model_file, projection_names_a_receptor) {
+  const std::string two = "[populations.N]\nmodel = \"two_compartment_nmda\"\nsize = 2\n[[projections]]\n"
+                          "source = \"N\"\ntarget = \"N\"\nconnector = { rule = \"all_to_all\" }\n"
+                          "delay = \"1 ms\"\nweight = \"2 nS\"\n";
+  EXPECT_EQ(io::parse_model(two + "receptor = \"dend_ex\"\n", "t.toml").projections[0].receptor, "dend_ex");
+  EXPECT_EQ(io::parse_model(two, "t.toml").projections[0].receptor, "");
+  EXPECT_NE(error_of(two + "receptor = \"apical\"\n", {}, "t.toml")
+                .find("t.toml:10: projections[0].receptor: expected a receptor of two_compartment_nmda (ex, in, "
+                      "dend_ex, dend_in), found \"apical\""),
+            std::string::npos)
+      << error_of(two + "receptor = \"apical\"\n", {}, "t.toml");
+}
+
 TEST(model_file, brunel_example_parses) {
   const auto d = io::read_model_file(NEURITE_SOURCE_DIR "/examples/brunel.toml");
   ASSERT_EQ(d.populations.size(), 2u);
@@ -566,7 +580,7 @@ const std::vector<bad_case> bad_cases = {
      "@5: projections[0].weight.mean: expected a non-zero mean"},
     {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay, "
-     "plasticity), found unknown key \"wieght\" (did you mean \"weight\"?)"},
+     "plasticity, receptor), found unknown key \"wieght\" (did you mean \"weight\"?)"},
     // plasticity
     {proj + conn + wd + "plasticity = { rule = \"stdp_pear\" }\n", {},
      "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_pair_spinnaker, stdp_triplet), found \"stdp_pear\" "

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""neurite's neuron models against Brian2 versions written from NEST's equations.
+"""neurite's neuron models against Brian2 versions written from NEST's equations (and, for
+two_compartment_nmda, from the equations in its source file).
 
     /usr/bin/python3 tests/validation/test_brian2_models.py PATH/TO/neurite [MODEL ...]
 
-For each of izhikevich, iaf_psc_exp, iaf_cond_exp and aeif_cond_exp, three unconnected neurons
-with different constant currents I_e (neurite: three populations of one neuron) receive the same
-excitatory and inhibitory input spikes at known times (two spike_source neurons, all_to_all)
-and fire a few to a dozen times in 200-250 ms. neurite runs the network through its CLI (model
+For each of izhikevich, iaf_psc_exp, iaf_cond_exp, aeif_cond_exp and two_compartment_nmda, three
+unconnected neurons with different constant currents I_e (neurite: three populations of one
+neuron) receive the same excitatory and inhibitory input spikes at known times (two spike_source
+neurons, all_to_all) and fire a few to thirty times in 200-250 ms. neurite runs the network through its CLI (model
 file written into a temporary folder, --no-plot --quiet); Brian2 2.5 runs it in runtime mode
 with the numpy target (no compilation). Spike times, membrane potentials and the other state
 variables are compared with the tolerances derived at each case below; then neurite is rerun
@@ -99,6 +100,7 @@ class Case:
 
     def __init__(self, **kw):
         self.refractory, self.si, self.coarse, self.jump_synapses, self.clamp_code = True, True, None, False, None
+        self.receptors = {}  # source (SE, SI) -> receptor named in the projection; default: by sign
         self.__dict__.update(kw)
 
     def unit(self, name):
@@ -262,7 +264,47 @@ AEIF_COND_EXP = Case(
     mutations=[('a', 1e-5), ('tau_w', 1e-5), ('Delta_T', 1e-5),
                ('t_ref 1 -> 1.01 ms (one more clamped step)', {'t_ref': 1.01})])
 
-CASES = [IZHIKEVICH, IAF_PSC_EXP, IAF_COND_EXP, AEIF_COND_EXP]
+TWO_COMPARTMENT_NMDA = Case(
+    model='two_compartment_nmda',
+    params={'C_m': 200.0, 'g_L': 10.0, 'C_d': 100.0, 'g_L_d': 5.0, 'g_c': 8.0, 'E_L': -70.0, 'E_ex': 0.0,
+            'E_in': -80.0, 'V_th': -50.0, 'V_reset': -60.0, 't_ref': 2.0, 'tau_syn_ex': 2.0, 'tau_syn_in': 5.0,
+            'tau_nmda': 50.0, 'nmda_ratio': 2.0, 'Mg': 1.0, 'n_substeps': 1},
+    units={'C_m': 'pF', 'g_L': 'nS', 'C_d': 'pF', 'g_L_d': 'nS', 'g_c': 'nS', 'E_L': 'mV', 'E_ex': 'mV',
+           'E_in': 'mV', 'V_th': 'mV', 'V_reset': 'mV', 't_ref': 'ms', 'tau_syn_ex': 'ms', 'tau_syn_in': 'ms',
+           'tau_nmda': 'ms', 'nmda_ratio': '', 'Mg': '', 'n_substeps': '', 'I_e': 'pA'},
+    # Excitation onto the dendrite (AMPA and NMDA), inhibition onto the soma. Pairs and triplets
+    # of 15 nS open the Mg block; the neurons fire 20 to 30 times.
+    I_e=[150.0, 220.0, 280.0], w_ex=15.0, w_in=-10.0, weight_unit='nS', dt=0.01, duration=250.0,
+    receptors={'SE': 'dend_ex'},
+    variables={'V_m': 'mV', 'V_d': 'mV'},
+    # src/models/two_compartment_nmda.cpp: the soma is clamped at V_reset while refractory and
+    # the dendrite runs on; the Mg block of Jahr & Stevens with V in mV.
+    equations='''
+    dV_m/dt = (1 - clamped)*(-g_L*(V_m - E_L) + g_c*(V_d - V_m) - g_ex*(V_m - E_ex) - g_in*(V_m - E_in)
+               + I_e)/C_m : volt (unless refractory)
+    dV_d/dt = (-g_L_d*(V_d - E_L) + g_c*(V_m - V_d) - g_ex_d*(V_d - E_ex) - g_in_d*(V_d - E_in)
+               - g_nmda/(1 + Mg/3.57*exp(-0.062*V_d/mV))*(V_d - E_ex))/C_d : volt
+    dg_ex/dt = -g_ex/tau_syn_ex : siemens
+    dg_in/dt = -g_in/tau_syn_in : siemens
+    dg_ex_d/dt = -g_ex_d/tau_syn_ex : siemens
+    dg_in_d/dt = -g_in_d/tau_syn_in : siemens
+    dg_nmda/dt = -g_nmda/tau_nmda : siemens
+    I_e : amp (constant)
+    ''',
+    threshold='V_m >= V_th', reset='V_m = V_reset', method='rk4',
+    on_pre_ex='g_ex_d_post += weight; g_nmda_post += 2.0*weight', on_pre_in='g_in_post -= weight',
+    initial={'V_m': -70.0 * mV, 'V_d': -70.0 * mV},
+    # Both RK4 at 0.01 ms with time constants >= 2 ms: as COND_FINE_TOL, whose reasoning holds
+    # with room to spare. At 0.1 ms with 10 sub-steps (threshold after each, as aeif_cond_exp)
+    # the sub-steps are the reference's steps: the same tolerances.
+    tol={'V_m': Tol(abs=1e-6, slope=1e-5), 'V_d': Tol(abs=1e-6, slope=1e-5)},
+    coarse={'check': 'substep', 'runs': [
+        ('dt = 0.1 ms, n_substeps = 10', {'n_substeps': 10},
+         {'V_m': Tol(abs=1e-6, slope=1e-5), 'V_d': Tol(abs=1e-6, slope=1e-5)})]},
+    mutations=[('g_c', 1e-5), ('Mg', 1e-5), ('tau_nmda', 1e-5), ('nmda_ratio', 1e-5),
+               ('t_ref 2 -> 2.01 ms (one more clamped step)', {'t_ref': 2.01})])
+
+CASES = [IZHIKEVICH, IAF_PSC_EXP, IAF_COND_EXP, AEIF_COND_EXP, TWO_COMPARTMENT_NMDA]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -288,7 +330,8 @@ def model_file(case, params, dt):
         for source, w, delay in (('SE', case.w_ex, DELAY_EX), ('SI', case.w_in, DELAY_IN)):
             lines += ['[[projections]]', f'source = "{source}"', f'target = "{name}"',
                       'connector = { rule = "all_to_all" }', f'weight = {quantity_text(w, case.weight_unit)}',
-                      f'delay = "{delay!r} ms"', '']
+                      f'delay = "{delay!r} ms"']
+            lines += [f'receptor = "{case.receptors[source]}"', ''] if source in case.receptors else ['']
     state = [f'{{ population = "{n}", variable = "{v}", ids = [0], interval = "{dt!r} ms" }}'
              for n in names for v in case.variables]
     lines += ['[record]', f'state = [{", ".join(state)}]', f'spikes = [{", ".join(repr(n) for n in names)}]', '']

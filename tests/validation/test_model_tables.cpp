@@ -21,7 +21,7 @@ std::string check_with(const char* model, std::vector<std::pair<const char*, dou
 }  // namespace
 
 TEST(model_tables, defaults_are_in_range_and_consistent) {
-  for (const char* name : {"iaf_psc_exp", "iaf_cond_exp", "izhikevich", "aeif_cond_exp"}) {
+  for (const char* name : {"iaf_psc_exp", "iaf_cond_exp", "izhikevich", "aeif_cond_exp", "two_compartment_nmda"}) {
     const auto* info = find_neuron_model(name);
     ASSERT_NE(info, nullptr) << name;
     EXPECT_FALSE(info->doc.empty()) << name;
@@ -44,10 +44,11 @@ TEST(model_tables, cross_checks_reject_inconsistent_parameters) {
   EXPECT_TRUE(starts_expected(check_with("aeif_cond_exp", {{"V_reset", 10}})));
   EXPECT_TRUE(starts_expected(check_with("aeif_cond_exp", {{"Delta_T", 0.01}, {"V_peak", 100}})));
   EXPECT_EQ(check_with("aeif_cond_exp", {{"Delta_T", 0}}), "");  // no exponential: allowed
+  EXPECT_TRUE(starts_expected(check_with("two_compartment_nmda", {{"V_reset", -40}})));
 }
 
 TEST(model_tables, time_constants_must_be_positive) {
-  for (const char* name : {"iaf_psc_exp", "iaf_cond_exp", "aeif_cond_exp"}) {
+  for (const char* name : {"iaf_psc_exp", "iaf_cond_exp", "aeif_cond_exp", "two_compartment_nmda"}) {
     const auto* info = find_neuron_model(name);
     for (const char* tau : {"tau_syn_ex", "tau_syn_in", "C_m"})
       EXPECT_NE(find_param(info->params, tau)->check(0.0), "") << name << "." << tau;
