@@ -89,6 +89,7 @@ class trainer {
         batches_((train.count + c.batch_size - 1) / c.batch_size) {}
 
   std::int64_t parameter_count() const { return net_.parameter_count(); }
+  const lif_network& network() const { return net_; }
 
   // One pass over the training set in this epoch's order, reporting after each batch.
   batch_totals train_epoch(std::uint32_t epoch, const std::function<void(const training_progress&)>& progress) {
@@ -186,6 +187,7 @@ training_report train_classifier(const training_config& c, const io::labelled_im
                              seconds_since(start), train.count / training_seconds});
   }
   report.seconds = seconds_since(start);
+  report.network = std::make_shared<const lif_network>(run.network());
   return report;
 }
 
