@@ -98,9 +98,35 @@ std::string header(const lif_network_config& c, std::int64_t steps, std::int64_t
       "# Time shift: the kernel delivers spikes one step (delay = dt) after they were emitted, learn/ in\n"
       "# the same step. Learn's step t (from 0) of layerL is the kernel's step t + L: a spike that learn/\n"
       "# stamps (t + 1) dt is stamped (t + L + 1) dt here (the input, layer 0, is not shifted).\n"
+      "# layerL's T steps are kernel steps [L, L + T); the run lasts until the last layer's end, and\n"
+      "# spikes of earlier layers after their T steps lie outside what learn/ computed.\n"
       "# The biases arrive as weights from population bias, whose neuron L-1 spikes in the T steps\n"
       "# before layerL's T steps.\n\n",
       fmt::join(c.sizes, "-"), batch, steps);
+}
+
+// The population of layer l; appends its two projections (weights, biases) to `projections` and
+// writes their connection lists.
+std::string layer_section(const lif_network& net, std::size_t l, std::int64_t batch, const std::filesystem::path& dir,
+                          std::string& projections) {
+  const auto& c = net.config();
+  const std::string name = layer_population(l);
+  const std::string weights = name + "_weights.csv", biases = name + "_bias.csv";
+  io::write_text_file((dir / weights).string(), weight_rows(net.parameters()[2 * (l - 1)], batch));
+  io::write_text_file((dir / biases).string(), bias_rows(net.parameters()[2 * l - 1], l, batch));
+  const std::string source = l == 1 ? "input" : layer_population(l - 1);
+  for (const auto& [from, file] : {std::pair{source, weights}, std::pair{std::string("bias"), biases}})
+    projections += fmt::format(
+        "[[projections]]\nsource = \"{}\"\ntarget = \"{}\"\nconnector = {{ rule = \"explicit\", file = \"{}\", "
+        "weight_unit = \"mV\" }}\ndelay = \"{} ms\"\n\n",
+        from, name, file, exact(c.neuron.dt));
+  return fmt::format("[populations.{}]\nmodel = \"lif_discrete\"\nsize = {}\nparams = {}\n\n", name, batch * c.sizes[l],
+                     neuron_params(c.neuron));
+}
+
+std::string spike_source_section(const std::string& name, std::int64_t size, const std::string& times) {
+  return fmt::format("[populations.{}]\nmodel = \"spike_source\"\nsize = {}\nspike_times = {{ unit = \"ms\", times = [{}] }}\n\n",
+                     name, size, times);
 }
 
 }  // namespace
@@ -112,7 +138,6 @@ std::filesystem::path export_model_file(const lif_network& net, const at::Tensor
   const at::Tensor in = float_values(input_spikes);
   check_input(net, in);
   const auto& c = net.config();
-  const auto& params = net.parameters();
   const std::size_t layers = c.sizes.size() - 1;
   const std::int64_t steps = in.size(0), batch = in.size(1);
   const double dt = c.neuron.dt;
@@ -121,25 +146,13 @@ std::filesystem::path export_model_file(const lif_network& net, const at::Tensor
   std::string toml = header(c, steps, batch);
   toml += fmt::format("[simulation]\ndt = \"{0} ms\"\nduration = \"{1} ms\"\nseed = 1\n\n", exact(dt),
                       exact(static_cast<double>(steps + static_cast<std::int64_t>(layers)) * dt));
-  toml += fmt::format("[populations.input]\nmodel = \"spike_source\"\nsize = {}\nspike_times = {{ unit = \"ms\", times = [{}] }}\n\n",
-                      batch * c.sizes.front(), input_spike_times(in, dt));
-  toml += fmt::format("[populations.bias]\nmodel = \"spike_source\"\nsize = {}\nspike_times = {{ unit = \"ms\", times = [{}] }}\n\n",
-                      layers, bias_spike_times(layers, steps, dt));
+  toml += spike_source_section("input", batch * c.sizes.front(), input_spike_times(in, dt));
+  toml += spike_source_section("bias", static_cast<std::int64_t>(layers), bias_spike_times(layers, steps, dt));
   std::string projections;
   std::vector<std::string> recorded{"\"input\""};
   for (std::size_t l = 1; l <= layers; ++l) {
-    const std::string name = layer_population(l);
-    toml += fmt::format("[populations.{}]\nmodel = \"lif_discrete\"\nsize = {}\nparams = {}\n\n", name,
-                        batch * c.sizes[l], neuron_params(c.neuron));
-    io::write_text_file((dir / (name + "_weights.csv")).string(), weight_rows(params[2 * (l - 1)], batch));
-    io::write_text_file((dir / (name + "_bias.csv")).string(), bias_rows(params[2 * l - 1], l, batch));
-    const std::string source = l == 1 ? "input" : layer_population(l - 1);
-    for (const auto& [from, file] : {std::pair{source, name + "_weights.csv"}, std::pair{std::string("bias"), name + "_bias.csv"}})
-      projections += fmt::format(
-          "[[projections]]\nsource = \"{}\"\ntarget = \"{}\"\nconnector = {{ rule = \"explicit\", file = \"{}\", "
-          "weight_unit = \"mV\" }}\ndelay = \"{} ms\"\n\n",
-          from, name, file, exact(dt));
-    recorded.push_back(fmt::format("\"{}\"", name));
+    toml += layer_section(net, l, batch, dir, projections);
+    recorded.push_back(fmt::format("\"{}\"", layer_population(l)));
   }
   toml += projections + fmt::format("[record]\nspikes = [{}]\n", fmt::join(recorded, ", "));
   const auto path = dir / "model.toml";
