@@ -16,7 +16,8 @@ void print_table(const core::param_table& table) {
   if (table.empty()) return;
   fmt::print("    {:<12} {:<6} {:>10}  {:<22} {}\n", "parameter", "unit", "default", "allowed", "meaning");
   for (const auto& p : table) {
-    const std::string def = std::isinf(p.default_value) ? (p.default_value < 0 ? "-inf" : "inf")
+    const std::string def = !p.choices.empty() ? p.choices.at(static_cast<std::size_t>(p.default_value))
+                            : std::isinf(p.default_value) ? (p.default_value < 0 ? "-inf" : "inf")
                                                          : fmt::format("{:g}", p.default_value);
     fmt::print("    {:<12} {:<6} {:>10}  {:<22} {}\n", p.name, core::unit_name(p.dim), def, p.range_text(), p.doc);
   }

@@ -3,6 +3,7 @@
 // program, LibTorch's ~300 libraries would add ~0.7 s (seconds on a busy machine) to the start of
 // every command, `neurite run` included. When the module loads, its static initialisers register
 // its reproductions (repro/repro.hpp) and the runners of its commands (below).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct train_request {
   std::string config, out;
   std::vector<std::string> overrides;
   bool no_plot = false;
+  std::uint32_t export_samples = 0;  // > 0: write a model file of the trained network on that many test samples
 };
 // `neurite train`, set by the module: returns the exit code.
 std::function<int(const train_request&)>& train_runner();

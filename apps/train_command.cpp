@@ -36,6 +36,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)");
   cmd->add_option("--seed,-s", args->seed, "Seed (training.seed)");
   cmd->add_flag("--no-plot", args->request.no_plot, "Do not draw the learning curve");
+  cmd->add_option("--export", args->request.export_samples,
+                  "After training, write OUT/export/model.toml: the trained network for `neurite run`, on the "
+                  "first N test samples (docs/learn.md)")
+      ->check(CLI::Range(1, 10000));
   cmd->callback([args] { exit_with(run(*args)); });
 }
 

@@ -1,5 +1,6 @@
 // The work of `neurite train`, in the learn/ module (learn_module.hpp): read the training file,
 // train with a progress line, write metrics.json, learning_curve.csv and learning_curve.png.
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "io/fashion_mnist.hpp"
 #include "io/model_file.hpp"
 #include "io/results.hpp"
+#include "learn/export.hpp"
 #include "learn/training_file.hpp"
 #include "learn/training_output.hpp"
 
@@ -21,6 +23,11 @@ int run_training(const train_request& r) {
     run = learn::read_training_file(r.config, r.overrides);
   } catch (const io::model_error& e) {
     fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  }
+  if (r.export_samples && run.config.input.kind == learn::encoding::direct_current) {
+    fmt::print(stderr, "{}: data.encoding: expected poisson_rate or latency for --export (spikes that a model file "
+                       "can carry), found direct_current\n", r.config);
     return exit_bad_input;
   }
   const auto train = io::read_fashion_mnist(io::dataset_split::train).first(run.train_samples);
@@ -38,6 +45,11 @@ int run_training(const train_request& r) {
   io::write_text_file(out + "/metrics.json", metrics.dump(2) + "\n");
   io::write_text_file(out + "/learning_curve.csv", learn::learning_curve_csv(report));
   if (!r.no_plot) run_python_helper("neurite_repro_plots.py", fmt::format("train '{}'", out), "the learning curve");
+  if (r.export_samples) {
+    const auto input = learn::encode_first(run.config.input, test, std::min(r.export_samples, test.count));
+    const auto file = learn::export_model_file(*report.network, input, out + "/export");
+    fmt::print("exported the trained network on {} test sample(s): neurite run {}\n", input.size(1), file.string());
+  }
   fmt::print("test accuracy {:.2f}% after {} epochs | {} parameters | {:.1f} s | wrote {}/metrics.json\n",
              100 * report.epochs.back().test_accuracy, report.epochs.size(), report.parameters, report.seconds, out);
   return 0;

@@ -4,11 +4,13 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace neurite::core {
 
 std::string param_spec::range_text() const {
   const auto bound = [&](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : format_quantity(v, dim); };
+  if (!choices.empty()) return fmt::format("\"{}\"", fmt::join(choices, "\" | \""));
   if (std::isinf(min) && std::isinf(max)) return "any";
   return fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", bound(min), bound(max));
 }

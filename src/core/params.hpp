@@ -22,6 +22,9 @@ struct param_spec {
   std::string doc;
   bool min_exclusive = false;
   bool integer = false;  // a whole number (counts, sizes)
+  // Names of the values 0, 1, ... of an integer parameter that picks one of several behaviours;
+  // model files give the name ("subtract"), the engine sees the number.
+  std::vector<std::string> choices{};
 
   // Empty when value is allowed, else "expected ... , found ...".
   std::string check(double value) const;

@@ -29,6 +29,17 @@ const core::neuron_model_info& read_model(const field& f) {
                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
 
+// The number of a named choice such as reset = "to_zero".
+double read_choice(const field& f, const core::param_spec& spec) {
+  std::vector<std::string> quoted;
+  for (const auto& c : spec.choices) quoted.push_back(fmt::format("\"{}\"", c));
+  const std::string expected = fmt::format("one of {}", join(quoted));
+  const std::string name = f.string(expected);
+  const auto it = std::find(spec.choices.begin(), spec.choices.end(), name);
+  if (it == spec.choices.end()) f.fail(fmt::format("expected {}, found \"{}\"", expected, name));
+  return static_cast<double>(it - spec.choices.begin());
+}
+
 void read_params(const field& f, const field& population, const core::neuron_model_info& model,
                  network::population_desc& p) {
   core::param_set values(model.params);
@@ -39,7 +50,7 @@ void read_params(const field& f, const field& population, const core::neuron_mod
     f.check_keys(names, fmt::format("a parameter of {}", model.name));
     for (const auto& [name, v] : f.entries()) {
       const auto* spec = core::find_param(model.params, name);
-      const double x = v.quantity(spec->dim);
+      const double x = spec->choices.empty() ? v.quantity(spec->dim) : read_choice(v, *spec);
       if (const auto error = spec->check(x); !error.empty()) v.fail(error);
       values.set(name, x);
       p.params.emplace_back(name, x);

@@ -9,6 +9,7 @@ add_library(neurite_learn OBJECT
   learn/encoders.cpp
   learn/lif.cpp
   learn/lif_network.cpp
+  learn/export.cpp
   learn/training.cpp
   learn/training_output.cpp
   learn/training_file.cpp
@@ -24,3 +25,6 @@ add_library(neurite_learn OBJECT
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).
 set_target_properties(neurite_learn PROPERTIES POSITION_INDEPENDENT_CODE ON)
+# The LIF loops round after every operation, as LibTorch's op-by-op reference and the kernel's
+# lif_discrete do (models/sources.cmake): exported networks spike there as here, bit for bit.
+set_source_files_properties(learn/lif.cpp PROPERTIES COMPILE_OPTIONS -ffp-contract=off)

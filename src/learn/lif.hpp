@@ -7,7 +7,9 @@
 //   V(t) = U(t) (1 - S(t))               reset to zero.
 // The threshold is V_th, or for adaptive LIF (q_sfa != 0) it rises with each spike and decays back
 // (spike-frequency adaptation, NEST's names):
-//   theta(t) = V_th + q_sfa a(t-1),  a(t) = rho a(t-1) + S(t),  rho = exp(-dt / tau_sfa),  a(0) = 0.
+//   theta(t) = V_th + q_sfa a_sfa(t-1),  a_sfa(t) = rho a_sfa(t-1) + S(t),  rho = exp(-dt / tau_sfa).
+// The kernel's model lif_discrete is this map with the same names (models/lif_discrete.cpp), which
+// is what lets learn/export.hpp run a trained network in the simulator.
 // The step's derivative (zero almost everywhere) is replaced in the backward pass by a surrogate
 // sigma'(x), x = U - theta, that peaks at 1 at threshold and narrows as the slope k grows:
 //   fast sigmoid: 1 / (1 + k |x|)^2      (SuperSpike, Zenke & Ganguli 2018)

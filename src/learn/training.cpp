@@ -193,8 +193,10 @@ training_report train_classifier(const training_config& c, const io::labelled_im
                                  const io::labelled_images& test,
                                  const std::function<void(const training_progress&)>& progress) {
   check_images(c, train, test);
-  lif_network net(c.model, c.seed);
-  return train_classifier(net, encoded_images(c.input, train), encoded_images(c.input, test), c, progress);
+  auto net = std::make_shared<lif_network>(c.model, c.seed);
+  auto report = train_classifier(*net, encoded_images(c.input, train), encoded_images(c.input, test), c, progress);
+  report.network = std::move(net);
+  return report;
 }
 
 }  // namespace neurite::learn

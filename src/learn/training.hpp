@@ -6,6 +6,7 @@
 // numbers for any thread count.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "io/fashion_mnist.hpp"
@@ -61,6 +62,7 @@ struct training_report {
   std::vector<epoch_record> epochs;
   std::int64_t parameters = 0;
   double seconds = 0;
+  std::shared_ptr<const lif_network> network{};  // the trained network, from train_classifier(training_config)
 };
 
 // Calls `progress` after every batch when given. The test set is evaluated after every epoch

@@ -6,6 +6,7 @@ target_sources(neurite PRIVATE
   models/iaf_psc_delta.cpp
   models/iaf_psc_exp.cpp
   models/izhikevich.cpp
+  models/lif_discrete.cpp
   models/poisson_source.cpp
   models/spike_source.cpp
   models/stdp_pair.cpp
@@ -13,3 +14,6 @@ target_sources(neurite PRIVATE
   models/stdp_triplet.cpp
   models/two_compartment_nmda.cpp
 )
+# lif_discrete computes as learn/lif.cpp does, rounding after every operation (no fused
+# multiply-adds), so that a network exported from learn/ spikes identically (learn/learn.cmake).
+set_source_files_properties(models/lif_discrete.cpp PROPERTIES COMPILE_OPTIONS -ffp-contract=off)

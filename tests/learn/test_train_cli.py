@@ -36,6 +36,31 @@ class Train(unittest.TestCase):
             with open(os.path.join(out, "learning_curve.csv")) as f:
                 self.assertEqual(len(f.read().splitlines()), 3)
 
+    def test_export_writes_a_model_file_that_neurite_run_runs(self):
+        with tempfile.TemporaryDirectory() as out:
+            result = neurite("train", EXAMPLE, "--out", out, "--export", "2", *TINY)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            model = os.path.join(out, "export", "model.toml")
+            self.assertIn(f"neurite run {model}", result.stdout)
+            sim = os.path.join(out, "sim")
+            result = neurite("run", model, "--out", sim, "--no-plot", "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            import h5py
+            with h5py.File(os.path.join(sim, "spikes.h5")) as f:
+                # 2 samples side by side; layer l's first step is the kernel's step l (stamped (l + 1) dt).
+                for name, size, first in (("input", 2 * 784, 1.0), ("layer1", 2 * 32, 2.0), ("layer2", 2 * 10, 3.0)):
+                    times, ids = f[f"/spikes/{name}/timestamps"][:], f[f"/spikes/{name}/node_ids"][:]
+                    self.assertGreater(len(times), 0, name)
+                    self.assertGreaterEqual(times.min(), first, name)
+                    self.assertLess(ids.max(), size, name)
+
+    def test_export_of_direct_current_input_exits_with_2(self):
+        with tempfile.TemporaryDirectory() as out:
+            result = neurite("train", EXAMPLE, "--out", out, "--export", "2", "--set", "data.encoding=direct_current",
+                             *TINY)
+            self.assertEqual(result.returncode, 2)
+            self.assertIn("data.encoding: expected poisson_rate or latency for --export", result.stderr)
+
     def test_a_wrong_key_exits_with_2_and_writes_nothing(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "run")

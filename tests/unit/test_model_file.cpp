@@ -292,6 +292,13 @@ TEST(model_file, other_examples_parse_when_their_models_exist) {
   }
 }
 
+TEST(model_file, a_named_choice_gives_its_number) {
+  const auto d = io::parse_model("[populations.X]\nmodel = \"lif_discrete\"\nsize = 3\nparams = { reset = \"to_zero\" }\n",
+                                 "choice.toml");
+  ASSERT_EQ(d.populations[0].params.size(), 1u);
+  EXPECT_EQ(d.populations[0].params[0], (std::pair<std::string, double>{"reset", 1.0}));
+}
+
 TEST(model_file, missing_file_is_reported) {
   const auto path = std::string(NEURITE_SOURCE_DIR "/examples/no_such_model.toml");
   try {
@@ -514,6 +521,10 @@ const std::vector<bad_case> bad_cases = {
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { tau_n = \"10 ms\" }\n", {},
      "@4: populations.X.params.tau_n: expected a parameter of iaf_psc_delta (E_L, C_m, tau_m, t_ref, V_th, V_reset, "
      "I_e), found unknown key \"tau_n\" (did you mean \"tau_m\"?)"},
+    {"[populations.X]\nmodel = \"lif_discrete\"\nsize = 3\nparams = { reset = \"zero\" }\n", {},
+     "@4: populations.X.params.reset: expected one of \"subtract\", \"to_zero\", found \"zero\""},
+    {"[populations.X]\nmodel = \"lif_discrete\"\nsize = 3\nparams = { reset = 1 }\n", {},
+     "@4: populations.X.params.reset: expected one of \"subtract\", \"to_zero\", found an integer (1)"},
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { tau_m = \"10 mV\" }\n", {},
      "@4: populations.X.params.tau_m: expected a time (ms), found a voltage (\"10 mV\")"},
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 3\nparams = { C_m = \"-250 pF\" }\n", {},
