@@ -36,7 +36,8 @@ Enum choice(const field& f, std::initializer_list<std::pair<const char*, Enum>> 
 
 void read_model(const field& f, lif_network_config& m) {
   if (!f.present()) return;
-  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "q_sfa", "tau_sfa", "readout", "kernel"},
+  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "q_sfa", "tau_sfa", "readout", "kernel",
+                "recurrent", "learn_tau"},
                "a key of [model]");
   if (const auto hidden = f["hidden"]; hidden.present()) {
     m.sizes = {m.sizes.front()};
@@ -56,9 +57,12 @@ void read_model(const field& f, lif_network_config& m) {
   if (const auto x = f["q_sfa"]; x.present()) n.q_sfa = in_range(x, 0, huge, "a number >= 0 (in units of V_th)");
   if (const auto x = f["tau_sfa"]; x.present()) n.tau_sfa = positive_time(x);
   if (const auto x = f["readout"]; x.present())
-    m.read = choice<readout>(x, {{"mean_membrane", readout::mean_membrane}, {"spike_count", readout::spike_count}});
+    m.read = choice<readout>(x, {{"mean_membrane", readout::mean_membrane}, {"spike_count", readout::spike_count},
+                                 {"max_membrane", readout::max_membrane}});
   if (const auto x = f["kernel"]; x.present())
     m.kernel = choice<lif_kernel>(x, {{"fused", lif_kernel::fused}, {"op_by_op", lif_kernel::op_by_op}});
+  if (const auto x = f["recurrent"]; x.present()) m.recurrent = x.boolean();
+  if (const auto x = f["learn_tau"]; x.present()) m.learn_tau = x.boolean();
 }
 
 void read_data(const field& f, training_run& run) {

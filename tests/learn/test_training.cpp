@@ -37,6 +37,22 @@ TEST(training, runs_are_identical_for_any_thread_count) {
   EXPECT_EQ(one.parameters, 784 * 32 + 32 + 32 * 10 + 10);
 }
 
+// Recurrent layers, trained time constants and the max-membrane readout keep the property.
+TEST(training, recurrent_runs_with_trained_tau_are_identical_for_any_thread_count) {
+  const auto train = io::read_fashion_mnist(io::dataset_split::test).first(300);
+  auto c = small_config(1);
+  c.epochs = 1;
+  c.model.recurrent = c.model.learn_tau = true;
+  c.model.read = readout::max_membrane;
+  const auto one = train_classifier(c, train, train);
+  c.threads = 2;
+  const auto two = train_classifier(c, train, train);
+  EXPECT_EQ(one.epochs[0].train_loss, two.epochs[0].train_loss);
+  EXPECT_EQ(one.epochs[0].test_accuracy, two.epochs[0].test_accuracy);
+  EXPECT_GT(one.epochs[0].test_accuracy, 0.3);  // chance is 0.1
+  EXPECT_EQ(one.parameters, 784 * 32 + 32 + 32 * 10 + 10 + 32 * 32 + 32 + 10);
+}
+
 TEST(training, inconsistent_settings_are_refused) {
   const auto data = io::read_fashion_mnist(io::dataset_split::test).first(10);
   auto c = small_config(1);
