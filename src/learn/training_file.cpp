@@ -81,9 +81,12 @@ void read_data(const field& f, training_run& run) {
   if (const auto x = f["test_samples"]; x.present()) run.test_samples = static_cast<std::uint32_t>(x.integer(0, max_u32));
 }
 
-void read_training(const field& f, training_config& c) {
+void read_training(const field& f, training_run& run) {
   if (!f.present()) return;
-  f.check_keys({"epochs", "batch_size", "micro_batch", "learning_rate", "threads", "seed"}, "a key of [training]");
+  f.check_keys({"epochs", "batch_size", "micro_batch", "learning_rate", "threads", "seed", "checkpoint_every",
+                "keep_checkpoints"},
+               "a key of [training]");
+  auto& c = run.config;
   if (const auto x = f["epochs"]; x.present()) c.epochs = static_cast<std::uint32_t>(x.integer(1, 100000));
   if (const auto x = f["batch_size"]; x.present()) c.batch_size = static_cast<std::uint32_t>(x.integer(1, 1 << 20));
   if (const auto x = f["micro_batch"]; x.present()) c.micro_batch = static_cast<std::uint32_t>(x.integer(1, 1 << 20));
@@ -92,6 +95,8 @@ void read_training(const field& f, training_config& c) {
   if (const auto x = f["seed"]; x.present())
     c.seed = static_cast<std::uint64_t>(x.integer(0, std::numeric_limits<std::int64_t>::max()));
   c.input.seed = c.seed;
+  if (const auto x = f["checkpoint_every"]; x.present()) run.checkpoint_every = static_cast<std::uint32_t>(x.integer(0, 100000));
+  if (const auto x = f["keep_checkpoints"]; x.present()) run.keep_checkpoints = x.boolean();
 }
 
 }  // namespace
@@ -105,12 +110,14 @@ training_run parse_training(std::string_view text, const std::string& file_name,
   training_run run;
   read_model(top["model"], run.config.model);
   read_data(top["data"], run);
-  read_training(top["training"], run.config);
+  read_training(top["training"], run);
   return run;
 }
 
+std::string read_training_text(const std::string& path) { return io::detail::read_config_text(path, "training file"); }
+
 training_run read_training_file(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_training(io::detail::read_config_text(path, "training file"), path, overrides);
+  return parse_training(read_training_text(path), path, overrides);
 }
 
 }  // namespace neurite::learn

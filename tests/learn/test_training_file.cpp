@@ -52,6 +52,8 @@ micro_batch = 16
 learning_rate = 0.01
 threads = 2
 seed = 9
+checkpoint_every = 2
+keep_checkpoints = true
 )",
                                   "run.toml", {"training.epochs=4"});
   const auto& c = run.config;
@@ -81,6 +83,8 @@ seed = 9
   EXPECT_DOUBLE_EQ(c.learning_rate, 0.01);
   EXPECT_EQ(c.threads, 2);
   EXPECT_EQ(c.seed, 9u);
+  EXPECT_EQ(run.checkpoint_every, 2u);
+  EXPECT_TRUE(run.keep_checkpoints);
 }
 
 TEST(training_file, mistakes_name_file_line_key_and_expectation) {
