@@ -11,22 +11,18 @@
 #include "io/fashion_mnist.hpp"
 #include "learn/checkpoint.hpp"
 #include "learn/training.hpp"
+#include "small_training.hpp"
 
 using namespace neurite;
 using namespace neurite::learn;
 
 namespace {
 
+// With every trained tensor: recurrent weights and both decays.
 training_config small_config(int threads) {
-  training_config c;
-  c.model.sizes = {784, 24, 10};
+  training_config c = small_training_config(threads);
   c.model.recurrent = c.model.learn_tau = true;
   c.model.neuron.q_sfa = 0.1;
-  c.input.steps = 5;
-  c.epochs = 2;
-  c.batch_size = 40;
-  c.micro_batch = 10;
-  c.threads = threads;
   return c;
 }
 

@@ -5,29 +5,15 @@
 #include "io/fashion_mnist.hpp"
 #include "learn/training.hpp"
 #include "learn/training_output.hpp"
+#include "small_training.hpp"
 
 using namespace neurite;
 using namespace neurite::learn;
 
-namespace {
-
-training_config small_config(int threads) {
-  training_config c;
-  c.model.sizes = {784, 32, 10};
-  c.input.steps = 6;
-  c.epochs = 2;
-  c.batch_size = 50;
-  c.micro_batch = 10;
-  c.threads = threads;
-  return c;
-}
-
-}  // namespace
-
 TEST(training, runs_are_identical_for_any_thread_count) {
   const auto train = io::read_fashion_mnist(io::dataset_split::test).first(600);
-  const auto one = train_classifier(small_config(1), train, train);
-  const auto three = train_classifier(small_config(3), train, train);
+  const auto one = train_classifier(small_training_config(1), train, train);
+  const auto three = train_classifier(small_training_config(3), train, train);
   ASSERT_EQ(one.epochs.size(), 2u);
   for (std::size_t e = 0; e < 2; ++e) {
     EXPECT_EQ(one.epochs[e].train_loss, three.epochs[e].train_loss);
@@ -41,7 +27,7 @@ TEST(training, runs_are_identical_for_any_thread_count) {
 // Recurrent layers, trained time constants and the max-membrane readout keep the property.
 TEST(training, recurrent_runs_with_trained_tau_are_identical_for_any_thread_count) {
   const auto train = io::read_fashion_mnist(io::dataset_split::test).first(300);
-  auto c = small_config(1);
+  auto c = small_training_config(1);
   c.epochs = 1;
   c.model.recurrent = c.model.learn_tau = true;
   c.model.read = readout::max_membrane;
@@ -56,10 +42,10 @@ TEST(training, recurrent_runs_with_trained_tau_are_identical_for_any_thread_coun
 
 TEST(training, inconsistent_settings_are_refused) {
   const auto data = io::read_fashion_mnist(io::dataset_split::test).first(10);
-  auto c = small_config(1);
+  auto c = small_training_config(1);
   c.model.sizes = {100, 10};
   EXPECT_THROW(train_classifier(c, data, data), std::invalid_argument);
-  c = small_config(1);
+  c = small_training_config(1);
   c.micro_batch = 0;
   EXPECT_THROW(train_classifier(c, data, data), std::invalid_argument);
 }
