@@ -133,19 +133,22 @@ int run_evaluation(const eval_request& r) {
   const auto split = r.data == "train" ? io::dataset_split::train : io::dataset_split::test;
   const auto data = images(run, split);
   const int threads = r.threads > 0 ? r.threads : run.config.threads;
-  const double accuracy =
-      learn::classification_accuracy(*net, learn::encoded_images(run.config.input, data), run.config.micro_batch, threads);
+  const learn::encoded_images encoded(run.config.input, data);
+  const double accuracy = learn::classification_accuracy(*net, encoded, run.config.micro_batch, threads);
+  const auto spikes = learn::mean_spike_counts(*net, encoded, run.config.micro_batch, threads);
   const std::string out = r.out.empty() ? std::filesystem::path(r.checkpoint).parent_path().string() : r.out;
   if (!out.empty()) std::filesystem::create_directories(out);
   const std::string file = (out.empty() ? std::string(".") : out) + "/eval.json";
   nlohmann::json result{{"checkpoint", r.checkpoint}, {"data", r.data},        {"samples", data.count},
                         {"accuracy", accuracy},       {"threads", threads},    {"epochs_trained", c.state.epochs.size()},
-                        {"epochs", c.epochs},         {"config", c.settings_file}};
+                        {"epochs", c.epochs},         {"config", c.settings_file},
+                        {"spikes_per_neuron_per_sample", spikes}};
   if (split == io::dataset_split::test && !c.state.epochs.empty())
     result["test_accuracy_at_training"] = c.state.epochs.back().test_accuracy;
   io::write_text_file(file, result.dump(2) + "\n");
-  fmt::print("{} accuracy {:.2f}% on {} images | checkpoint after epoch {} of {} | wrote {}\n", r.data, 100 * accuracy,
-             data.count, c.state.epochs.size(), c.epochs, file);
+  fmt::print("{} accuracy {:.2f}% on {} images | checkpoint after epoch {} of {} | spikes per neuron per sample, "
+             "by layer: {:.2f} | wrote {}\n",
+             r.data, 100 * accuracy, data.count, c.state.epochs.size(), c.epochs, fmt::join(spikes, ", "), file);
   return 0;
 }
 

@@ -54,14 +54,25 @@ struct batch_totals {
   }
 };
 
-double accuracy(const classifier_model& model, const labelled_dataset& data, const training_threads& threads,
-                std::uint32_t micro_batch) {
+// f(m, batch m of `data` as the evaluation encodes it) for every micro-batch, without gradients.
+void for_each_evaluation_batch(const labelled_dataset& data, const training_threads& threads, std::uint32_t micro_batch,
+                               const std::function<void(std::size_t, const labelled_batch&)>& f) {
   std::vector<std::uint32_t> all(data.count());
   for (std::uint32_t i = 0; i < data.count(); ++i) all[i] = i;
-  std::vector<std::int64_t> correct((all.size() + micro_batch - 1) / micro_batch, 0);
   for_each_micro_batch(threads, all, micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
     const torch::NoGradGuard no_grad;  // thread-local: one per worker
-    const auto in = data.batch(samples, 1, 0);
+    f(m, data.batch(samples, 1, 0));
+  });
+}
+
+std::size_t micro_batch_count(const labelled_dataset& data, std::uint32_t micro_batch) {
+  return (data.count() + micro_batch - 1) / micro_batch;
+}
+
+double accuracy(const classifier_model& model, const labelled_dataset& data, const training_threads& threads,
+                std::uint32_t micro_batch) {
+  std::vector<std::int64_t> correct(micro_batch_count(data, micro_batch), 0);
+  for_each_evaluation_batch(data, threads, micro_batch, [&](std::size_t m, const labelled_batch& in) {
     correct[m] = correct_count(model.forward(in.inputs), in.labels);
   });
   std::int64_t total = 0;
@@ -240,6 +251,22 @@ double classification_accuracy(const classifier_model& model, const labelled_dat
                                int threads) {
   if (micro_batch == 0 || threads < 1) throw std::invalid_argument("evaluation: micro_batch and threads must be positive");
   return accuracy(model, data, training_threads(threads), micro_batch);
+}
+
+std::vector<double> mean_spike_counts(const lif_network& net, const labelled_dataset& data, std::uint32_t micro_batch,
+                                      int threads) {
+  if (micro_batch == 0 || threads < 1) throw std::invalid_argument("evaluation: micro_batch and threads must be positive");
+  // Spikes of each layer per micro-batch, summed in micro-batch order afterwards (any thread count).
+  std::vector<std::vector<double>> parts(micro_batch_count(data, micro_batch));
+  for_each_evaluation_batch(data, training_threads(threads), micro_batch, [&](std::size_t m, const labelled_batch& in) {
+    for (const auto& layer : net.layer_outputs(in.inputs)) parts[m].push_back(layer.spikes.sum().item<double>());
+  });
+  std::vector<double> mean(net.layers(), 0.0);
+  for (const auto& part : parts)
+    for (std::size_t l = 0; l < part.size(); ++l) mean[l] += part[l];
+  for (std::size_t l = 0; l < mean.size(); ++l)
+    mean[l] /= static_cast<double>(net.config().sizes[l + 1]) * std::max<std::uint32_t>(data.count(), 1);
+  return mean;
 }
 
 }  // namespace neurite::learn

@@ -100,5 +100,8 @@ training_report train_classifier(const training_config& config, lif_network& net
 // encoding), over micro-batches shared by `threads` workers: the number of any training run's test.
 double classification_accuracy(const classifier_model& model, const labelled_dataset& data, std::uint32_t micro_batch,
                                int threads);
+// Spikes per neuron per sample of each layer of `net` over `data` (encoded as for the accuracy).
+std::vector<double> mean_spike_counts(const lif_network& net, const labelled_dataset& data, std::uint32_t micro_batch,
+                                      int threads);
 
 }  // namespace neurite::learn

@@ -64,6 +64,7 @@ class Train(unittest.TestCase):
                 e = json.load(f)
             self.assertEqual(e["accuracy"], a["test_accuracy"])
             self.assertEqual(e["samples"], 200)
+            self.assertEqual(len(e["spikes_per_neuron_per_sample"]), 2)  # hidden and output layer
 
     def test_a_bad_checkpoint_exits_with_2_naming_it(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -58,3 +58,21 @@ TEST(training, progress_line_shows_loss_accuracy_throughput_and_time_left) {
   p.loss = 0.4123, p.accuracy = 0.8512, p.samples_per_second = 3210.4, p.seconds_left = 130.2;
   EXPECT_EQ(progress_line(p), "epoch 2/8  41% | loss 0.412  acc 85.1% | 3210 samples/s | 2m 10s left");
 }
+
+// Spike counts gathered over micro-batches on 2 threads equal one pass over all samples at once
+// (spikes are 0 or 1, so the sums are exact).
+TEST(training, mean_spike_counts_match_one_pass_over_all_samples) {
+  const auto images = io::read_fashion_mnist(io::dataset_split::test).first(50);
+  const auto c = small_training_config(1);
+  const lif_network net(c.model, c.seed);
+  const encoded_images data(c.input, images);
+  const auto counts = mean_spike_counts(net, data, 10, 2);
+  std::vector<std::uint32_t> all(50);
+  for (std::uint32_t i = 0; i < 50; ++i) all[i] = i;
+  const auto layers = net.layer_outputs(data.batch(all, 1, 0).inputs);
+  ASSERT_EQ(counts.size(), 2u);
+  for (std::size_t l = 0; l < 2; ++l) {
+    EXPECT_EQ(counts[l], layers[l].spikes.sum().item<double>() / (static_cast<double>(c.model.sizes[l + 1]) * 50));
+    EXPECT_GT(counts[l], 0.0);
+  }
+}
