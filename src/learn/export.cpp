@@ -18,6 +18,10 @@ std::string exact(double x) { return fmt::format("{}", x); }
 at::Tensor float_values(const at::Tensor& t) { return t.detach().to(at::kFloat).contiguous(); }
 
 void check_input(const lif_network& net, const at::Tensor& in) {
+  if (net.config().recurrent || net.config().learn_tau)
+    throw std::invalid_argument(
+        "export: expected a feed-forward network with one tau_m (lif_discrete has neither recurrent weights nor "
+        "per-neuron time constants), found model.recurrent or model.learn_tau");
   if (in.dim() != 3 || in.size(2) != net.config().sizes.front())
     throw std::invalid_argument(fmt::format("export: expected input of shape (steps, batch, {}), found {} dimensions",
                                             net.config().sizes.front(), in.dim()));
@@ -168,17 +172,6 @@ at::Tensor encode_first(const encoder& e, const io::labelled_images& data, std::
   at::Tensor inputs = at::empty({e.steps, count, data.pixels_per_image()}, at::kFloat);
   encode_batch(e, data, samples, 1, 0, {inputs.data_ptr<float>(), static_cast<std::size_t>(inputs.numel())});
   return inputs;
-}
-
-std::vector<lif_output> layer_outputs(const lif_network& net, const at::Tensor& inputs) {
-  std::vector<lif_output> out;
-  at::Tensor x = inputs;
-  const auto& params = net.parameters();
-  for (std::size_t w = 0; w < params.size(); w += 2) {
-    out.push_back(lif(at::linear(x, params[w], params[w + 1]), net.config().neuron, net.config().kernel));
-    x = out.back().spikes;
-  }
-  return out;
 }
 
 std::vector<core::spike> kernel_spikes(const at::Tensor& spikes, std::size_t layer) {

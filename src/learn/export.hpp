@@ -35,16 +35,14 @@ std::string layer_population(std::size_t layer);
 // Writes DIR/model.toml and, per layer, DIR/layerL_weights.csv and DIR/layerL_bias.csv; returns the
 // path of the model file. input_spikes: (T, batch, inputs) of 0 and 1, as forward() takes them
 // from the poisson_rate or latency encoder. Throws std::invalid_argument for input that is not
-// spikes (direct_current) or does not fit the network.
+// spikes (direct_current) or does not fit the network, and for recurrent networks or trained
+// time constants, which lif_discrete does not have.
 std::filesystem::path export_model_file(const lif_network& net, const at::Tensor& input_spikes,
                                         const std::filesystem::path& dir);
 
 // The first `count` images of data encoded as the test evaluation of train_classifier encodes them
 // (stream 1, epoch 0): (T, count, pixels).
 at::Tensor encode_first(const encoder& e, const io::labelled_images& data, std::uint32_t count);
-
-// What forward() computes, layer by layer: the spikes and membrane of each LIF layer.
-std::vector<lif_output> layer_outputs(const lif_network& net, const at::Tensor& inputs);
 
 // Spikes (T, batch, n) of layer l as the kernel stamps them in an exported model: step t + l,
 // id b n + i; sorted by (step, id) as the kernel's spike recorder sorts them.

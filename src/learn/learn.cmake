@@ -2,8 +2,8 @@
 # tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
 # are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, training, training_threads and the conversion (qcfs, ann_to_snn,
-# dynamic_confidence) include LibTorch at all.
+# only lif, lif_network, training, training_threads, checkpoint and the conversion (qcfs,
+# ann_to_snn, dynamic_confidence) include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp
@@ -19,6 +19,7 @@ add_library(neurite_learn OBJECT
   learn/spike_metrics.cpp
   learn/neuron_io.cpp
   learn/pathfinder.cpp
+  learn/checkpoint.cpp
   repro/snn_fmnist/snn_fmnist.cpp
   repro/dynamic_confidence/dynamic_confidence.cpp
 )

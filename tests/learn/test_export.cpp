@@ -77,8 +77,8 @@ std::vector<std::pair<core::step_t, core::index_t>> pairs(const std::vector<core
 void expect_kernel_spikes_as_learn(const lif_params& neuron, encoding kind, const std::string& name) {
   const lif_network net = grid_network(neuron, 3.5);
   const at::Tensor input = encoded_input(kind);
-  const auto layers = layer_outputs(net, input);
-  // layer_outputs is forward() layer by layer: the readout agrees bit for bit.
+  const auto layers = net.layer_outputs(input);
+  // layer_outputs are forward() layer by layer: the readout agrees bit for bit.
   ASSERT_TRUE(at::equal(layers.back().membrane.mean(0), net.forward(input)));
 
   const auto dir = std::filesystem::path(testing::TempDir()) / ("neurite_export_" + name);
