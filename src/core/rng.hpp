@@ -25,6 +25,7 @@ enum class purpose : std::uint32_t {
   learn_weights = 10,       // learn/lif_network: id = layer
   learn_sample_order = 11,  // learn/training: id = 0, step = epoch
   sdr_trial = 13,           // memory/sdr_theory Monte Carlo: id = trial
+  learn_sequence_pairs = 14,  // learn/sequences: + stream * 16, id = sample, step = epoch
   test = 15,
 };
 

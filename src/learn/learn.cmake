@@ -6,6 +6,7 @@
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp
+  learn/sequences.cpp
   learn/lif.cpp
   learn/lif_network.cpp
   learn/training.cpp
