@@ -2,11 +2,14 @@
 # tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
 # are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, training and training_threads include LibTorch at all.
+# only lif, lif_network, lstm, training and training_threads include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp
   learn/sequences.cpp
+  learn/parameters.cpp
+  learn/elm.cpp
+  learn/lstm.cpp
   learn/lif.cpp
   learn/lif_network.cpp
   learn/training.cpp
