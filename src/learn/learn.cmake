@@ -16,6 +16,7 @@ add_library(neurite_learn OBJECT
   learn/training_output.cpp
   learn/training_file.cpp
   repro/snn_fmnist/snn_fmnist.cpp
+  repro/elm_neuron/elm_neuron.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).
