@@ -97,10 +97,11 @@ at::Tensor elm_model::branch_currents(const at::Tensor& inputs) const {
   const at::Tensor drive =
       (routed * at::relu(parameters_[w_s_param])).view({T, batch, branches, config_.synapses_per_branch}).sum(3);
   const double kappa = kappa_s();
-  std::vector<at::Tensor> currents;
-  at::Tensor current = drive[0];
-  currents.push_back(current);
-  for (std::int64_t t = 1; t < T; ++t) currents.push_back(current = kappa * current + drive[t]);
+  // unbind: one backward node for all steps, where indexing step t would add a zero-filled (T, ...)
+  // gradient per step.
+  const std::vector<at::Tensor> drives = drive.unbind(0);
+  std::vector<at::Tensor> currents{drives[0]};
+  for (std::int64_t t = 1; t < T; ++t) currents.push_back(kappa * currents.back() + drives[static_cast<std::size_t>(t)]);
   return at::stack(currents);
 }
 
@@ -108,16 +109,16 @@ at::Tensor elm_model::memory(const at::Tensor& inputs, const at::Tensor& initial
   const auto& p = parameters_;
   const std::int64_t branches = branch_count(config_);
   // The MLP's hidden layer on [I_t, kappa_m m]: the I_t half for all steps in one product.
-  const at::Tensor from_currents = at::linear(branch_currents(inputs), p[hidden_weight].narrow(1, 0, branches),
-                                              p[hidden_bias]);
+  const std::vector<at::Tensor> from_currents =
+      at::linear(branch_currents(inputs), p[hidden_weight].narrow(1, 0, branches), p[hidden_bias]).unbind(0);
   const at::Tensor from_memory = p[hidden_weight].narrow(1, branches, config_.memory);
   const at::Tensor kappa = kappa_m(), gain = config_.lambda * (1 - kappa);
   at::Tensor m = initial_memory.defined() ? initial_memory
-                                          : at::zeros({inputs.size(1), config_.memory}, from_currents.options());
+                                          : at::zeros({inputs.size(1), config_.memory}, from_memory.options());
   std::vector<at::Tensor> trace;
-  for (std::int64_t t = 0; t < inputs.size(0); ++t) {
+  for (const auto& current_part : from_currents) {
     const at::Tensor decayed = kappa * m;
-    const at::Tensor pre = from_currents[t] + at::matmul(decayed, from_memory.t());
+    const at::Tensor pre = current_part + at::matmul(decayed, from_memory.t());
     const at::Tensor hidden = config_.activation == elm_activation::relu ? at::relu(pre) : at::silu(pre);
     trace.push_back(m = decayed + gain * scaled_tanh(at::linear(hidden, p[delta_weight], p[delta_bias])));
   }
