@@ -10,6 +10,7 @@ void add_run_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_repro_command(CLI::App& app);
 void add_train_command(CLI::App& app);  // runs in the learn/ module (learn_module.hpp)
+void add_eval_command(CLI::App& app);   // likewise
 
 // Exit codes: 0 success, 1 failure while running or writing, 2 bad input (model file, options).
 inline constexpr int exit_bad_input = 2;

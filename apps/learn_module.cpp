@@ -30,4 +30,9 @@ std::function<int(const train_request&)>& train_runner() {
   return runner;
 }
 
+std::function<int(const eval_request&)>& eval_runner() {
+  static std::function<int(const eval_request&)> runner;
+  return runner;
+}
+
 }  // namespace neurite::apps

@@ -17,8 +17,17 @@ struct train_request {
   std::string config, out;
   std::vector<std::string> overrides;
   bool no_plot = false;
+  std::string resume;  // a checkpoint to continue from (its settings replace config's)
 };
 // `neurite train`, set by the module: returns the exit code.
 std::function<int(const train_request&)>& train_runner();
+
+struct eval_request {
+  std::string checkpoint, out;
+  std::string data = "test";  // or "train"
+  int threads = 0;            // 0: the training file's
+};
+// `neurite eval`, set by the module: returns the exit code.
+std::function<int(const eval_request&)>& eval_runner();
 
 }  // namespace neurite::apps

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   neurite::apps::add_info_command(app);
   neurite::apps::add_repro_command(app);
   neurite::apps::add_train_command(app);
+  neurite::apps::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {  // a command failed and has said why

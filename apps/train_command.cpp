@@ -1,4 +1,5 @@
-// `neurite train CONFIG.toml`: the options; the work is in the learn/ module (train_run.cpp).
+// `neurite train CONFIG.toml` and `neurite eval CHECKPOINT`: the options; the work is in the learn/
+// module (train_run.cpp).
 #include <optional>
 
 #include <fmt/format.h>
@@ -15,14 +16,27 @@ struct train_args {
   std::optional<std::uint64_t> seed;
 };
 
+bool learn_available(const char* command) {
+  if (load_learn_module() && train_runner() && eval_runner()) return true;
+  fmt::print(stderr, "neurite {}: this neurite was built without LibTorch (install libtorch-dev and rebuild)\n", command);
+  return false;
+}
+
 int run(train_args a) {
-  if (!load_learn_module() || !train_runner()) {
-    fmt::print(stderr, "neurite train: this neurite was built without LibTorch (install libtorch-dev and rebuild)\n");
-    return 1;
+  auto& r = a.request;
+  if (r.config.empty() && r.resume.empty()) {
+    fmt::print(stderr, "neurite train: give a training file, or --resume CHECKPOINT\n");
+    return exit_bad_input;
   }
-  if (a.threads) a.request.overrides.push_back(fmt::format("training.threads={}", *a.threads));
-  if (a.seed) a.request.overrides.push_back(fmt::format("training.seed={}", *a.seed));
-  return train_runner()(a.request);
+  // A resumed run keeps its settings (else it would not continue the same run); threads change no number.
+  if (!r.resume.empty() && (!r.overrides.empty() || a.seed)) {
+    fmt::print(stderr, "neurite train: --set and --seed cannot change a resumed run (only --threads, --out, --no-plot)\n");
+    return exit_bad_input;
+  }
+  if (!learn_available("train")) return 1;
+  if (a.threads) r.overrides.push_back(fmt::format("training.threads={}", *a.threads));
+  if (a.seed) r.overrides.push_back(fmt::format("training.seed={}", *a.seed));
+  return train_runner()(r);
 }
 
 }  // namespace
@@ -30,13 +44,25 @@ int run(train_args a) {
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<train_args>();
   auto* cmd = app.add_subcommand("train", "Train a spiking network with surrogate gradients (a training file)");
-  cmd->add_option("config", args->request.config, "Training file (TOML)")->required();
+  cmd->add_option("config", args->request.config, "Training file (TOML); optional with --resume");
+  cmd->add_option("--resume,-r", args->request.resume, "Continue the run of this checkpoint (bit-identical)");
   cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)");
   cmd->add_option("--set", args->request.overrides, "Override a key: KEY=VALUE (repeatable)");
   cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)");
   cmd->add_option("--seed,-s", args->seed, "Seed (training.seed)");
   cmd->add_flag("--no-plot", args->request.no_plot, "Do not draw the learning curve");
   cmd->callback([args] { exit_with(run(*args)); });
+}
+
+void add_eval_command(CLI::App& app) {
+  auto request = std::make_shared<eval_request>();
+  auto* cmd = app.add_subcommand("eval", "Evaluate a trained network from its checkpoint (neurite train writes them)");
+  cmd->add_option("checkpoint", request->checkpoint, "Checkpoint file (checkpoint.pt)")->required();
+  cmd->add_option("--data", request->data, "Which split: test or train (the samples the training file chose)")
+      ->check(CLI::IsMember({"test", "train"}));
+  cmd->add_option("--out,-o", request->out, "Output folder for eval.json (default: the checkpoint's folder)");
+  cmd->add_option("--threads,-t", request->threads, "Threads (default: the training file's)")->check(CLI::PositiveNumber);
+  cmd->callback([request] { exit_with(learn_available("eval") ? eval_runner()(*request) : 1); });
 }
 
 }  // namespace neurite::apps

@@ -2,7 +2,7 @@
 # tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
 # are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, lstm, training and training_threads include LibTorch at all.
+# only lif, lif_network, lstm, training, training_threads and checkpoint include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp
@@ -15,6 +15,7 @@ add_library(neurite_learn OBJECT
   learn/training.cpp
   learn/training_output.cpp
   learn/training_file.cpp
+  learn/checkpoint.cpp
   repro/snn_fmnist/snn_fmnist.cpp
   repro/elm_neuron/elm_neuron.cpp
 )

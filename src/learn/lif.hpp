@@ -13,6 +13,9 @@
 //   fast sigmoid: 1 / (1 + k |x|)^2      (SuperSpike, Zenke & Ganguli 2018)
 //   arctan:       1 / (1 + (k x)^2)
 // The gradient flows through the reset too.
+// Optional trained tensors per layer (lif_layer_tensors): recurrent weights V, so that
+//   I(t) = I_in(t) + V S(t-1)            (S(-1) = 0; I_in(t) = W x(t) + b from the layer below),
+// and per-neuron decays beta_i and rho_i in place of the shared ones (learnable time constants).
 #include <ATen/core/Tensor.h>
 
 namespace neurite::learn {
@@ -48,11 +51,21 @@ struct lif_output {
   at::Tensor membrane;  // U(t), before reset
 };
 
+// A layer's trained tensors besides its input weights; each is optional (undefined: not used).
+// For n neurons (the last dimension of the currents):
+struct lif_layer_tensors {
+  at::Tensor recurrent;  // V (n, n): neuron i receives sum_j V_ij S_j(t-1)
+  at::Tensor beta;       // (n) membrane decay per neuron, in (0, 1); else lif_params::beta()
+  at::Tensor rho;        // (n) threshold decay per neuron, in (0, 1); else lif_params::rho()
+};
+
 enum class lif_kernel {
   fused,     // one autograd node for all T steps: a hand-written loop forward and backward
   op_by_op,  // LibTorch operations step by step, differentiated by autograd (the reference)
 };
 
 lif_output lif(const at::Tensor& currents, const lif_params& p, lif_kernel kernel);
+// With recurrence and/or per-neuron decays; gradients reach every defined tensor that requires them.
+lif_output lif(const at::Tensor& currents, const lif_layer_tensors& trained, const lif_params& p, lif_kernel kernel);
 
 }  // namespace neurite::learn

@@ -9,6 +9,33 @@
 #include "learn/parameters.hpp"
 
 namespace neurite::learn {
+namespace {
+
+constexpr std::uint64_t recurrent_weight_stream = 1;
+
+at::Tensor decay_logit(std::int64_t n, double decay) {
+  return at::full({n}, std::log(decay / (1 - decay)), at::kFloat).requires_grad_(true);
+}
+
+at::Tensor sigmoid_or_undefined(const std::vector<at::Tensor>& all, std::size_t i, std::size_t none) {
+  return i == none ? at::Tensor() : at::sigmoid(all[i]);
+}
+
+}  // namespace
+
+at::Tensor read_out(const lif_output& layer, readout read) {
+  switch (read) {
+    case readout::mean_membrane: return layer.membrane.mean(0);
+    case readout::spike_count: return layer.spikes.sum(0);
+    case readout::max_membrane: return std::get<0>(layer.membrane.max(0));
+  }
+  throw std::invalid_argument("read_out: unknown readout");
+}
+
+std::size_t lif_network::add_parameter(const at::Tensor& t) {
+  parameters_.push_back(t);
+  return parameters_.size() - 1;
+}
 
 lif_network::lif_network(lif_network_config config, std::uint64_t seed) : config_(std::move(config)) {
   const auto& sizes = config_.sizes;
@@ -21,16 +48,39 @@ lif_network::lif_network(lif_network_config config, std::uint64_t seed) : config
     parameters_.push_back(uniform_parameter({sizes[l], sizes[l - 1]}, bound, stream));
     parameters_.push_back(uniform_parameter({sizes[l]}, bound, stream));
   }
+  const auto& neuron = config_.neuron;
+  optional_.resize(layers());
+  for (std::size_t l = 0; l < layers(); ++l) {
+    const std::int64_t n = sizes[l + 1];
+    if (config_.recurrent && l + 1 < layers()) {
+      // Step 1 of the layer's weight stream: a counter the input weights (step 0) never reach.
+      core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights),
+                                 static_cast<std::uint32_t>(l + 1), recurrent_weight_stream);
+      optional_[l].recurrent = add_parameter(uniform_parameter({n, n}, 1 / std::sqrt(static_cast<double>(n)), stream));
+    }
+    if (config_.learn_tau) optional_[l].beta_logit = add_parameter(decay_logit(n, neuron.beta()));
+    if (config_.learn_tau && neuron.q_sfa != 0) optional_[l].rho_logit = add_parameter(decay_logit(n, neuron.rho()));
+  }
+}
+
+lif_layer_tensors lif_network::trained(std::size_t layer) const {
+  const auto& o = optional_.at(layer);
+  return {o.recurrent == none ? at::Tensor() : parameters_[o.recurrent],
+          sigmoid_or_undefined(parameters_, o.beta_logit, none), sigmoid_or_undefined(parameters_, o.rho_logit, none)};
+}
+
+std::vector<lif_output> lif_network::layer_outputs(const at::Tensor& inputs) const {
+  std::vector<lif_output> out;
+  at::Tensor x = inputs;
+  for (std::size_t l = 0; l < layers(); ++l) {
+    out.push_back(lif(at::linear(x, parameters_[2 * l], parameters_[2 * l + 1]), trained(l), config_.neuron, config_.kernel));
+    x = out.back().spikes;
+  }
+  return out;
 }
 
 at::Tensor lif_network::forward(const at::Tensor& inputs) const {
-  at::Tensor x = inputs;
-  lif_output out;
-  for (std::size_t w = 0; w < parameters_.size(); w += 2) {
-    out = lif(at::linear(x, parameters_[w], parameters_[w + 1]), config_.neuron, config_.kernel);
-    x = out.spikes;
-  }
-  return config_.read == readout::mean_membrane ? out.membrane.mean(0) : out.spikes.sum(0);
+  return read_out(layer_outputs(inputs).back(), config_.read);
 }
 
 std::int64_t classifier_model::parameter_count() const {

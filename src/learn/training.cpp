@@ -54,6 +54,21 @@ struct batch_totals {
   }
 };
 
+double accuracy(const classifier_model& model, const labelled_dataset& data, const training_threads& threads,
+                std::uint32_t micro_batch) {
+  std::vector<std::uint32_t> all(data.count());
+  for (std::uint32_t i = 0; i < data.count(); ++i) all[i] = i;
+  std::vector<std::int64_t> correct((all.size() + micro_batch - 1) / micro_batch, 0);
+  for_each_micro_batch(threads, all, micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
+    const torch::NoGradGuard no_grad;  // thread-local: one per worker
+    const auto in = data.batch(samples, 1, 0);
+    correct[m] = correct_count(model.forward(in.inputs), in.labels);
+  });
+  std::int64_t total = 0;
+  for (const auto n : correct) total += n;
+  return static_cast<double>(total) / std::max<std::uint32_t>(data.count(), 1);
+}
+
 void check(const training_options& o, const labelled_dataset& train, const labelled_dataset& test) {
   if (o.batch_size == 0 || o.micro_batch == 0 || o.epochs == 0 || o.threads < 1)
     throw std::invalid_argument("training: epochs, batch_size, micro_batch and threads must be positive");
@@ -94,18 +109,23 @@ class trainer {
     return sum;
   }
 
-  double test_accuracy(const labelled_dataset& data) const {
-    std::vector<std::uint32_t> all(data.count());
-    for (std::uint32_t i = 0; i < data.count(); ++i) all[i] = i;
-    std::vector<std::int64_t> correct((all.size() + c_.micro_batch - 1) / c_.micro_batch, 0);
-    for_each_micro_batch(threads_, all, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
-      const torch::NoGradGuard no_grad;  // thread-local: one per worker
-      const auto in = data.batch(samples, 1, 0);
-      correct[m] = correct_count(net_.forward(in.inputs), in.labels);
+  double test_accuracy(const labelled_dataset& data) const { return accuracy(net_, data, threads_, c_.micro_batch); }
+
+  std::string optimizer_state() const {
+    torch::serialize::OutputArchive archive;
+    optimizer_.save(archive);
+    std::string bytes;
+    archive.save_to([&](const void* data, std::size_t size) {
+      bytes.append(static_cast<const char*>(data), size);
+      return size;
     });
-    std::int64_t total = 0;
-    for (const auto n : correct) total += n;
-    return static_cast<double>(total) / std::max<std::uint32_t>(data.count(), 1);
+    return bytes;
+  }
+
+  void load_optimizer_state(const std::string& bytes) {
+    torch::serialize::InputArchive archive;
+    archive.load_from(bytes.data(), bytes.size());
+    optimizer_.load(archive);
   }
 
  private:
@@ -171,30 +191,55 @@ labelled_batch encoded_images::batch(std::span<const std::uint32_t> samples, std
 }
 
 training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
-                                 const training_options& options,
-                                 const std::function<void(const training_progress&)>& progress) {
+                                 const training_options& options, const training_hooks& hooks) {
   check(options, train, test);
   trainer run(model, train, options);
-  training_report report{{}, model.parameter_count(), 0};
+  training_state state;
+  if (hooks.resume) {
+    state = *hooks.resume;
+    if (state.epochs.size() > options.epochs) throw std::invalid_argument("training: the run to resume has more epochs than configured");
+    run.load_optimizer_state(state.optimizer);
+  }
+  const double seconds_before = state.epochs.empty() ? 0.0 : state.epochs.back().seconds;
   const auto start = steady::now();
-  for (std::uint32_t epoch = 1; epoch <= options.epochs; ++epoch) {
+  for (auto epoch = static_cast<std::uint32_t>(state.epochs.size() + 1); epoch <= options.epochs; ++epoch) {
     const auto epoch_start = steady::now();
-    const batch_totals sum = run.train_epoch(epoch, progress);
+    const batch_totals sum = run.train_epoch(epoch, hooks.progress);
     const double training_seconds = seconds_since(epoch_start);
     const double accuracy = test.count() ? run.test_accuracy(test) : 0.0;
-    report.epochs.push_back({epoch, sum.loss_sum / train.count(), static_cast<double>(sum.correct) / train.count(),
-                             accuracy, seconds_since(start), train.count() / training_seconds});
+    state.epochs.push_back({epoch, sum.loss_sum / train.count(), static_cast<double>(sum.correct) / train.count(),
+                            accuracy, seconds_before + seconds_since(start), train.count() / training_seconds});
+    if (hooks.epoch_done) {
+      state.optimizer = run.optimizer_state();
+      hooks.epoch_done(state);
+    }
   }
-  report.seconds = seconds_since(start);
-  return report;
+  return {state.epochs, model.parameter_count(), seconds_before + seconds_since(start)};
+}
+
+training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
+                                 const training_options& options,
+                                 const std::function<void(const training_progress&)>& progress) {
+  return train_classifier(model, train, test, options, training_hooks{progress, {}, nullptr});
+}
+
+training_report train_classifier(const training_config& c, lif_network& net, const io::labelled_images& train,
+                                 const io::labelled_images& test, const training_hooks& hooks) {
+  check_images(c, train, test);
+  return train_classifier(net, encoded_images(c.input, train), encoded_images(c.input, test), c, hooks);
 }
 
 training_report train_classifier(const training_config& c, const io::labelled_images& train,
                                  const io::labelled_images& test,
                                  const std::function<void(const training_progress&)>& progress) {
-  check_images(c, train, test);
   lif_network net(c.model, c.seed);
-  return train_classifier(net, encoded_images(c.input, train), encoded_images(c.input, test), c, progress);
+  return train_classifier(c, net, train, test, training_hooks{progress, {}, nullptr});
+}
+
+double classification_accuracy(const classifier_model& model, const labelled_dataset& data, std::uint32_t micro_batch,
+                               int threads) {
+  if (micro_batch == 0 || threads < 1) throw std::invalid_argument("evaluation: micro_batch and threads must be positive");
+  return accuracy(model, data, training_threads(threads), micro_batch);
 }
 
 }  // namespace neurite::learn

@@ -6,6 +6,7 @@
 // numbers for any thread count.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "io/fashion_mnist.hpp"
@@ -63,6 +64,24 @@ struct training_report {
   double seconds = 0;
 };
 
+// What a run has done, enough to continue it bit for bit (with the model's parameters): the sample
+// order and the encodings are pure functions of (seed, epoch), so the epoch is the whole position.
+struct training_state {
+  std::vector<epoch_record> epochs;  // those done, in order
+  std::string optimizer;             // Adam's moments and step counts, serialised by LibTorch
+};
+
+struct training_hooks {
+  std::function<void(const training_progress&)> progress;  // after every batch
+  std::function<void(const training_state&)> epoch_done;   // after every epoch and its test
+  // Continue a run from here; the model must hold the parameters it had at that point.
+  const training_state* resume = nullptr;
+};
+
+// The test set is evaluated after every epoch (skipped when empty).
+training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
+                                 const training_options& options, const training_hooks& hooks);
+
 // Calls `progress` after every batch when given. The test set is evaluated after every epoch
 // (skipped when empty).
 training_report train_classifier(classifier_model& model, const labelled_dataset& train, const labelled_dataset& test,
@@ -73,5 +92,13 @@ training_report train_classifier(classifier_model& model, const labelled_dataset
 training_report train_classifier(const training_config& config, const io::labelled_images& train,
                                  const io::labelled_images& test,
                                  const std::function<void(const training_progress&)>& progress = {});
+// The same with a given network (built from config.model, or restored from a checkpoint).
+training_report train_classifier(const training_config& config, lif_network& net, const io::labelled_images& train,
+                                 const io::labelled_images& test, const training_hooks& hooks);
+
+// The fraction of `data` that the model classifies right (stream 1, epoch 0: the evaluation's
+// encoding), over micro-batches shared by `threads` workers: the number of any training run's test.
+double classification_accuracy(const classifier_model& model, const labelled_dataset& data, std::uint32_t micro_batch,
+                               int threads);
 
 }  // namespace neurite::learn

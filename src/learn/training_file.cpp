@@ -36,7 +36,8 @@ Enum choice(const field& f, std::initializer_list<std::pair<const char*, Enum>> 
 
 void read_model(const field& f, lif_network_config& m) {
   if (!f.present()) return;
-  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "q_sfa", "tau_sfa", "readout", "kernel"},
+  f.check_keys({"hidden", "tau_m", "dt", "V_th", "reset", "surrogate", "slope", "q_sfa", "tau_sfa", "readout", "kernel",
+                "recurrent", "learn_tau"},
                "a key of [model]");
   if (const auto hidden = f["hidden"]; hidden.present()) {
     m.sizes = {m.sizes.front()};
@@ -56,9 +57,12 @@ void read_model(const field& f, lif_network_config& m) {
   if (const auto x = f["q_sfa"]; x.present()) n.q_sfa = in_range(x, 0, huge, "a number >= 0 (in units of V_th)");
   if (const auto x = f["tau_sfa"]; x.present()) n.tau_sfa = positive_time(x);
   if (const auto x = f["readout"]; x.present())
-    m.read = choice<readout>(x, {{"mean_membrane", readout::mean_membrane}, {"spike_count", readout::spike_count}});
+    m.read = choice<readout>(x, {{"mean_membrane", readout::mean_membrane}, {"spike_count", readout::spike_count},
+                                 {"max_membrane", readout::max_membrane}});
   if (const auto x = f["kernel"]; x.present())
     m.kernel = choice<lif_kernel>(x, {{"fused", lif_kernel::fused}, {"op_by_op", lif_kernel::op_by_op}});
+  if (const auto x = f["recurrent"]; x.present()) m.recurrent = x.boolean();
+  if (const auto x = f["learn_tau"]; x.present()) m.learn_tau = x.boolean();
 }
 
 void read_data(const field& f, training_run& run) {
@@ -77,9 +81,12 @@ void read_data(const field& f, training_run& run) {
   if (const auto x = f["test_samples"]; x.present()) run.test_samples = static_cast<std::uint32_t>(x.integer(0, max_u32));
 }
 
-void read_training(const field& f, training_config& c) {
+void read_training(const field& f, training_run& run) {
   if (!f.present()) return;
-  f.check_keys({"epochs", "batch_size", "micro_batch", "learning_rate", "threads", "seed"}, "a key of [training]");
+  f.check_keys({"epochs", "batch_size", "micro_batch", "learning_rate", "threads", "seed", "checkpoint_every",
+                "keep_checkpoints"},
+               "a key of [training]");
+  auto& c = run.config;
   if (const auto x = f["epochs"]; x.present()) c.epochs = static_cast<std::uint32_t>(x.integer(1, 100000));
   if (const auto x = f["batch_size"]; x.present()) c.batch_size = static_cast<std::uint32_t>(x.integer(1, 1 << 20));
   if (const auto x = f["micro_batch"]; x.present()) c.micro_batch = static_cast<std::uint32_t>(x.integer(1, 1 << 20));
@@ -88,6 +95,8 @@ void read_training(const field& f, training_config& c) {
   if (const auto x = f["seed"]; x.present())
     c.seed = static_cast<std::uint64_t>(x.integer(0, std::numeric_limits<std::int64_t>::max()));
   c.input.seed = c.seed;
+  if (const auto x = f["checkpoint_every"]; x.present()) run.checkpoint_every = static_cast<std::uint32_t>(x.integer(0, 100000));
+  if (const auto x = f["keep_checkpoints"]; x.present()) run.keep_checkpoints = x.boolean();
 }
 
 }  // namespace
@@ -101,12 +110,14 @@ training_run parse_training(std::string_view text, const std::string& file_name,
   training_run run;
   read_model(top["model"], run.config.model);
   read_data(top["data"], run);
-  read_training(top["training"], run.config);
+  read_training(top["training"], run);
   return run;
 }
 
+std::string read_training_text(const std::string& path) { return io::detail::read_config_text(path, "training file"); }
+
 training_run read_training_file(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_training(io::detail::read_config_text(path, "training file"), path, overrides);
+  return parse_training(read_training_text(path), path, overrides);
 }
 
 }  // namespace neurite::learn

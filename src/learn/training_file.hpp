@@ -14,8 +14,12 @@ namespace neurite::learn {
 struct training_run {
   training_config config;
   std::uint32_t train_samples = 0, test_samples = 0;  // the first ones of each split; 0: all
+  std::uint32_t checkpoint_every = 1;  // epochs between checkpoints; 0: only at the end (always written then)
+  bool keep_checkpoints = false;       // also keep one file per checkpointed epoch
 };
 
+// The file's text (io::model_error naming it when it cannot be read): what a checkpoint stores.
+std::string read_training_text(const std::string& path);
 training_run read_training_file(const std::string& path, const std::vector<std::string>& overrides = {});
 training_run parse_training(std::string_view text, const std::string& file_name,
                             const std::vector<std::string>& overrides = {});

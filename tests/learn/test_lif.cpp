@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "learn/lif.hpp"
+#include "learn/lif_network.hpp"
 
 using namespace neurite::learn;
 
@@ -107,4 +108,133 @@ TEST(lif, fused_backward_matches_finite_differences_in_double) {
     const double error = (analytic - numeric).abs().max().item<double>();
     EXPECT_LT(error, 1e-7 * std::max(1.0, analytic.abs().max().item<double>())) << "max |analytic - numeric| " << error;
   }
+}
+
+namespace {
+
+// A layer with recurrent weights and per-neuron decays, all trained: n neurons.
+lif_layer_tensors random_trained_layer(std::int64_t n, at::ScalarType type) {
+  const auto options = torch::dtype(type);
+  return {(torch::randn({n, n}, options) * 0.6).requires_grad_(true),
+          (torch::rand({n}, options) * 0.5 + 0.4).requires_grad_(true),
+          (torch::rand({n}, options) * 0.5 + 0.4).requires_grad_(true)};
+}
+
+// dL/d(currents, V, beta, rho).
+std::vector<at::Tensor> layer_gradients(const at::Tensor& currents, const lif_layer_tensors& layer, const lif_params& p,
+                                        lif_kernel k, const weighted_sum& loss) {
+  return torch::autograd::grad({loss(lif(currents, layer, p, k))}, {currents, layer.recurrent, layer.beta, layer.rho});
+}
+
+}  // namespace
+
+TEST(lif, recurrent_layer_with_trained_decays_matches_op_by_op_in_float) {
+  torch::manual_seed(7);
+  const std::vector<std::int64_t> shape{30, 4, 50};
+  for (const auto& p : every_variant(false)) {
+    const at::Tensor currents = random_currents(shape, torch::kFloat) * 0.5;
+    const auto layer = random_trained_layer(shape.back(), torch::kFloat);
+    const auto fused = lif(currents, layer, p, lif_kernel::fused);
+    const auto reference = lif(currents, layer, p, lif_kernel::op_by_op);
+    EXPECT_GT(fused.spikes.sum().item<float>(), 100.0f);
+    EXPECT_TRUE(fused.spikes.equal(reference.spikes));
+    EXPECT_TRUE(torch::allclose(fused.membrane, reference.membrane, 1e-5, 1e-5));
+    const auto loss = random_loss(shape, torch::kFloat);
+    const auto g_fused = layer_gradients(currents, layer, p, lif_kernel::fused, loss);
+    const auto g_reference = layer_gradients(currents, layer, p, lif_kernel::op_by_op, loss);
+    for (std::size_t i = 0; i < g_fused.size(); ++i) {
+      if (i == 3 && p.q_sfa == 0) {  // rho plays no part without adaptation
+        EXPECT_EQ(g_fused[i].abs().max().item<float>(), 0.0f);
+        continue;
+      }
+      EXPECT_GT(g_reference[i].abs().max().item<float>(), 0.1f) << "input " << i;
+      const float scale = g_reference[i].abs().max().item<float>();
+      EXPECT_TRUE(torch::allclose(g_fused[i], g_reference[i], 1e-4, 1e-5 * scale))
+          << "input " << i << ": max difference " << (g_fused[i] - g_reference[i]).abs().max().item<float>();
+    }
+  }
+}
+
+// The recurrent term (carried back through V S(t-1)) and the decays' gradients, against central
+// differences of every entry of the currents, V, beta and rho.
+TEST(lif, recurrent_layer_with_trained_decays_matches_finite_differences_in_double) {
+  torch::manual_seed(11);
+  const std::vector<std::int64_t> shape{7, 2, 3};
+  const double h = 1e-6;
+  for (const auto& p : every_variant(true)) {
+    const at::Tensor currents = random_currents(shape, torch::kDouble) * 3;
+    const auto layer = random_trained_layer(shape.back(), torch::kDouble);
+    const auto loss = random_loss(shape, torch::kDouble);
+    const auto analytic = layer_gradients(currents, layer, p, lif_kernel::fused, loss);
+    const torch::NoGradGuard no_grad;
+    std::vector<at::Tensor> inputs{currents.detach(), layer.recurrent.detach(), layer.beta.detach(), layer.rho.detach()};
+    const auto loss_at = [&](const std::vector<at::Tensor>& x) {
+      return loss(lif(x[0], {x[1], x[2], x[3]}, p, lif_kernel::fused)).item<double>();
+    };
+    for (std::size_t which = 0; which < inputs.size(); ++which) {
+      at::Tensor numeric = torch::zeros_like(analytic[which]);
+      for (std::int64_t i = 0; i < numeric.numel(); ++i) {
+        auto plus = inputs, minus = inputs;
+        plus[which] = inputs[which].clone(), minus[which] = inputs[which].clone();
+        plus[which].view(-1)[i] += h;
+        minus[which].view(-1)[i] -= h;
+        numeric.view(-1)[i] = (loss_at(plus) - loss_at(minus)) / (2 * h);
+      }
+      const double error = (analytic[which] - numeric).abs().max().item<double>();
+      EXPECT_LT(error, 1e-7 * std::max(1.0, analytic[which].abs().max().item<double>()))
+          << "input " << which << ": max |analytic - numeric| " << error;
+    }
+  }
+}
+
+// The max-membrane readout passes the gradient to the step where each neuron's membrane peaks:
+// checked against central differences through the whole layer, in double with the smooth spike.
+TEST(lif, max_membrane_readout_matches_finite_differences_in_double) {
+  torch::manual_seed(13);
+  const std::vector<std::int64_t> shape{9, 2, 4};
+  const double h = 1e-6;
+  const lif_params p{8.0, 1.0, 1.0, reset_mode::subtract, {surrogate_shape::fast_sigmoid, 5.0, true}, 0.4, 20.0};
+  const at::Tensor currents = random_currents(shape, torch::kDouble) * 3;
+  const at::Tensor weights = torch::randn({shape[1], shape[2]}, torch::kDouble);
+  const auto loss = [&](const at::Tensor& c) {
+    return (read_out(lif(c, p, lif_kernel::fused), readout::max_membrane) * weights).sum();
+  };
+  const at::Tensor analytic = torch::autograd::grad({loss(currents)}, {currents})[0];
+  EXPECT_GE(analytic.ne(0).sum().item<std::int64_t>(), shape[1] * shape[2]);  // every neuron's peak is reached
+  const torch::NoGradGuard no_grad;
+  at::Tensor numeric = torch::zeros_like(analytic);
+  for (std::int64_t i = 0; i < currents.numel(); ++i) {
+    at::Tensor plus = currents.detach().clone(), minus = currents.detach().clone();
+    plus.view(-1)[i] += h;
+    minus.view(-1)[i] -= h;
+    numeric.view(-1)[i] = (loss(plus) - loss(minus)) / (2 * h);
+  }
+  const double error = (analytic - numeric).abs().max().item<double>();
+  EXPECT_LT(error, 1e-7 * std::max(1.0, analytic.abs().max().item<double>())) << "max |analytic - numeric| " << error;
+}
+
+// Recurrent hidden layers and trained decays: the parameters come after the input weights, the
+// decays start at the configured tau, and the fused network gives the op-by-op one's scores.
+TEST(lif_network, recurrent_layers_and_trained_decays_are_parameters) {
+  lif_network_config c;
+  c.sizes = {20, 16, 12, 5};
+  c.neuron.q_sfa = 0.2;
+  c.recurrent = true;
+  c.learn_tau = true;
+  const lif_network net(c, 3);
+  // W, b of 3 layers; V of the 2 hidden ones; beta and rho logits of all 3.
+  ASSERT_EQ(net.parameters().size(), 6u + 2 + 6);
+  EXPECT_EQ(net.parameters()[6].sizes(), (std::vector<std::int64_t>{16, 16}));
+  EXPECT_FALSE(net.trained(2).recurrent.defined());
+  EXPECT_TRUE(torch::allclose(net.trained(0).beta, torch::full({16}, c.neuron.beta(), torch::kFloat)));
+  EXPECT_TRUE(torch::allclose(net.trained(2).rho, torch::full({5}, c.neuron.rho(), torch::kFloat)));
+  torch::manual_seed(2);
+  const at::Tensor inputs = torch::rand({10, 3, 20}) * 2;
+  auto reference_config = c;
+  reference_config.kernel = lif_kernel::op_by_op;
+  const lif_network reference(reference_config, 3);
+  EXPECT_TRUE(torch::allclose(net.forward(inputs), reference.forward(inputs), 1e-5, 1e-5));
+  EXPECT_GT(net.layer_outputs(inputs)[0].spikes.sum().item<float>(), 0.0f);
+  c.recurrent = c.learn_tau = false;
+  EXPECT_EQ(lif_network(c, 3).parameters().size(), 6u);
 }

@@ -33,8 +33,10 @@ surrogate = "arctan"
 slope = 3
 q_sfa = 0.2
 tau_sfa = "200 ms"
-readout = "spike_count"
+readout = "max_membrane"
 kernel = "op_by_op"
+recurrent = true
+learn_tau = true
 [data]
 dataset = "fashion-mnist"
 encoding = "latency"
@@ -50,6 +52,8 @@ micro_batch = 16
 learning_rate = 0.01
 threads = 2
 seed = 9
+checkpoint_every = 2
+keep_checkpoints = true
 )",
                                   "run.toml", {"training.epochs=4"});
   const auto& c = run.config;
@@ -62,8 +66,10 @@ seed = 9
   EXPECT_DOUBLE_EQ(c.model.neuron.spike.slope, 3);
   EXPECT_DOUBLE_EQ(c.model.neuron.q_sfa, 0.2);
   EXPECT_DOUBLE_EQ(c.model.neuron.tau_sfa, 200);
-  EXPECT_EQ(c.model.read, readout::spike_count);
+  EXPECT_EQ(c.model.read, readout::max_membrane);
   EXPECT_EQ(c.model.kernel, lif_kernel::op_by_op);
+  EXPECT_TRUE(c.model.recurrent);
+  EXPECT_TRUE(c.model.learn_tau);
   EXPECT_EQ(c.input.kind, encoding::latency);
   EXPECT_EQ(c.input.steps, 12u);
   EXPECT_DOUBLE_EQ(c.input.gain, 0.5);
@@ -77,6 +83,8 @@ seed = 9
   EXPECT_DOUBLE_EQ(c.learning_rate, 0.01);
   EXPECT_EQ(c.threads, 2);
   EXPECT_EQ(c.seed, 9u);
+  EXPECT_EQ(run.checkpoint_every, 2u);
+  EXPECT_TRUE(run.keep_checkpoints);
 }
 
 TEST(training_file, mistakes_name_file_line_key_and_expectation) {
@@ -89,6 +97,8 @@ TEST(training_file, mistakes_name_file_line_key_and_expectation) {
   EXPECT_NE(error_of("[data]\ngain = 1.5\n").find("run.toml:2: data.gain: expected a number in [0, 1], found a floating-point number (1.5)"),
             std::string::npos)
       << error_of("[data]\ngain = 1.5\n");
+  EXPECT_NE(error_of("[model]\nrecurrent = 1\n").find("run.toml:2: model.recurrent: expected"), std::string::npos)
+      << error_of("[model]\nrecurrent = 1\n");
   EXPECT_NE(error_of("", {"training.threads=0"}).find("--set:1: training.threads"), std::string::npos);
   EXPECT_NE(error_of("[model\n").find("run.toml:1"), std::string::npos);
 }
