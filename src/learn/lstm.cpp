@@ -1,7 +1,6 @@
 #include "learn/lstm.hpp"
 
 #include <cmath>
-#include <cstdlib>
 
 #include <torch/torch.h>
 
@@ -38,15 +37,6 @@ at::Tensor lstm_classifier::forward(const at::Tensor& inputs) const {
 
 std::int64_t lstm_classifier::parameter_count_for(std::int64_t inputs, std::int64_t hidden, std::int64_t classes) {
   return 4 * hidden * (inputs + hidden) + 8 * hidden + classes * (hidden + 1);
-}
-
-std::int64_t lstm_classifier::hidden_for(std::int64_t target, std::int64_t inputs, std::int64_t classes) {
-  std::int64_t best = 1;
-  for (std::int64_t h = 1; parameter_count_for(inputs, h - 1, classes) <= target; ++h)
-    if (std::llabs(parameter_count_for(inputs, h, classes) - target) <
-        std::llabs(parameter_count_for(inputs, best, classes) - target))
-      best = h;
-  return best;
 }
 
 }  // namespace neurite::learn

@@ -23,8 +23,6 @@ class lstm_classifier final : public classifier_model {
 
   // 4 h (inputs + h) + 8 h (LibTorch keeps two bias vectors) + classes (h + 1).
   static std::int64_t parameter_count_for(std::int64_t inputs, std::int64_t hidden, std::int64_t classes);
-  // The hidden size whose parameter count is nearest to `target`.
-  static std::int64_t hidden_for(std::int64_t target, std::int64_t inputs, std::int64_t classes);
 
  private:
   struct modules;

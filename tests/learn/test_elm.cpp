@@ -12,6 +12,7 @@
 #include "io/fashion_mnist.hpp"
 #include "learn/elm.hpp"
 #include "learn/lstm.hpp"
+#include "learn/parameters.hpp"
 #include "learn/sequences.hpp"
 #include "learn/training.hpp"
 
@@ -148,7 +149,7 @@ TEST(lstm, parameter_count_and_size_matching) {
     EXPECT_EQ(lstm_classifier(28, hidden, 19, 1).parameter_count(), lstm_classifier::parameter_count_for(28, hidden, 19));
   }
   const std::int64_t target = elm_model(elm_config{}, 1).parameter_count();
-  const std::int64_t h = lstm_classifier::hidden_for(target, 28, 19);
+  const std::int64_t h = size_nearest(target, [](std::int64_t n) { return lstm_classifier::parameter_count_for(28, n, 19); });
   EXPECT_LT(50 * std::abs(lstm_classifier::parameter_count_for(28, h, 19) - target), target);  // within 2%
   EXPECT_GT(std::abs(lstm_classifier::parameter_count_for(28, h + 1, 19) - target),
             std::abs(lstm_classifier::parameter_count_for(28, h, 19) - target));

@@ -3,9 +3,9 @@
 // paper 24). Rows: the parameter counts of the repository's Branch-ELM NeuronIO models, counted
 // from our constructed models; the decay and steady-state identities of the memory; and
 // Fashion-MNIST-Adding (two images row by row, 56 steps, label = sum of the classes, 19 classes):
-// ELM against an LSTM of the same parameter count and the tau_m_max = 1 ablation. The recurrent
-// LIF baseline, the synthetic neuron-fitting task and the 32x32 Pathfinder task are rows marked
-// n/a until their models and data sets exist.
+// ELM against an LSTM and a recurrent LIF network of the same parameter count, and the
+// tau_m_max = 1 ablation. The synthetic neuron-fitting task and the 32x32 Pathfinder task are rows
+// marked n/a until their data sets exist.
 #include <cstdint>
 #include <vector>
 
