@@ -194,6 +194,7 @@ def elm_neuron(outdir):
         rows = d[d['model'] == model]
         ax.plot(rows['epoch'], 100 * rows['test_accuracy'], 'o-', label=model)
     ax.axhline(100 / 19, color='k', ls='--', lw=1, label='chance (1/19)')
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     finish(fig, ax, outdir, 'adding_curves.png', 'Fashion-MNIST-Adding (two images, 56 steps)', 'epoch',
            'test accuracy (%)')
 
