@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Training throughput of neurite's two-layer LIF network against the same network in PyTorch.
+"""Training throughput of neurite's two-layer LIF network and ELM neuron against the same models in PyTorch.
 
-    /usr/bin/python3 bench/compare_pytorch.py [--neurite build/neurite] [--samples 10000] [--write]
+    /usr/bin/python3 bench/compare_pytorch.py [--neurite build/neurite] [--samples 10000] [--models lif,elm] [--write]
 
 Needs Debian's python3-torch (scripts/install-deps --bench) and GNU time. Both sides train the
 network of `neurite repro snn-fmnist --full` (examples/snn_fmnist.toml): 784-512-10 LIF neurons
@@ -13,7 +13,14 @@ The time counted is that of the training epoch: encoding, forward, backward and 
 not start-up, data loading or evaluation. neurite runs twice: with its fused LIF kernel (its
 default) and with LibTorch operations step by step (kernel = "op_by_op"), the way the PyTorch
 version below is written. Peak memory is the peak resident set size of the whole process.
---write appends the table, with the date and the machine, to bench/RESULTS.md.
+
+The ELM half trains the model of `neurite repro elm-neuron` (build/neurite_elm_bench): the ELM neuron v1
+with d_m = 50, tau_m log-spaced in [1, 500], tau_s = 5, lambda = 5, one ReLU hidden layer of 100, on
+Fashion-MNIST-Adding (two images row by row: 56 steps of 28 inputs, 19 classes), the last step's
+output as class scores, cross-entropy, Adam (lr 5e-3), batches of 64, one epoch of --samples pairs.
+The PyTorch version below computes the same operations in the same order (the input half of the
+MLP's first layer for all steps in one product, then the recurrence step by step).
+--write appends the tables, with the date and the machine, to bench/RESULTS.md.
 """
 import argparse
 import datetime
@@ -30,24 +37,31 @@ SOURCE = os.path.dirname(HERE)
 EXAMPLE = os.path.join(SOURCE, 'examples', 'snn_fmnist.toml')
 DATA = '/usr/share/datasets/fashion-mnist'
 STEPS, HIDDEN, BATCH, BETA_TAU_MS, SLOPE = 25, 512, 128, 10.0, 10.0
+ELM_MEMORY, ELM_BATCH, ELM_CLASSES, ELM_TAU_S, ELM_TAU_MAX, ELM_LAMBDA = 50, 64, 19, 5.0, 500.0, 5.0
 
 
-def pytorch_epoch(samples, threads):
-    """Trains the network in PyTorch for one epoch; returns training samples per second."""
+def fashion_mnist_train(samples):
+    """The first `samples` training images (as float in [0, 1], 28 x 28) and their labels."""
     import gzip
-    import math
 
     import numpy as np
     import torch
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(1)
     with gzip.open(os.path.join(DATA, 'train-images-idx3-ubyte.gz')) as f:
         images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)[:samples]
     with gzip.open(os.path.join(DATA, 'train-labels-idx1-ubyte.gz')) as f:
         labels = np.frombuffer(f.read(), np.uint8, offset=8)[:samples]
-    intensity = torch.from_numpy(images.astype(np.float32) / 255)
-    targets = torch.from_numpy(labels.astype(np.int64))
+    return torch.from_numpy(images.astype(np.float32) / 255), torch.from_numpy(labels.astype(np.int64))
+
+
+def pytorch_epoch(samples, threads):
+    """Trains the network in PyTorch for one epoch; returns training samples per second."""
+    import math
+
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    intensity, targets = fashion_mnist_train(samples)
 
     class Spike(torch.autograd.Function):
         """Step forward; fast-sigmoid surrogate 1 / (1 + k|x|)^2 backward."""
@@ -91,6 +105,53 @@ def pytorch_epoch(samples, threads):
     return samples / (time.perf_counter() - start)
 
 
+def pytorch_elm_epoch(pairs, threads):
+    """Trains the ELM in PyTorch for one epoch of Fashion-MNIST-Adding; returns training samples per second."""
+    import math
+
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    images, labels = fashion_mnist_train(60000)
+    d_m, inputs = ELM_MEMORY, 28
+    kappa_s = math.exp(-1 / ELM_TAU_S)
+    tau_m = torch.exp(torch.linspace(0, math.log(ELM_TAU_MAX), d_m))
+    kappa_m = torch.exp(-1 / tau_m)
+    gain = ELM_LAMBDA * (1 - kappa_m)
+    w_s = torch.nn.Parameter(torch.full((inputs,), 0.5))
+    hidden = torch.nn.Linear(inputs + d_m, 2 * d_m)
+    delta = torch.nn.Linear(2 * d_m, d_m)
+    readout = torch.nn.Linear(d_m, ELM_CLASSES)
+    params = [w_s, *hidden.parameters(), *delta.parameters(), *readout.parameters()]
+    optimizer = torch.optim.Adam(params, lr=5e-3)
+
+    def forward(x):
+        drives = (x * torch.relu(w_s)).unbind(0)
+        currents = [drives[0]]
+        for drive in drives[1:]:
+            currents.append(kappa_s * currents[-1] + drive)
+        from_currents = torch.nn.functional.linear(torch.stack(currents), hidden.weight[:, :inputs], hidden.bias)
+        from_memory = hidden.weight[:, inputs:]
+        m = torch.zeros(x.shape[1], d_m)
+        for current_part in from_currents.unbind(0):
+            decayed = kappa_m * m
+            h = torch.relu(current_part + decayed @ from_memory.t())
+            m = decayed + gain * (1.7159 * torch.tanh(2 / 3 * delta(h)))
+        return readout(m)
+
+    start = time.perf_counter()
+    for first in range(0, pairs, ELM_BATCH):
+        n = min(ELM_BATCH, pairs - first)
+        a, b = torch.randint(len(labels), (n,)), torch.randint(len(labels), (n,))
+        x = torch.cat([images[a].view(n, 28, 28), images[b].view(n, 28, 28)], 1).transpose(0, 1)
+        loss = torch.nn.functional.cross_entropy(forward(x), labels[a] + labels[b])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return pairs / (time.perf_counter() - start)
+
+
 def timed(command, env):
     """Runs command under GNU time; returns (stdout, peak RSS in MB)."""
     with tempfile.NamedTemporaryFile('r') as rss:
@@ -114,13 +175,61 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--neurite', default=os.path.join(SOURCE, 'build', 'neurite'))
     parser.add_argument('--samples', type=int, default=10000)
+    parser.add_argument('--models', default='lif,elm', help='comma-separated: lif, elm')
     parser.add_argument('--write', action='store_true')
     parser.add_argument('--pytorch-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
+    parser.add_argument('--pytorch-elm-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
     a = parser.parse_args()
     if a.pytorch_worker:
         print(pytorch_epoch(a.samples, a.pytorch_worker))
         return
+    if a.pytorch_elm_worker:
+        print(pytorch_elm_epoch(a.samples, a.pytorch_elm_worker))
+        return
     env = dict(os.environ, OMP_WAIT_POLICY='PASSIVE')
+    tables = []
+    if 'lif' in a.models.split(','):
+        tables.append(lif_table(a, env))
+    if 'elm' in a.models.split(','):
+        tables.append(elm_table(a, env))
+    print('\n'.join(tables))
+    if a.write:
+        with open(os.path.join(HERE, 'RESULTS.md'), 'a') as f:
+            f.write(''.join('\n' + t for t in tables))
+
+
+def torch_version():
+    return subprocess.run([sys.executable, '-c', 'import torch; print(torch.__version__)'], capture_output=True,
+                          text=True).stdout.strip()
+
+
+def elm_table(a, env):
+    """Samples per second and peak memory of the ELM neuron, neurite against PyTorch, on 1 and 2 threads."""
+    load_before = os.getloadavg()[0]
+    binary = os.path.join(os.path.dirname(a.neurite), 'neurite_elm_bench')
+    rows = []
+    for threads in (1, 2):
+        out, rss = timed([binary, str(threads), str(a.samples), str(ELM_MEMORY), str(ELM_BATCH)], env)
+        ours = json.loads(out)['samples_per_second']
+        out, torch_rss = timed([sys.executable, __file__, '--samples', str(a.samples), '--pytorch-elm-worker',
+                                str(threads)], env)
+        pytorch = float(out.split()[-1])
+        rows.append('| %d | %.0f | %.0f | %.2f | %.0f / %.0f |' % (threads, ours, pytorch, ours / pytorch, rss, torch_rss))
+        print(rows[-1], file=sys.stderr)
+    return '\n'.join([
+        '## %s: %s, %d cores: ELM neuron training against PyTorch\n' % (
+            datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), platform.processor() or platform.machine(),
+            os.cpu_count()),
+        'ELM v1, d_m = %d, tau_m in [1, %g], Fashion-MNIST-Adding (56 steps x 28 inputs, 19 classes), batch %d, one '
+        'epoch of %d pairs, load average %.1f before and %.1f after the runs; `bench/compare_pytorch.py --models elm '
+        '--write` (python3-torch %s).\n' % (ELM_MEMORY, ELM_TAU_MAX, ELM_BATCH, a.samples, load_before,
+                                             os.getloadavg()[0], torch_version()),
+        '| threads | neurite (samples/s) | PyTorch (samples/s) | neurite / PyTorch | peak RSS MB (neurite / PyTorch) |',
+        '|---|---|---|---|---|', *rows]) + '\n'
+
+
+def lif_table(a, env):
+    """The LIF network's table (see the module's docstring)."""
     load_before = os.getloadavg()[0]
     rows = []
     for threads in (1, 2):
@@ -140,13 +249,8 @@ def main():
               '784-%d-10 LIF, T = %d, batch %d, one epoch over %d Fashion-MNIST images, load average %.1f before '
               'and %.1f after the runs; `bench/compare_pytorch.py --write` (python3-torch %s).\n' % (
                   datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), platform.processor() or platform.machine(),
-                  os.cpu_count(), HIDDEN, STEPS, BATCH, a.samples, load_before, os.getloadavg()[0],
-                  subprocess.run([sys.executable, '-c', 'import torch; print(torch.__version__)'],
-                                 capture_output=True, text=True).stdout.strip()))
-    print(header + '\n' + table)
-    if a.write:
-        with open(os.path.join(HERE, 'RESULTS.md'), 'a') as f:
-            f.write('\n' + header + '\n' + table + '\n')
+                  os.cpu_count(), HIDDEN, STEPS, BATCH, a.samples, load_before, os.getloadavg()[0], torch_version()))
+    return header + '\n' + table + '\n'
 
 
 if __name__ == '__main__':

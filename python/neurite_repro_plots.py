@@ -11,6 +11,8 @@ For dense-hebbian: zero_temperature.png (m against rho), rho_temperature.png (th
 alpha_temperature.png (the (alpha, T) heat maps, Monte Carlo and RS theory side by side),
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
+For elm-neuron: adding_curves.png (Fashion-MNIST-Adding test accuracy per epoch of the ELM, the LSTM
+of equal size and the tau_m_max = 1 ablation, with chance).
 For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
@@ -210,8 +212,23 @@ def dynamic_confidence(outdir):
            'T (steps)', 'accuracy (%)')
 
 
+def elm_neuron(outdir):
+    d = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'adding_curves.csv'), delimiter=',', names=True,
+                                    dtype=None, encoding='utf-8'))  # the model column is text
+    models = list(dict.fromkeys(d['model']))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for model in models:
+        rows = d[d['model'] == model]
+        ax.plot(rows['epoch'], 100 * rows['test_accuracy'], 'o-', label=model)
+    ax.axhline(100 / 19, color='k', ls='--', lw=1, label='chance (1/19)')
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    finish(fig, ax, outdir, 'adding_curves.png', 'Fashion-MNIST-Adding (two images, 56 steps)', 'epoch',
+           'test accuracy (%)')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
-         'snn-fmnist': snn_fmnist, 'train': learning_curve, 'dynamic-confidence': dynamic_confidence}
+         'snn-fmnist': snn_fmnist, 'elm-neuron': elm_neuron, 'train': learning_curve,
+         'dynamic-confidence': dynamic_confidence}
 
 
 def main(argv):

@@ -2,11 +2,15 @@
 # tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
 # are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, training, training_threads, checkpoint and the conversion (qcfs,
+# only lif, lif_network, lstm, training, training_threads, checkpoint and the conversion (qcfs,
 # ann_to_snn, dynamic_confidence) include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
   learn/encoders.cpp
+  learn/sequences.cpp
+  learn/parameters.cpp
+  learn/elm.cpp
+  learn/lstm.cpp
   learn/lif.cpp
   learn/lif_network.cpp
   learn/export.cpp
@@ -22,6 +26,7 @@ add_library(neurite_learn OBJECT
   learn/checkpoint.cpp
   repro/snn_fmnist/snn_fmnist.cpp
   repro/dynamic_confidence/dynamic_confidence.cpp
+  repro/elm_neuron/elm_neuron.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).

@@ -6,16 +6,10 @@
 #include <ATen/ATen.h>
 
 #include "core/rng.hpp"
+#include "learn/parameters.hpp"
 
 namespace neurite::learn {
 namespace {
-
-at::Tensor uniform_parameter(std::vector<std::int64_t> shape, double bound, core::random_stream& stream) {
-  at::Tensor t = at::empty(shape, at::kFloat);
-  float* data = t.data_ptr<float>();
-  for (std::int64_t i = 0; i < t.numel(); ++i) data[i] = static_cast<float>(bound * (2 * stream.uniform() - 1));
-  return t.requires_grad_(true);
-}
 
 constexpr std::uint64_t recurrent_weight_stream = 1;
 

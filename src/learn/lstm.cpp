@@ -1,0 +1,42 @@
+#include "learn/lstm.hpp"
+
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "core/rng.hpp"
+
+namespace neurite::learn {
+
+struct lstm_classifier::modules {
+  torch::nn::LSTM lstm;
+  torch::nn::Linear readout;
+};
+
+lstm_classifier::lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, std::uint64_t seed)
+    : modules_(std::make_unique<modules>(modules{torch::nn::LSTM(torch::nn::LSTMOptions(inputs, hidden)),
+                                                 torch::nn::Linear(hidden, classes)})) {
+  parameters_ = modules_->lstm->parameters();
+  for (const auto& p : modules_->readout->parameters()) parameters_.push_back(p);
+  const torch::NoGradGuard no_grad;
+  const double bound = 1 / std::sqrt(static_cast<double>(hidden));
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), static_cast<std::uint32_t>(i + 1));
+    at::Tensor values = at::empty({parameters_[i].numel()}, at::kDouble);
+    for (std::int64_t j = 0; j < values.numel(); ++j) values.data_ptr<double>()[j] = bound * (2 * stream.uniform() - 1);
+    parameters_[i].copy_(values.view_as(parameters_[i]));
+  }
+}
+
+lstm_classifier::~lstm_classifier() = default;
+
+at::Tensor lstm_classifier::forward(const at::Tensor& inputs) const {
+  const auto [outputs, state] = modules_->lstm->forward(inputs);
+  return modules_->readout->forward(outputs[-1]);
+}
+
+std::int64_t lstm_classifier::parameter_count_for(std::int64_t inputs, std::int64_t hidden, std::int64_t classes) {
+  return 4 * hidden * (inputs + hidden) + 8 * hidden + classes * (hidden + 1);
+}
+
+}  // namespace neurite::learn
