@@ -243,9 +243,11 @@ lif_output lif_op_by_op(const at::Tensor& currents, const lif_layer_tensors& tra
   const at::Tensor rho = decay_per_neuron(trained.rho, p.rho(), currents);
   at::Tensor v = at::zeros_like(currents[0]), a = at::zeros_like(currents[0]);
   std::vector<at::Tensor> spikes, membrane;
-  for (std::int64_t t = 0; t < currents.size(0); ++t) {
-    at::Tensor u = v * beta + currents[t];
-    if (trained.recurrent.defined() && t > 0) u = u + at::matmul(spikes.back(), trained.recurrent.t());
+  // Unbound once: indexing currents[t] in the loop would fill a zero gradient of all steps in
+  // every step's backward (O(T^2)).
+  for (const at::Tensor& current : currents.unbind(0)) {
+    at::Tensor u = v * beta + current;
+    if (trained.recurrent.defined() && !spikes.empty()) u = u + at::matmul(spikes.back(), trained.recurrent.t());
     const at::Tensor s = spike_op(u - p.V_th - a * p.q_sfa, p.spike);
     v = p.reset == reset_mode::subtract ? u - s * p.V_th : u * (1 - s);
     a = a * rho + s;
