@@ -39,10 +39,23 @@ double neuron_fit_objective::score_sum(const at::Tensor& outputs, const at::Tens
   return y.select(2, 0).gt(0).eq(target.select(2, 0).gt(0.5)).to(at::kDouble).mean(0).sum().item<double>();
 }
 
-labelled_batch neuron_fit_targets::batch(std::span<const std::uint32_t> samples, std::uint32_t stream,
-                                         std::uint64_t epoch) const {
-  const sequence_batch b = data_.batch(samples, stream, epoch);
-  return {b.inputs, at::stack({b.spikes, b.voltage}, 2)};
+neuron_fit_targets::neuron_fit_targets(const sequence_dataset& data) : count_(data.count()) {
+  std::vector<std::uint32_t> all(count_);
+  for (std::uint32_t i = 0; i < count_; ++i) all[i] = i;
+  const sequence_batch b = data.batch(all, 1, 0);
+  if (b.inputs.numel() > 0 && (b.inputs.min().item<float>() < 0 || b.inputs.max().item<float>() > 255 ||
+                               !at::equal(b.inputs, b.inputs.round())))
+    throw std::invalid_argument("neuron fit: expected inputs that are counts from 0 to 255");
+  inputs_ = b.inputs.to(at::kByte);
+  labels_ = at::stack({b.spikes, b.voltage}, 2);
+}
+
+labelled_batch neuron_fit_targets::batch(std::span<const std::uint32_t> samples, std::uint32_t, std::uint64_t) const {
+  std::vector<std::int64_t> ids(samples.begin(), samples.end());
+  for (const auto id : ids)
+    if (id >= count_) throw std::out_of_range(fmt::format("neuron fit: sample {} beyond the {} samples", id, count_));
+  const at::Tensor index = at::tensor(ids, at::kLong);
+  return {inputs_.index_select(1, index).to(at::kFloat), labels_.index_select(1, index)};
 }
 
 neuron_fit_scores score_neuron_fit(const classifier_model& model, const labelled_dataset& data,

@@ -38,17 +38,22 @@ class neuron_fit_objective final : public training_objective {
   neuron_fit_loss loss_;
 };
 
-// A sequence_dataset as the trainer takes it: labels (T, batch, 2) = (spikes, voltage).
+// A sequence_dataset as the trainer takes it: labels (T, batch, 2) = (spikes, voltage). Every
+// sample is made once here (stream 1, epoch 0), so it suits data sets whose samples do not depend on
+// stream and epoch (neuron_io, where a sample is a simulation that costs more than training on it);
+// inputs are kept as bytes, so they must be counts from 0 to 255 (std::invalid_argument otherwise).
 class neuron_fit_targets final : public labelled_dataset {
  public:
-  explicit neuron_fit_targets(const sequence_dataset& data) : data_(data) {}
-  std::uint32_t count() const override { return data_.count(); }
+  explicit neuron_fit_targets(const sequence_dataset& data);
+  std::uint32_t count() const override { return count_; }
   std::uint32_t classes() const override { return 2; }  // outputs per step
   labelled_batch batch(std::span<const std::uint32_t> samples, std::uint32_t stream,
                        std::uint64_t epoch) const override;
 
  private:
-  const sequence_dataset& data_;
+  std::uint32_t count_;
+  at::Tensor inputs_;  // (T, count, features) uint8
+  at::Tensor labels_;  // (T, count, 2) float
 };
 
 // An ELM with y at every step as its output.
