@@ -209,7 +209,7 @@ std::vector<row> neuron_fit_rows(const options& o, const elm_neuron_fit_size& si
   elm_neuron_size budget{};
   budget.epochs = size.epochs, budget.batch = size.batch, budget.learning_rate = size.learning_rate;
   auto t = options_for(budget, o.seed);
-  t.micro_batch = 8, t.objective = &objective;
+  t.micro_batch = 4, t.objective = &objective;
   std::vector<fitted_neuron> fits;
   std::string csv = "memory,parameters,auc,voltage_rmse_mV,seconds\n";
   for (const std::int64_t memory : size.memories) {
@@ -289,13 +289,13 @@ elm_neuron_size elm_neuron_default_size(bool full) {
 }
 
 elm_neuron_fit_size elm_neuron_fit_default_size(bool full) {
-  if (full) return {512, 128, 4, 16, 500, 150, {1, 2, 5, 10, 20, 50}, 5e-3};
-  return {128, 64, 2, 16, 500, 150, {1, 2, 5, 10, 20}, 5e-3};
+  if (full) return {512, 128, 8, 8, 500, 150, {1, 2, 5, 10, 20, 50}, 1e-2};
+  return {256, 64, 4, 8, 500, 150, {1, 2, 5, 10, 20}, 1e-2};
 }
 
 elm_pathfinder_size elm_pathfinder_default_size(bool full) {
-  if (full) return {20000, 2000, 6, 64, 64, 5e-3};
-  return {4000, 1000, 3, 64, 32, 5e-3};
+  if (full) return {50000, 2000, 10, 64, 64, 5e-3};
+  return {20000, 1000, 5, 64, 32, 5e-3};
 }
 
 std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size, const elm_neuron_fit_size& fit,
