@@ -186,11 +186,13 @@ struct fitted_neuron {
   double seconds = 0;
 };
 
-// Saturation: the largest d_m beats d_m = 1 by a margin, and the last step of the sweep gains less
-// than the first.
+// Rises and saturates: the largest d_m beats d_m = 1 by `margin`, no step of the sweep loses more
+// than `margin`, and the last step gains less than the first.
 bool rises_and_saturates(const std::vector<fitted_neuron>& fits, double margin) {
   if (fits.size() < 3) return false;
   const auto auc = [&](std::size_t i) { return fits[i].scores.auc; };
+  for (std::size_t i = 1; i < fits.size(); ++i)
+    if (auc(i) < auc(i - 1) - margin) return false;
   const std::size_t last = fits.size() - 1;
   return auc(last) > auc(0) + margin && auc(last) - auc(last - 1) < auc(1) - auc(0);
 }
@@ -238,8 +240,8 @@ std::vector<row> neuron_fit_rows(const options& o, const elm_neuron_fit_size& si
                   "0.744", verdict::not_applicable});
   const double margin = 0.01;
   const bool saturates = rises_and_saturates(fits, margin);
-  rows.push_back({fmt::format("(b) AUC rises with d_m and saturates: AUC(d_m max) > AUC(d_m 1) + {} and the last step "
-                              "gains less than the first ({})",
+  rows.push_back({fmt::format("(b) AUC rises with d_m and saturates: AUC(d_m max) > AUC(d_m 1) + {0}, no step loses "
+                              "more than {0}, the last step gains less than the first ({1})",
                               margin, setting),
                   "yes", saturates ? "yes" : "no", saturates ? verdict::match : verdict::miss});
   return rows;
