@@ -1,7 +1,8 @@
 // Fashion-MNIST-Adding has no figure in the paper (its SHD-Adding accuracies are not in the
 // sources read, PAPERS_13-24.md #24): the rows check the paper's claims in relative form (ELM above
 // the LSTM of equal size, the ablation below the ELM) with chance (1/19) beside them.
-// adding_curves.csv has one line per model and epoch; adding_accuracy.csv one line per model.
+// adding_curves.csv has one line per model and epoch; adding_accuracy.csv one line per model;
+// neuron_fit.csv one line per d_m of (b); pathfinder_curves.csv one line per epoch of (c).
 #include "repro/elm_neuron/elm_neuron.hpp"
 
 #include <algorithm>
@@ -292,12 +293,12 @@ elm_neuron_size elm_neuron_default_size(bool full) {
 
 elm_neuron_fit_size elm_neuron_fit_default_size(bool full) {
   if (full) return {512, 128, 8, 8, 500, 150, {1, 2, 5, 10, 20, 50}, 1e-2};
-  return {256, 64, 4, 8, 500, 150, {1, 2, 5, 10, 20}, 1e-2};
+  return {512, 64, 4, 8, 500, 150, {1, 2, 5, 10, 20}, 1e-2};
 }
 
 elm_pathfinder_size elm_pathfinder_default_size(bool full) {
   if (full) return {50000, 2000, 10, 64, 64, 5e-3};
-  return {20000, 1000, 5, 64, 32, 5e-3};
+  return {40000, 1000, 5, 64, 32, 5e-3};
 }
 
 std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size, const elm_neuron_fit_size& fit,
