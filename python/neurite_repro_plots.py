@@ -12,7 +12,8 @@ alpha_temperature.png (the (alpha, T) heat maps, Monte Carlo and RS theory side 
 storage.png (K_max against P) and, when the dataset is installed,
 fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy against P).
 For elm-neuron: adding_curves.png (Fashion-MNIST-Adding test accuracy per epoch of the ELM, the LSTM
-of equal size and the tau_m_max = 1 ablation, with chance).
+of equal size and the tau_m_max = 1 ablation, with chance) and neuron_fit_auc.png (spike AUC of the
+neuron-fitting task against d_m, with the paper's NeuronIO table for reference).
 For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
@@ -224,6 +225,15 @@ def elm_neuron(outdir):
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     finish(fig, ax, outdir, 'adding_curves.png', 'Fashion-MNIST-Adding (two images, 56 steps)', 'epoch',
            'test accuracy (%)')
+    fit = np.atleast_1d(read(outdir, 'neuron_fit.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.semilogx(fit['memory'], fit['auc'], 'o-', label='synthetic neuron (this run)')
+    paper_memory = [1, 5, 10, 15, 20, 30, 50, 100]  # PAPERS_13-24.md #24, another neuron (L5PC)
+    paper_auc = [0.9437, 0.9757, 0.9878, 0.9915, 0.9922, 0.9929, 0.9934, 0.9935]
+    ax.semilogx(paper_memory, paper_auc, 's--', color='gray', label='paper, NeuronIO')
+    ax.axhline(0.744, color='k', ls=':', lw=1, label='linear filter baseline')
+    finish(fig, ax, outdir, 'neuron_fit_auc.png', 'Neuron fitting: spike AUC against d_m', 'd_m',
+           'test spike AUC')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,

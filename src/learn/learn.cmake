@@ -21,6 +21,7 @@ add_library(neurite_learn OBJECT
   learn/ann_to_snn.cpp
   learn/dynamic_confidence.cpp
   learn/spike_metrics.cpp
+  learn/neuron_fit.cpp
   learn/neuron_io.cpp
   learn/pathfinder.cpp
   learn/checkpoint.cpp

@@ -40,16 +40,16 @@ void for_each_micro_batch(const training_threads& threads, std::span<const std::
   });
 }
 
-std::int64_t correct_count(const at::Tensor& scores, const at::Tensor& labels) {
-  return scores.argmax(1).eq(labels).sum().item<std::int64_t>();
-}
+const training_objective classification{};
+
+const training_objective& objective_of(const training_options& o) { return o.objective ? *o.objective : classification; }
 
 struct batch_totals {
-  double loss_sum = 0;  // cross-entropy summed over the samples
-  std::int64_t correct = 0;
+  double loss_sum = 0;   // the objective's loss summed over the samples
+  double score_sum = 0;  // and its score
 
   batch_totals& operator+=(const batch_totals& o) {
-    loss_sum += o.loss_sum, correct += o.correct;
+    loss_sum += o.loss_sum, score_sum += o.score_sum;
     return *this;
   }
 };
@@ -69,15 +69,16 @@ std::size_t micro_batch_count(const labelled_dataset& data, std::uint32_t micro_
   return (data.count() + micro_batch - 1) / micro_batch;
 }
 
+// The objective's mean score over `data`, summed in micro-batch order (any thread count).
 double accuracy(const classifier_model& model, const labelled_dataset& data, const training_threads& threads,
-                std::uint32_t micro_batch) {
-  std::vector<std::int64_t> correct(micro_batch_count(data, micro_batch), 0);
+                std::uint32_t micro_batch, const training_objective& objective) {
+  std::vector<double> scores(micro_batch_count(data, micro_batch), 0);
   for_each_evaluation_batch(data, threads, micro_batch, [&](std::size_t m, const labelled_batch& in) {
-    correct[m] = correct_count(model.forward(in.inputs), in.labels);
+    scores[m] = objective.score_sum(model.forward(in.inputs), in.labels);
   });
-  std::int64_t total = 0;
-  for (const auto n : correct) total += n;
-  return static_cast<double>(total) / std::max<std::uint32_t>(data.count(), 1);
+  double total = 0;
+  for (const auto s : scores) total += s;
+  return total / std::max<std::uint32_t>(data.count(), 1);
 }
 
 void check(const training_options& o, const labelled_dataset& train, const labelled_dataset& test) {
@@ -120,7 +121,9 @@ class trainer {
     return sum;
   }
 
-  double test_accuracy(const labelled_dataset& data) const { return accuracy(net_, data, threads_, c_.micro_batch); }
+  double test_accuracy(const labelled_dataset& data) const {
+    return accuracy(net_, data, threads_, c_.micro_batch, objective_of(c_));
+  }
 
   std::string optimizer_state() const {
     torch::serialize::OutputArchive archive;
@@ -156,11 +159,10 @@ class trainer {
     std::vector<part> parts((batch.size() + c_.micro_batch - 1) / c_.micro_batch);
     for_each_micro_batch(threads_, batch, c_.micro_batch, [&](std::size_t m, std::span<const std::uint32_t> samples) {
       const auto in = train_.batch(samples, 0, epoch);
-      const at::Tensor scores = net_.forward(in.inputs);
-      const at::Tensor loss_sum = torch::nn::functional::cross_entropy(
-          scores, in.labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      const at::Tensor outputs = net_.forward(in.inputs);
+      const at::Tensor loss_sum = objective_of(c_).loss_sum(outputs, in.labels);
       parts[m].gradients = torch::autograd::grad({loss_sum / static_cast<double>(batch.size())}, net_.parameters());
-      parts[m].totals = {loss_sum.item<double>(), correct_count(scores.detach(), in.labels)};
+      parts[m].totals = {loss_sum.item<double>(), objective_of(c_).score_sum(outputs.detach(), in.labels)};
     });
     for (std::size_t i = 0; i < net_.parameters().size(); ++i) {
       at::Tensor sum = parts[0].gradients[i];
@@ -177,7 +179,7 @@ class trainer {
                                    steady::time_point epoch_start) const {
     const double rate = seen / seconds_since(epoch_start), done = (epoch - 1.0) * train_.count() + seen;
     const double total = 1.0 * train_.count() * c_.epochs;
-    return {epoch, c_.epochs, done, total, sum.loss_sum / seen, static_cast<double>(sum.correct) / seen, rate,
+    return {epoch, c_.epochs, done, total, sum.loss_sum / seen, sum.score_sum / seen, rate,
             (total - done) / rate};
   }
 
@@ -190,6 +192,15 @@ class trainer {
 };
 
 }  // namespace
+
+at::Tensor training_objective::loss_sum(const at::Tensor& outputs, const at::Tensor& labels) const {
+  return torch::nn::functional::cross_entropy(outputs, labels,
+                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+}
+
+double training_objective::score_sum(const at::Tensor& outputs, const at::Tensor& labels) const {
+  return static_cast<double>(outputs.argmax(1).eq(labels).sum().item<std::int64_t>());
+}
 
 labelled_batch encoded_images::batch(std::span<const std::uint32_t> samples, std::uint32_t stream,
                                      std::uint64_t epoch) const {
@@ -218,7 +229,7 @@ training_report train_classifier(classifier_model& model, const labelled_dataset
     const batch_totals sum = run.train_epoch(epoch, hooks.progress);
     const double training_seconds = seconds_since(epoch_start);
     const double accuracy = test.count() ? run.test_accuracy(test) : 0.0;
-    state.epochs.push_back({epoch, sum.loss_sum / train.count(), static_cast<double>(sum.correct) / train.count(),
+    state.epochs.push_back({epoch, sum.loss_sum / train.count(), sum.score_sum / train.count(),
                             accuracy, seconds_before + seconds_since(start), train.count() / training_seconds});
     if (hooks.epoch_done) {
       state.optimizer = run.optimizer_state();
@@ -250,7 +261,18 @@ training_report train_classifier(const training_config& c, const io::labelled_im
 double classification_accuracy(const classifier_model& model, const labelled_dataset& data, std::uint32_t micro_batch,
                                int threads) {
   if (micro_batch == 0 || threads < 1) throw std::invalid_argument("evaluation: micro_batch and threads must be positive");
-  return accuracy(model, data, training_threads(threads), micro_batch);
+  return accuracy(model, data, training_threads(threads), micro_batch, classification);
+}
+
+std::vector<std::pair<at::Tensor, at::Tensor>> evaluation_outputs(const classifier_model& model,
+                                                                  const labelled_dataset& data,
+                                                                  std::uint32_t micro_batch, int threads) {
+  if (micro_batch == 0 || threads < 1) throw std::invalid_argument("evaluation: micro_batch and threads must be positive");
+  std::vector<std::pair<at::Tensor, at::Tensor>> outputs(micro_batch_count(data, micro_batch));
+  for_each_evaluation_batch(data, training_threads(threads), micro_batch, [&](std::size_t m, const labelled_batch& in) {
+    outputs[m] = {model.forward(in.inputs), in.labels};
+  });
+  return outputs;
 }
 
 std::vector<double> mean_spike_counts(const lif_network& net, const labelled_dataset& data, std::uint32_t micro_batch,

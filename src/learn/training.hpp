@@ -1,5 +1,6 @@
 #pragma once
-// Training a classifier_model on a labelled_dataset: Adam on the cross-entropy of the class scores,
+// Training a classifier_model on a labelled_dataset: Adam on a training_objective (by default the
+// cross-entropy of the class scores),
 // the learning rate decayed along a cosine to 5% of its start, samples shuffled per epoch from
 // the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
 // training_threads share; their gradients are summed in micro-batch order, so a run gives the same
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/fashion_mnist.hpp"
@@ -16,6 +18,16 @@
 
 namespace neurite::learn {
 
+// What training minimises and what it scores, per micro-batch of model outputs and their labels.
+// The default is classification: cross-entropy, and the count of samples whose largest score is
+// their label (the epochs' "accuracy"). Other objectives (learn/neuron_fit.hpp) read other labels.
+class training_objective {
+ public:
+  virtual ~training_objective() = default;
+  virtual at::Tensor loss_sum(const at::Tensor& outputs, const at::Tensor& labels) const;  // summed over samples
+  virtual double score_sum(const at::Tensor& outputs, const at::Tensor& labels) const;     // summed over samples
+};
+
 struct training_options {
   std::uint32_t epochs = 1;
   std::uint32_t batch_size = 128;
@@ -23,6 +35,7 @@ struct training_options {
   double learning_rate = 1e-3;
   int threads = 1;
   std::uint64_t seed = 1;  // sample order (and, for train_classifier(training_config), the weights)
+  const training_objective* objective = nullptr;  // null: classification
 };
 
 // A LIF network on encoded images; input.seed is set apart from seed.
@@ -46,7 +59,7 @@ class encoded_images final : public labelled_dataset {
 
 struct epoch_record {
   std::uint32_t epoch = 0;  // from 1
-  double train_loss = 0, train_accuracy = 0, test_accuracy = 0;
+  double train_loss = 0, train_accuracy = 0, test_accuracy = 0;  // accuracy: the objective's mean score
   double seconds = 0;  // since training began, at the end of this epoch's evaluation
   double samples_per_second = 0;  // training samples of this epoch per second of its training
 };
@@ -100,6 +113,11 @@ training_report train_classifier(const training_config& config, lif_network& net
 // encoding), over micro-batches shared by `threads` workers: the number of any training run's test.
 double classification_accuracy(const classifier_model& model, const labelled_dataset& data, std::uint32_t micro_batch,
                                int threads);
+// The model's outputs and the labels of every micro-batch of `data` (encoded as for the accuracy),
+// in sample order: for scores that do not sum over micro-batches (ROC AUC).
+std::vector<std::pair<at::Tensor, at::Tensor>> evaluation_outputs(const classifier_model& model,
+                                                                  const labelled_dataset& data,
+                                                                  std::uint32_t micro_batch, int threads);
 // Spikes per neuron per sample of each layer of `net` over `data` (encoded as for the accuracy).
 std::vector<double> mean_spike_counts(const lif_network& net, const labelled_dataset& data, std::uint32_t micro_batch,
                                       int threads);

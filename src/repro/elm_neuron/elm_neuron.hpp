@@ -4,8 +4,8 @@
 // from our constructed models; the decay and steady-state identities of the memory; and
 // Fashion-MNIST-Adding (two images row by row, 56 steps, label = sum of the classes, 19 classes):
 // ELM against an LSTM and a recurrent LIF network of the same parameter count, and the
-// tau_m_max = 1 ablation. The synthetic neuron-fitting task and the 32x32 Pathfinder task are rows
-// marked n/a until their data sets exist.
+// tau_m_max = 1 ablation; (b) fitting a synthetic neuron (learn/neuron_io.hpp) step by step, the
+// spike AUC against d_m; (c) the 32x32 Pathfinder task (learn/pathfinder.hpp) row by row.
 #include <cstdint>
 #include <vector>
 
@@ -22,8 +22,26 @@ struct elm_neuron_size {
   double learning_rate = 0;
 };
 
-elm_neuron_size elm_neuron_default_size(bool full);
+// (b): Branch-ELMs of each d_m in `memories`, the same budget each.
+struct elm_neuron_fit_size {
+  std::uint32_t train_samples = 0, test_samples = 0, epochs = 0, batch = 0;
+  double window = 0, burn_in = 0;  // [ms] per sample, 1 ms steps
+  std::vector<std::int64_t> memories;
+  double learning_rate = 0;
+};
 
-std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size);
+// (c): one ELM on generated 32x32 images, row by row.
+struct elm_pathfinder_size {
+  std::uint32_t train_samples = 0, test_samples = 0, epochs = 0, batch = 0;
+  std::int64_t memory = 0;
+  double learning_rate = 0;
+};
+
+elm_neuron_size elm_neuron_default_size(bool full);
+elm_neuron_fit_size elm_neuron_fit_default_size(bool full);
+elm_pathfinder_size elm_pathfinder_default_size(bool full);
+
+std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size, const elm_neuron_fit_size& fit,
+                                const elm_pathfinder_size& pathfinder);
 
 }  // namespace neurite::repro
