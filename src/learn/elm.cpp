@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/rng.hpp"
 #include "learn/parameters.hpp"
 
 namespace neurite::learn {
@@ -61,10 +60,7 @@ elm_model::elm_model(const elm_config& config, std::uint64_t seed, at::ScalarTyp
     routing_ = window_routing(c);
   parameters_.push_back(at::full({synapses}, c.w_s_init, dtype).requires_grad_(true));
   const auto layer = [&](std::uint32_t id, std::int64_t out, std::int64_t in) {
-    core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), id);
-    const double bound = 1 / std::sqrt(static_cast<double>(in));
-    parameters_.push_back(uniform_parameter({out, in}, bound, stream, dtype));
-    parameters_.push_back(uniform_parameter({out}, bound, stream, dtype));
+    for (auto& p : linear_parameters(out, in, seed, id, dtype)) parameters_.push_back(p);
   };
   layer(1, c.mlp_hidden, branches + c.memory);
   layer(2, c.memory, c.mlp_hidden);

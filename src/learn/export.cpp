@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "io/results.hpp"
+#include "learn/training.hpp"
 
 namespace neurite::learn {
 namespace {
@@ -169,9 +170,7 @@ at::Tensor encode_first(const encoder& e, const io::labelled_images& data, std::
     throw std::invalid_argument(fmt::format("export: expected at most {} samples (the data set's size), found {}", data.count, count));
   std::vector<std::uint32_t> samples(count);
   for (std::uint32_t i = 0; i < count; ++i) samples[i] = i;
-  at::Tensor inputs = at::empty({e.steps, count, data.pixels_per_image()}, at::kFloat);
-  encode_batch(e, data, samples, 1, 0, {inputs.data_ptr<float>(), static_cast<std::size_t>(inputs.numel())});
-  return inputs;
+  return encoded_images(e, data).batch(samples, 1, 0).inputs;
 }
 
 std::vector<core::spike> kernel_spikes(const at::Tensor& spikes, std::size_t layer) {

@@ -42,12 +42,8 @@ std::vector<at::Tensor> linear_layer_parameters(const std::vector<std::int64_t>&
   for (const auto n : sizes)
     if (n < 1) throw std::invalid_argument("network sizes must be positive");
   std::vector<at::Tensor> parameters;
-  for (std::size_t l = 1; l < sizes.size(); ++l) {
-    core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), static_cast<std::uint32_t>(l));
-    const double bound = 1 / std::sqrt(static_cast<double>(sizes[l - 1]));
-    parameters.push_back(uniform_parameter({sizes[l], sizes[l - 1]}, bound, stream));
-    parameters.push_back(uniform_parameter({sizes[l]}, bound, stream));
-  }
+  for (std::size_t l = 1; l < sizes.size(); ++l)
+    for (auto& p : linear_parameters(sizes[l], sizes[l - 1], seed, static_cast<std::uint32_t>(l))) parameters.push_back(p);
   return parameters;
 }
 

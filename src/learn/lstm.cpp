@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "core/rng.hpp"
+#include "learn/parameters.hpp"
 
 namespace neurite::learn {
 
@@ -22,9 +23,7 @@ lstm_classifier::lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::
   const double bound = 1 / std::sqrt(static_cast<double>(hidden));
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     core::random_stream stream(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), static_cast<std::uint32_t>(i + 1));
-    at::Tensor values = at::empty({parameters_[i].numel()}, at::kDouble);
-    for (std::int64_t j = 0; j < values.numel(); ++j) values.data_ptr<double>()[j] = bound * (2 * stream.uniform() - 1);
-    parameters_[i].copy_(values.view_as(parameters_[i]));
+    parameters_[i].copy_(uniform_parameter(parameters_[i].sizes().vec(), bound, stream, at::kDouble));
   }
 }
 
