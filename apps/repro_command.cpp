@@ -18,6 +18,7 @@ struct repro_args {
   std::string name, out;
   bool list = false, full = false, no_plot = false;
   std::uint64_t seed = 1;
+  int threads = 0;
 };
 
 void print_list() {
@@ -43,7 +44,7 @@ int run(const repro_args& a) {
   }
   const std::string out = a.out.empty() ? "out/repro/" + a.name : a.out;
   std::filesystem::create_directories(out);
-  const auto rows = r->run({a.full, out, a.seed});
+  const auto rows = r->run({a.full, out, a.seed, a.threads});
   fmt::print("{}", repro::format_table(rows));
   io::write_text_file(out + "/result.json", repro::result_json(a.name, rows).dump(2) + "\n");
   if (!a.no_plot) plot(a.name, out);
@@ -62,6 +63,8 @@ void add_repro_command(CLI::App& app) {
   cmd->add_flag("--full", args->full, "The paper's sizes instead of a quick check");
   cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)");
   cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
+  cmd->add_option("--threads,-t", args->threads, "Training threads (default: one per core; results do not depend on it)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw the figures");
   cmd->callback([args] { exit_with(run(*args)); });
 }

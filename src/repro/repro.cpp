@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,10 @@ const reproduction* find_reproduction(std::string_view name) {
   for (const auto& r : registry())
     if (r.name == name) return &r;
   return nullptr;
+}
+
+int training_threads(const options& o) {
+  return o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 bool passed(const std::vector<row>& rows) {

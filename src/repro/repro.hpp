@@ -24,7 +24,11 @@ struct options {
   bool full = false;   // the paper's sizes instead of a quick check
   std::string out;     // folder for CSV files; created by the reproduction
   std::uint64_t seed = 1;
+  int threads = 0;     // training threads; 0: one per core. No result depends on it.
 };
+
+// The threads a reproduction uses: options.threads, or one per core when it is 0.
+int training_threads(const options& o);
 
 struct reproduction {
   std::string name, description, status;

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <thread>
 
 #include <ATen/core/Tensor.h>
 #include <fmt/format.h>
@@ -125,7 +124,7 @@ std::vector<row> run_dynamic_confidence(const options& o, const dynamic_confiden
 
   learn::training_options training;
   training.epochs = size.epochs, training.seed = o.seed;
-  training.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  training.threads = training_threads(o);
   std::vector<std::int64_t> sizes{static_cast<std::int64_t>(train_images.pixels_per_image())};
   sizes.insert(sizes.end(), size.hidden.begin(), size.hidden.end());
   sizes.push_back(static_cast<std::int64_t>(io::fashion_mnist_classes));

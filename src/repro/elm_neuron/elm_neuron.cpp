@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <thread>
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
@@ -78,13 +77,13 @@ struct trained {
   double accuracy() const { return report.epochs.back().test_accuracy; }
 };
 
-learn::training_options options_for(const elm_neuron_size& size, std::uint64_t seed) {
+learn::training_options options_for(const elm_neuron_size& size, const options& o) {
   learn::training_options t;
   t.epochs = size.epochs;
   t.batch_size = size.batch;
   t.learning_rate = size.learning_rate;
-  t.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  t.seed = seed;
+  t.threads = training_threads(o);
+  t.seed = o.seed;
   return t;
 }
 
@@ -118,7 +117,7 @@ std::vector<row> adding_rows(const options& o, const elm_neuron_size& size) {
   const auto test_images = io::read_fashion_mnist(io::dataset_split::test).first(size.test_images);
   const learn::image_pair_sums train(train_images, learn::image_order::rows, size.train_pairs, o.seed);
   const learn::image_pair_sums test(test_images, learn::image_order::rows, size.test_pairs, o.seed);
-  const auto t = options_for(size, o.seed);
+  const auto t = options_for(size, o);
   const auto fit = [&](const std::string& name, learn::classifier_model& model) {
     fmt::print(stderr, "{} ({} parameters)\n", name, model.parameter_count());
     return trained{name, learn::train_classifier(model, train, test, t, learn::print_progress)};
@@ -211,7 +210,7 @@ std::vector<row> neuron_fit_rows(const options& o, const elm_neuron_fit_size& si
   const learn::neuron_fit_objective objective(train_io.burn_in());
   elm_neuron_size budget{};
   budget.epochs = size.epochs, budget.batch = size.batch, budget.learning_rate = size.learning_rate;
-  auto t = options_for(budget, o.seed);
+  auto t = options_for(budget, o);
   t.micro_batch = 4, t.objective = &objective;
   std::vector<fitted_neuron> fits;
   std::string csv = "memory,parameters,auc,voltage_rmse_mV,seconds\n";
@@ -269,7 +268,7 @@ std::vector<row> pathfinder_rows(const options& o, const elm_pathfinder_size& si
   c.inputs = p.size, c.outputs = 2, c.memory = size.memory, c.tau_m_max = 2.0 * p.size;
   learn::elm_model elm(c, o.seed);
   fmt::print(stderr, "pathfinder, d_m = {} ({} parameters)\n", size.memory, elm.parameter_count());
-  const trained run{"elm_pathfinder", learn::train_classifier(elm, train, test, options_for(budget, o.seed),
+  const trained run{"elm_pathfinder", learn::train_classifier(elm, train, test, options_for(budget, o),
                                                               learn::print_progress)};
   io::write_text_file(o.out + "/pathfinder_curves.csv", curves_csv({run}));
   const double accuracy = run.accuracy();

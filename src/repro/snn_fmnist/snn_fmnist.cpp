@@ -2,7 +2,6 @@
 // parameters and throughput; learning_curve.csv has one line per epoch.
 #include "repro/snn_fmnist/snn_fmnist.hpp"
 
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,13 +12,13 @@
 namespace neurite::repro {
 namespace {
 
-learn::training_config config_for(const snn_fmnist_size& size, std::uint64_t seed) {
+learn::training_config config_for(const snn_fmnist_size& size, const options& o) {
   learn::training_config c;
   c.model.sizes = {784, size.hidden, 10};
-  c.input = {learn::encoding::poisson_rate, size.steps, 1.0, 0.2, seed};
+  c.input = {learn::encoding::poisson_rate, size.steps, 1.0, 0.2, o.seed};
   c.epochs = size.epochs;
-  c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  c.seed = seed;
+  c.threads = training_threads(o);
+  c.seed = o.seed;
   return c;
 }
 
@@ -33,7 +32,7 @@ snn_fmnist_size snn_fmnist_default_size(bool full) {
 std::vector<row> run_snn_fmnist(const options& o, const snn_fmnist_size& size) {
   const auto train = io::read_fashion_mnist(io::dataset_split::train).first(size.train_samples);
   const auto test = io::read_fashion_mnist(io::dataset_split::test).first(size.test_samples);
-  const auto config = config_for(size, o.seed);
+  const auto config = config_for(size, o);
   const auto report = learn::train_classifier(config, train, test, learn::print_progress);
   io::write_text_file(o.out + "/learning_curve.csv", learn::learning_curve_csv(report));
   const auto& last = report.epochs.back();
