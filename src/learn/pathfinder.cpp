@@ -30,7 +30,8 @@ class canvas {
         blocked_(n_ * n_) {}
 
   // Draws contour `id` (with markers at the given ends: 0 start, 1 end) if it fits; false if not.
-  bool place(core::random_stream& r, std::uint8_t id, std::vector<int> marker_ends) {
+  // A second marker on another contour must lie within 0.5 px of `marker_distance` from the first.
+  bool place(core::random_stream& r, std::uint8_t id, std::vector<int> marker_ends, double marker_distance) {
     std::vector<path_point> path;
     if (!trace(r, path)) return false;
     std::vector<std::uint32_t> markers;
@@ -38,6 +39,9 @@ class canvas {
     for (const std::uint32_t m : markers)
       if (!square_fits(m)) return false;
     if (markers.size() == 2 && !apart(markers[0], markers[1])) return false;  // two visible markers
+    if (markers.size() == 1 && marker_count_ == 1 && marker_distance > 0 &&
+        std::abs(distance(image_.markers[0], markers[0]) - marker_distance) > 0.5)
+      return false;
     if (std::any_of(path.begin(), path.end(), [&](const path_point& p) { return blocked_[p.pixel]; })) return false;
     for (const path_point& p : path) {
       image_.skeleton[p.pixel] = static_cast<std::uint8_t>(id + 1);
@@ -50,6 +54,16 @@ class canvas {
       image_.markers[marker_count_++] = m;
     }
     return true;
+  }
+
+  // The distance between the ends of a contour that could carry both markers on an empty canvas;
+  // false when the draw would not fit.
+  bool end_to_end(core::random_stream& r, double& d) const {
+    std::vector<path_point> path;
+    if (!trace(r, path)) return false;
+    const std::uint32_t a = path.front().pixel, b = path.back().pixel;
+    d = distance(a, b);
+    return square_fits(a) && square_fits(b) && apart(a, b);
   }
 
   pathfinder_image take(std::int64_t label) {
@@ -97,6 +111,10 @@ class canvas {
     const auto d = [](std::uint32_t u, std::uint32_t v) { return u > v ? u - v : v - u; };
     return std::max(d(a % n_, b % n_), d(a / n_, b / n_)) >= 4;
   }
+  double distance(std::uint32_t a, std::uint32_t b) const {
+    return std::hypot(static_cast<double>(a % n_) - static_cast<double>(b % n_),
+                      static_cast<double>(a / n_) - static_cast<double>(b / n_));
+  }
   void block_around(std::uint32_t c, int h) {
     for_square(c, h, [&](std::uint32_t q) { blocked_[q] = 1; });
   }
@@ -114,14 +132,20 @@ std::int64_t label_of(const pathfinder_options& o, std::uint32_t sample) {
   return static_cast<std::int64_t>((sample & 1u) ^ (r.next_u32() & 1u));
 }
 
-// Try to draw one whole image; false if some contour did not fit.
+// Try to draw one whole image; false if some contour did not fit. A negative image's markers are
+// as far apart as the ends of a contour drawn for the purpose (when match_marker_distance), so
+// that their distance, which on a positive image is a contour's end-to-end distance, says nothing
+// about the label.
 bool try_image(const pathfinder_options& o, core::random_stream& r, std::int64_t label, canvas& c) {
+  double marker_distance = 0;
+  for (int tries = 0; label == 0 && o.match_marker_distance && !c.end_to_end(r, marker_distance);)
+    if (++tries == tries_per_contour) return false;
   for (std::uint32_t k = 0; k < o.contours; ++k) {
     std::vector<int> ends;
     if (k == 0) ends = label == 1 ? std::vector<int>{0, 1} : std::vector<int>{static_cast<int>(r.next_u32() & 1u)};
     if (k == 1 && label == 0) ends = {static_cast<int>(r.next_u32() & 1u)};
     int tries = 0;
-    while (!c.place(r, static_cast<std::uint8_t>(k), ends))
+    while (!c.place(r, static_cast<std::uint8_t>(k), ends, marker_distance))
       if (++tries == tries_per_contour) return false;
   }
   return true;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <thread>
@@ -35,6 +36,38 @@ bool connected(const pathfinder_image& im, std::uint32_t n, std::uint32_t a, std
 }
 
 double ink(const pathfinder_image& im) { return std::accumulate(im.pixels.begin(), im.pixels.end(), 0.0); }
+
+double marker_distance(const pathfinder_image& im, std::uint32_t n) {
+  const auto coordinate = [&](std::uint32_t i, bool row) { return static_cast<double>(row ? i / n : i % n); };
+  return std::hypot(coordinate(im.markers[0], false) - coordinate(im.markers[1], false),
+                    coordinate(im.markers[0], true) - coordinate(im.markers[1], true));
+}
+
+std::vector<pathfinder_image> draw(pathfinder_options o, std::uint32_t first, std::uint32_t count) {
+  o.first_sample = first, o.samples = count;
+  std::vector<pathfinder_image> images;
+  for (std::uint32_t s = 0; s < count; ++s) images.push_back(draw_pathfinder(o, s));
+  return images;
+}
+
+// Held-out accuracy of "label 1 iff the markers' distance lies in [low, high]", the whole-pixel
+// band chosen on the training images.
+double distance_band_accuracy(const std::vector<pathfinder_image>& train, const std::vector<pathfinder_image>& test,
+                              std::uint32_t n) {
+  const auto correct = [&](const std::vector<pathfinder_image>& images, double low, double high) {
+    double right = 0;
+    for (const auto& im : images) {
+      const double d = marker_distance(im, n);
+      right += (d >= low && d <= high) == (im.label == 1);
+    }
+    return right;
+  };
+  double best = 0, low = 0, high = 0;
+  for (double l = 0; l < n * 1.5; ++l)
+    for (double h = l; h < n * 1.5; ++h)
+      if (const double right = correct(train, l, h); right > best) best = right, low = l, high = h;
+  return correct(test, low, high) / static_cast<double>(test.size());
+}
 }  // namespace
 
 TEST(pathfinder, images_are_a_pure_function_of_seed_and_sample) {
@@ -93,17 +126,13 @@ TEST(pathfinder, label_is_skeleton_connectivity_of_the_markers) {
   }
 }
 
-// Counting ink (a threshold chosen on 2000 training images) and the nearest class mean of the raw
-// pixels both stay near chance on 1000 held-out images (one standard deviation of chance: 1.6%).
+// Counting ink (a threshold chosen on 2000 training images), the nearest class mean of the raw
+// pixels and a band of marker distances all stay near chance on 1000 held-out images (one
+// standard deviation of chance: 1.6%).
 TEST(pathfinder, trivial_baselines_stay_near_chance) {
-  pathfinder_options train_o, test_o;
-  train_o.samples = 2000;
-  test_o.first_sample = 2000;
-  test_o.samples = 1000;
-  const std::uint32_t P = train_o.size * train_o.size;
-  std::vector<pathfinder_image> train, test;
-  for (std::uint32_t s = 0; s < train_o.samples; ++s) train.push_back(draw_pathfinder(train_o, s));
-  for (std::uint32_t s = 0; s < test_o.samples; ++s) test.push_back(draw_pathfinder(test_o, s));
+  const pathfinder_options o;
+  const std::uint32_t P = o.size * o.size;
+  const std::vector<pathfinder_image> train = draw(o, 0, 2000), test = draw(o, 2000, 1000);
   // Ink: the best threshold and direction on the training set.
   std::vector<double> train_ink;
   for (const auto& im : train) train_ink.push_back(ink(im));
@@ -133,8 +162,21 @@ TEST(pathfinder, trivial_baselines_stay_near_chance) {
       for (std::uint32_t p = 0; p < P; ++p) d[c] += (j.pixels[p] - mean[c][p]) * (j.pixels[p] - mean[c][p]);
     mean_correct += (d[1] < d[0]) == (j.label == 1);
   }
-  const double ink_accuracy = ink_correct / test_o.samples, mean_accuracy = mean_correct / test_o.samples;
-  std::printf("held-out accuracy: ink threshold %.3f, nearest class mean %.3f\n", ink_accuracy, mean_accuracy);
+  const double ink_accuracy = ink_correct / 1000, mean_accuracy = mean_correct / 1000;
+  const double band_accuracy = distance_band_accuracy(train, test, o.size);
+  std::printf("held-out accuracy: ink threshold %.3f, nearest class mean %.3f, marker-distance band %.3f\n",
+              ink_accuracy, mean_accuracy, band_accuracy);
   EXPECT_LT(std::abs(ink_accuracy - 0.5), 0.06);
   EXPECT_LT(std::abs(mean_accuracy - 0.5), 0.06);
+  EXPECT_LT(std::abs(band_accuracy - 0.5), 0.06);
+}
+
+// Without matching, a negative image's markers are two random contour ends, and their distance
+// alone classifies most images: the cue that match_marker_distance removes.
+TEST(pathfinder, unmatched_marker_distance_gives_the_label_away) {
+  pathfinder_options o;
+  o.match_marker_distance = false;
+  const double band_accuracy = distance_band_accuracy(draw(o, 0, 500), draw(o, 500, 500), o.size);
+  std::printf("held-out accuracy of the marker-distance band, unmatched: %.3f\n", band_accuracy);
+  EXPECT_GT(band_accuracy, 0.75);
 }
