@@ -16,6 +16,7 @@ namespace {
 constexpr double spacing = 0.2;          // [px] between samples of a contour's path
 constexpr int tries_per_contour = 50;    // before the whole image starts again
 constexpr int tries_per_image = 200;
+constexpr double distance_tolerance = 0.5;  // [px] of a negative's marker distance from its target
 
 // A point of a contour's path: its pixel and whether a dash covers it.
 struct path_point {
@@ -30,7 +31,8 @@ class canvas {
         blocked_(n_ * n_) {}
 
   // Draws contour `id` (with markers at the given ends: 0 start, 1 end) if it fits; false if not.
-  // A second marker on another contour must lie within 0.5 px of `marker_distance` from the first.
+  // A second marker on another contour must lie within distance_tolerance of `marker_distance`
+  // from the first (when marker_distance > 0).
   bool place(core::random_stream& r, std::uint8_t id, std::vector<int> marker_ends, double marker_distance) {
     std::vector<path_point> path;
     if (!trace(r, path)) return false;
@@ -40,7 +42,7 @@ class canvas {
       if (!square_fits(m)) return false;
     if (markers.size() == 2 && !apart(markers[0], markers[1])) return false;  // two visible markers
     if (markers.size() == 1 && marker_count_ == 1 && marker_distance > 0 &&
-        std::abs(distance(image_.markers[0], markers[0]) - marker_distance) > 0.5)
+        std::abs(distance(image_.markers[0], markers[0]) - marker_distance) > distance_tolerance)
       return false;
     if (std::any_of(path.begin(), path.end(), [&](const path_point& p) { return blocked_[p.pixel]; })) return false;
     for (const path_point& p : path) {

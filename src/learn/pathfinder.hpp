@@ -11,10 +11,10 @@
 // chain of pixels); a pixel is inked where the arc length modulo (dash + gap) is below dash.
 // A contour that leaves the image or comes within one pixel (8-neighbourhood) of another contour
 // or a marker is drawn again. On a positive image the markers' distance is a contour's end-to-end
-// distance, on a negative one it would be that of two random points: a cue that alone classifies
-// ~88% right (1 px tolerance: 54%). With match_marker_distance the second marker of a negative image must lie within
-// 0.5 px of the end-to-end distance of a contour drawn for the purpose. Every draw is a pure
-// function of (seed, sample).
+// distance; on a negative one it would be that of two unrelated contour ends, a cue that alone
+// classifies ~88% right. With match_marker_distance the second marker of a negative image must lie
+// within 0.5 px of the end-to-end distance of a contour drawn for the purpose (with 1 px the cue
+// still gave 54%). Every draw is a pure function of (seed, sample).
 #include <array>
 #include <cstdint>
 #include <vector>
