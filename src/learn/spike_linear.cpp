@@ -1,9 +1,11 @@
 #include "learn/spike_linear.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -26,28 +28,43 @@ struct events {
   std::int64_t lists() const { return start.size(0) - 1; }
 };
 
+// Bit j: part[j] == 1 (j < width <= 64); other: some part[j] is neither 0 nor 1. The loop
+// vectorises when the width is a constant.
+struct spike_mask {
+  std::uint64_t ones = 0, other = 0;
+};
+template <class T, class Width>
+spike_mask mask_of(const T* part, Width width) {
+  spike_mask m;
+  for (std::int64_t j = 0; j < width; ++j) {
+    m.ones |= std::uint64_t{part[j] == T(1)} << j;
+    m.other |= std::uint64_t{part[j] != T(0)} & std::uint64_t{part[j] != T(1)};
+  }
+  return m;
+}
+
 // By rows; none when an entry is neither 0 nor 1, or when more than max_event_density of them are 1.
+// Each 64 inputs give a mask of their spikes, whose set bits are the list.
 template <class T>
 std::optional<events> events_of(const at::Tensor& x) {
   const std::int64_t rows = x.size(0), in = x.size(1);
+  const auto most = static_cast<std::int64_t>(max_event_density * static_cast<double>(rows * in));
   const T* p = x.data_ptr<T>();
-  at::Tensor start = at::empty({rows + 1}, at::kLong), index = at::empty({rows * in}, at::kInt);
+  at::Tensor start = at::empty({rows + 1}, at::kLong), index = at::empty({most + in}, at::kInt);
   std::int64_t* s = start.data_ptr<std::int64_t>();
   std::int32_t* i = index.data_ptr<std::int32_t>();
-  std::int64_t n = 0;
-  bool binary = true;
   s[0] = 0;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const T* row = p + r * in;
-    for (std::int64_t j = 0; j < in; ++j) {  // branch-free: spikes fall at random
-      i[n] = static_cast<std::int32_t>(j);
-      n += row[j] == T(1);
-      binary &= row[j] == T(0) || row[j] == T(1);
+  for (std::int64_t r = 0, n = 0; r < rows; ++r) {
+    for (std::int64_t j0 = 0; j0 < in; j0 += 64) {
+      const T* part = p + r * in + j0;
+      auto m = j0 + 64 <= in ? mask_of(part, std::integral_constant<std::int64_t, 64>{}) : mask_of(part, in - j0);
+      if (m.other != 0) return std::nullopt;
+      for (; m.ones != 0; m.ones &= m.ones - 1) i[n++] = static_cast<std::int32_t>(j0 + std::countr_zero(m.ones));
     }
+    if (n > most) return std::nullopt;
     s[r + 1] = n;
   }
-  if (!binary || static_cast<double>(n) > max_event_density * static_cast<double>(rows * in)) return std::nullopt;
-  return events{start, index.narrow(0, 0, n)};
+  return events{start, index.narrow(0, 0, s[rows])};
 }
 
 // The same spikes listed by the `sources` of e (a counting sort, so each new list stays ascending).
