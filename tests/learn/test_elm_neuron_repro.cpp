@@ -15,6 +15,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "learn/neuron_io.hpp"
 #include "repro/elm_neuron/elm_neuron.hpp"
 
 using namespace neurite::repro;
@@ -54,6 +57,15 @@ TEST(elm_neuron_repro, small_run_matches_its_identities_and_learns_the_adding_ta
   const double auc = std::stod(find_row(rows, "(b) neuron fitting spike AUC, Branch-ELM 28 x 10, d_m = 8").neurite);
   EXPECT_GE(auc, 0.0);
   EXPECT_LE(auc, 1.0);
+  // The linear baseline is measured on (b)'s test samples: 8 after the 16 training ones.
+  neurite::learn::neuron_io_options test_samples;
+  test_samples.first_sample = 16, test_samples.samples = 8, test_samples.window = 300, test_samples.burn_in = 100;
+  const double baseline = neurite::learn::filtered_input_auc(neurite::learn::neuron_io_dataset(test_samples), 8);
+  EXPECT_EQ(find_row(rows, "  linear baseline").neurite, fmt::format("{:.4f}", baseline));
+  std::ifstream fit_csv(out / "neuron_fit.csv");
+  std::string header;
+  std::getline(fit_csv, header);
+  EXPECT_EQ(header, "memory,parameters,auc,voltage_rmse_mV,train_loss,baseline_auc,seconds");
   EXPECT_NE(find_row(rows, "(c) clearly above chance").neurite.find("p = "), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(out / "neuron_fit.csv"));
   EXPECT_TRUE(std::filesystem::exists(out / "pathfinder_curves.csv"));
