@@ -62,7 +62,8 @@ labelled_batch neuron_fit_targets::batch(std::span<const std::uint32_t> samples,
 at::Tensor neuron_fit_targets::mean_outputs(const neuron_fit_objective& objective) const {
   const at::Tensor target = after_burn_in(labels_, objective.burn_in()).to(at::kDouble);
   const double rate = target.select(2, 0).mean().item<double>();
-  if (!(rate > 0 && rate < 1)) throw std::invalid_argument("neuron fit: mean outputs need steps with and without spikes");
+  if (!(rate > 0 && rate < 1))
+    throw std::invalid_argument("neuron fit: mean outputs need steps with and without spikes");
   const auto& loss = objective.loss();
   const double voltage = (target.select(2, 1).mean().item<double>() - loss.v_rest) / loss.v_scale;
   return at::tensor({std::log(rate / (1 - rate)), voltage}, at::kFloat);

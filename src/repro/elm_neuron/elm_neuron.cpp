@@ -247,7 +247,8 @@ std::vector<row> elm_neuron_fit_rows(const options& o, const elm_neuron_fit_size
                                 "{:.2f} mV)",
                                 f.memory, f.parameters, f.scores.voltage_rmse),
                     paper_auc(f.memory), fmt::format("{:.4f}", f.scores.auc), verdict::not_applicable});
-  rows.push_back({"  linear baseline without training: net input count, 10 ms exponential filter (the same test samples)",
+  rows.push_back({"  linear baseline without training: net input count, 10 ms exponential filter (the same test "
+                  "samples)",
                   "-", fmt::format("{:.4f}", baseline), verdict::not_applicable});
   std::vector<double> auc;
   for (const auto& f : fits) auc.push_back(f.scores.auc);
