@@ -41,6 +41,16 @@ elm_neuron_size elm_neuron_default_size(bool full);
 elm_neuron_fit_size elm_neuron_fit_default_size(bool full);
 elm_pathfinder_size elm_pathfinder_default_size(bool full);
 
+// (b) alone: its rows, and neuron_fit.csv in o.out.
+std::vector<row> elm_neuron_fit_rows(const options& o, const elm_neuron_fit_size& size);
+
+// (b)'s check on the AUCs in order of d_m: the last beats the first by `margin`, no step loses more
+// than `margin`, and the last step gains less than the first (false for fewer than 3).
+bool rises_and_saturates(const std::vector<double>& auc, double margin);
+
+// P(X >= k) for X ~ Binomial(n, 1/2), summed in logs: (c)'s p-value against chance.
+double binomial_tail(std::uint32_t k, std::uint32_t n);
+
 std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size, const elm_neuron_fit_size& fit,
                                 const elm_pathfinder_size& pathfinder);
 
