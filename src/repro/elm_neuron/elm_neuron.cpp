@@ -306,8 +306,8 @@ elm_neuron_size elm_neuron_default_size(bool full) {
 }
 
 elm_neuron_fit_size elm_neuron_fit_default_size(bool full) {
-  if (full) return {512, 128, 8, 8, 500, 150, {1, 2, 5, 10, 20, 50}, 1e-2};
-  return {512, 64, 4, 8, 500, 150, {1, 2, 5, 10, 20}, 1e-2};
+  if (full) return {512, 128, 8, 8, 500, 150, {1, 5, 10, 20, 50}, 1e-2};
+  return {512, 64, 4, 8, 500, 150, {1, 5, 10, 20}, 1e-2};
 }
 
 elm_pathfinder_size elm_pathfinder_default_size(bool full) {

@@ -26,7 +26,7 @@ struct elm_neuron_size {
 struct elm_neuron_fit_size {
   std::uint32_t train_samples = 0, test_samples = 0, epochs = 0, batch = 0;
   double window = 0, burn_in = 0;  // [ms] per sample, 1 ms steps
-  std::vector<std::int64_t> memories;
+  std::vector<std::int64_t> memories;  // the d_m of the paper's NeuronIO table
   double learning_rate = 0;
 };
 
