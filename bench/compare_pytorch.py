@@ -11,8 +11,9 @@ membrane as class scores, cross-entropy, Adam, batches of 128, for one epoch ove
 --samples training images, with the same number of threads (1 and 2) and OMP_WAIT_POLICY=PASSIVE.
 The time counted is that of the training epoch: encoding, forward, backward and optimiser steps,
 not start-up, data loading or evaluation. neurite runs twice: with its fused LIF kernel (its
-default) and with LibTorch operations step by step (kernel = "op_by_op"), the way the PyTorch
-version below is written. Peak memory is the peak resident set size of the whole process.
+default: the LIF loops hand-written forward and backward, and each layer's input product taken
+event by event since its inputs are spikes, learn/spike_linear.hpp) and with LibTorch operations
+step by step and dense products (kernel = "op_by_op"), the way the PyTorch version below is written. Peak memory is the peak resident set size of the whole process.
 
 The ELM half trains the model of `neurite repro elm-neuron` (build/neurite_elm_bench): the ELM neuron v1
 with d_m = 50, tau_m log-spaced in [1, 500], tau_s = 5, lambda = 5, one ReLU hidden layer of 100, on

@@ -231,7 +231,7 @@ def elm_neuron(outdir):
     paper_memory = [1, 5, 10, 15, 20, 30, 50, 100]  # PAPERS_13-24.md #24, another neuron (L5PC)
     paper_auc = [0.9437, 0.9757, 0.9878, 0.9915, 0.9922, 0.9929, 0.9934, 0.9935]
     ax.semilogx(paper_memory, paper_auc, 's--', color='gray', label='paper, NeuronIO')
-    ax.axhline(0.744, color='k', ls=':', lw=1, label='linear filter baseline')
+    ax.axhline(fit['baseline_auc'][0], color='k', ls=':', lw=1, label='linear filter baseline')
     finish(fig, ax, outdir, 'neuron_fit_auc.png', 'Neuron fitting: spike AUC against d_m', 'd_m',
            'test spike AUC')
 

@@ -12,6 +12,7 @@ add_library(neurite_learn OBJECT
   learn/elm.cpp
   learn/lstm.cpp
   learn/lif.cpp
+  learn/spike_linear.cpp
   learn/lif_network.cpp
   learn/export.cpp
   learn/training.cpp

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -11,46 +12,92 @@
 namespace neurite::learn {
 namespace {
 
+// The loop-invariant choices of a layer as compile-time constants, so that the loops over a row's
+// neurons carry no branches and vectorise.
+template <bool Subtract, bool Adaptive, bool Smooth, bool Arctan>
+struct lif_variant {
+  static constexpr bool subtract = Subtract, adaptive = Adaptive, smooth = Smooth, arctan = Arctan;
+};
+
+// Calls f with std::bool_constant arguments for the given run-time bools, in order.
+template <class F>
+void with_constants(const F& f) {
+  f();
+}
+template <class F, class... Rest>
+void with_constants(const F& f, bool first, Rest... rest) {
+  if (first)
+    with_constants([&](auto... next) { f(std::true_type{}, next...); }, rest...);
+  else
+    with_constants([&](auto... next) { f(std::false_type{}, next...); }, rest...);
+}
+
+// Calls f(lif_variant<...>{}) for p's reset, adaptation and surrogate.
+template <class F>
+void with_variant(const lif_params& p, const F& f) {
+  with_constants([&](auto subtract, auto adaptive, auto smooth,
+                     auto arctan) { f(lif_variant<subtract(), adaptive(), smooth(), arctan()>{}); },
+                 p.reset == reset_mode::subtract, p.q_sfa != 0, p.spike.smooth,
+                 p.spike.shape == surrogate_shape::arctan);
+}
+
 // sigma'(x) and its antiderivative F (F(-inf) = 0), scalar, for the fused kernel.
-template <class T>
+template <class T, class V>
 struct surrogate_math {
-  surrogate_shape shape;
   T k;
-  bool smooth;
 
   T derivative(T x) const {
-    if (shape == surrogate_shape::fast_sigmoid) {
+    if constexpr (V::arctan) {
+      return 1 / (1 + k * x * k * x);
+    } else {
       const T d = 1 + k * std::abs(x);
       return 1 / (d * d);
     }
-    return 1 / (1 + k * x * k * x);
   }
   T spike(T x) const {
-    if (!smooth) return x >= 0 ? T(1) : T(0);
-    if (shape == surrogate_shape::fast_sigmoid) return 1 / k + x / (1 + k * std::abs(x));
-    return (std::atan(k * x) + std::numbers::pi_v<T> / 2) / k;
+    if constexpr (!V::smooth) return x >= 0 ? T(1) : T(0);
+    if constexpr (V::arctan) return (std::atan(k * x) + std::numbers::pi_v<T> / 2) / k;
+    return 1 / k + x / (1 + k * std::abs(x));
   }
 };
 
-template <class T>
+template <class T, class V>
 struct lif_scalars {
   T V_th, q_sfa;
-  bool subtract;
-  surrogate_math<T> sg;
+  surrogate_math<T, V> sg;
 
   explicit lif_scalars(const lif_params& p)
-      : V_th(static_cast<T>(p.V_th)), q_sfa(static_cast<T>(p.q_sfa)), subtract(p.reset == reset_mode::subtract),
-        sg{p.spike.shape, static_cast<T>(p.spike.slope), p.spike.smooth} {}
-  T reset(T u, T s) const { return subtract ? u - V_th * s : u * (1 - s); }
+      : V_th(static_cast<T>(p.V_th)), q_sfa(static_cast<T>(p.q_sfa)), sg{static_cast<T>(p.spike.slope)} {}
+  T reset(T u, T s) const {
+    if constexpr (V::subtract) return u - V_th * s;
+    return u * (1 - s);
+  }
+  T threshold_distance(T u, T a) const {
+    if constexpr (V::adaptive) return u - V_th - q_sfa * a;
+    return u - V_th;
+  }
 };
 
 // The layer as raw arrays: (T, rows, n) time-major, n neurons per row (a row is a sample). beta and
-// rho hold one decay per neuron.
+// rho hold one decay per neuron. Absent inputs read as zeros (a buffer of one step), so that the
+// loops need no tests; absent outputs go to a scratch step (made when first needed: most layers
+// have none).
 template <class T>
 struct lif_arrays {
   std::int64_t steps, rows, n;
   const T *beta, *rho;
-  T* at(const at::Tensor& t, std::int64_t step) const { return t.defined() ? t.data_ptr<T>() + step * rows * n : nullptr; }
+  std::vector<T> zero, scratch;
+
+  lif_arrays(std::int64_t steps_, std::int64_t rows_, std::int64_t n_, const T* beta_, const T* rho_)
+      : steps(steps_), rows(rows_), n(n_), beta(beta_), rho(rho_), zero(static_cast<std::size_t>(rows_ * n_)) {}
+  const T* in(const at::Tensor& t, std::int64_t step) const {
+    return t.defined() ? t.data_ptr<T>() + step * rows * n : zero.data();
+  }
+  T* out(const at::Tensor& t, std::int64_t step) {
+    if (t.defined()) return t.data_ptr<T>() + step * rows * n;
+    if (scratch.empty()) scratch.resize(zero.size());
+    return scratch.data();
+  }
 };
 
 // Rows are independent within a step: each chunk of them runs the step, the inner loop over a row's
@@ -58,7 +105,7 @@ struct lif_arrays {
 template <class F>
 void for_rows(std::int64_t rows, std::int64_t n, const F& f) {
   at::parallel_for(0, rows, std::max<std::int64_t>(1, 4096 / n), [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t r = begin; r < end; ++r) f(r * n, r * n + n);
+    for (std::int64_t r = begin; r < end; ++r) f(r * n);
   });
 }
 
@@ -68,29 +115,37 @@ at::Tensor recurrent_input(const at::Tensor& recurrent, const at::Tensor& spikes
   return at::mm(spikes[t - 1].reshape({-1, recurrent.size(0)}), recurrent.t()).contiguous();
 }
 
+// One step of one row of n neurons; state v = V(t-1) and a = a(t-1) updated in place.
+template <class T, class V>
+void forward_row(const lif_scalars<T, V>& c, std::int64_t n, const T* __restrict beta, const T* __restrict rho,
+                 const T* __restrict in, const T* __restrict rec, T* __restrict v, T* __restrict a, T* __restrict s_out,
+                 T* __restrict u_out, T* __restrict a_out) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    const T u = beta[i] * v[i] + in[i] + rec[i];
+    const T s = c.sg.spike(c.threshold_distance(u, a[i]));
+    u_out[i] = u;
+    s_out[i] = s;
+    v[i] = c.reset(u, s);
+    if constexpr (V::adaptive) {
+      a_out[i] = a[i];
+      a[i] = rho[i] * a[i] + s;
+    }
+  }
+}
+
 // State V(t-1) and a(t-1) carried per (row, neuron); adaptation (only for adaptive LIF, else
 // undefined) receives a(t-1), the value that sets theta(t).
-template <class T>
-void lif_forward_loop(const lif_params& p, const lif_arrays<T>& l, const at::Tensor& current, const at::Tensor& recurrent,
+template <class T, class V>
+void lif_forward_loop(const lif_params& p, lif_arrays<T>& l, const at::Tensor& current, const at::Tensor& recurrent,
                       const at::Tensor& spikes, const at::Tensor& membrane, const at::Tensor& adaptation) {
-  const lif_scalars<T> c(p);
+  const lif_scalars<T, V> c(p);
   std::vector<T> v(static_cast<std::size_t>(l.rows * l.n), T(0)), a(v);
   for (std::int64_t t = 0; t < l.steps; ++t) {
     const at::Tensor rec = recurrent_input(recurrent, spikes, t);
-    const T *in = l.at(current, t), *r = l.at(rec, 0);
-    T *s_out = l.at(spikes, t), *u_out = l.at(membrane, t), *a_out = l.at(adaptation, t);
-    for_rows(l.rows, l.n, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t e = begin; e < end; ++e) {
-        const std::int64_t i = e - begin;
-        const auto k = static_cast<std::size_t>(e);
-        const T u = l.beta[i] * v[k] + in[e] + (r ? r[e] : T(0));
-        const T s = c.sg.spike(u - c.V_th - c.q_sfa * a[k]);
-        u_out[e] = u;
-        s_out[e] = s;
-        if (a_out) a_out[e] = a[k];
-        v[k] = c.reset(u, s);
-        a[k] = l.rho[i] * a[k] + s;
-      }
+    const T *in = l.in(current, t), *r = l.in(rec, 0);
+    T *s_out = l.out(spikes, t), *u_out = l.out(membrane, t), *a_out = l.out(adaptation, t);
+    for_rows(l.rows, l.n, [&](std::int64_t e) {
+      forward_row(c, l.n, l.beta, l.rho, in + e, r + e, v.data() + e, a.data() + e, s_out + e, u_out + e, a_out + e);
     });
   }
 }
@@ -101,6 +156,35 @@ struct lif_decay_gradients {
   at::Tensor beta, rho;
 };
 
+// What one step of one row of the backward pass reads and writes (see lif_backward_loop).
+template <class T>
+struct backward_row_arrays {
+  const T *u, *a, *g_s_in, *g_u_in, *u_prev, *s_prev, *g_rec;
+  T *g_i, *g_beta, *g_rho;
+};
+
+template <class T, class V, bool DecayGradients>
+void backward_row(const lif_scalars<T, V>& c, std::int64_t n, const T* __restrict beta, const T* __restrict rho,
+                  const backward_row_arrays<T>& x, T* __restrict g_v, T* __restrict g_a) {
+  const T *__restrict u_t = x.u, *__restrict a_t = x.a, *__restrict gs = x.g_s_in, *__restrict gu = x.g_u_in;
+  const T *__restrict u_prev = x.u_prev, *__restrict s_prev = x.s_prev, *__restrict g_r = x.g_rec;
+  T *__restrict g_i = x.g_i, *__restrict g_beta = x.g_beta, *__restrict g_rho = x.g_rho;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const T u = u_t[i], a = V::adaptive ? a_t[i] : T(0);
+    const T dist = c.threshold_distance(u, a), s = c.sg.spike(dist), d = c.sg.derivative(dist);
+    T g_s = gs[i] + g_r[i] - g_v[i] * (V::subtract ? c.V_th : u);
+    if constexpr (V::adaptive) g_s += g_a[i];
+    const T g_u = gu[i] + g_s * d + g_v[i] * (V::subtract ? T(1) : 1 - s);
+    g_i[i] = g_u;
+    if constexpr (DecayGradients) {
+      g_beta[i] += g_u * c.reset(u_prev[i], s_prev[i]);
+      if constexpr (V::adaptive) g_rho[i] += g_a[i] * a;
+    }
+    g_v[i] = beta[i] * g_u;
+    if constexpr (V::adaptive) g_a[i] = rho[i] * g_a[i] - c.q_sfa * d * g_s;
+  }
+}
+
 // Backward through time, with g_v = dL/dV(t) and g_a = dL/da(t) carried back from step t+1 and
 // g_r = dL/dS(t) through the recurrent input of step t+1 (the row of dL/dI(t+1) times V):
 //   dL/dS(t)   = gS(t) + g_r + g_v dV/dS + g_a             (dV/dS = -V_th, or -U for reset to zero)
@@ -109,36 +193,33 @@ struct lif_decay_gradients {
 //   g_a(t-1)   = rho g_a - q_sfa sigma'(x) dL/dS(t)        (a(t-1) enters theta(t) and a(t))
 //   dL/dbeta  += dL/dU(t) V(t-1),  dL/drho += g_a a(t-1)   (U(t) = beta V(t-1) + ..., a(t) = rho a(t-1) + S(t))
 // dL/dV_rec = sum over t of dL/dI(t)^T S(t-1) is one matrix product afterwards. A missing incoming
-// gradient (an output not used by the loss) is read as zero.
-template <class T>
-void lif_backward_loop(const lif_params& p, const lif_arrays<T>& l, const at::Tensor& spikes, const at::Tensor& membrane,
+// gradient (an output not used by the loss) is read as zero; so are U(-1) and S(-1).
+template <class T, class V, bool DecayGradients>
+void lif_backward_loop(const lif_params& p, lif_arrays<T>& l, const at::Tensor& spikes, const at::Tensor& membrane,
                        const at::Tensor& adaptation, const at::Tensor& recurrent, const at::Tensor& g_spikes,
                        const at::Tensor& g_membrane, const at::Tensor& g_current, const lif_decay_gradients& g_decay) {
-  const lif_scalars<T> c(p);
+  const lif_scalars<T, V> c(p);
   std::vector<T> g_v(static_cast<std::size_t>(l.rows * l.n), T(0)), g_a(g_v);
-  T *g_beta = l.at(g_decay.beta, 0), *g_rho = l.at(g_decay.rho, 0);
+  T *g_beta = l.out(g_decay.beta, 0), *g_rho = l.out(g_decay.rho, 0);
   for (std::int64_t t = l.steps - 1; t >= 0; --t) {
     const at::Tensor g_rec = recurrent.defined() && t + 1 < l.steps
                                  ? at::mm(g_current[t + 1].reshape({-1, l.n}), recurrent).contiguous()
                                  : at::Tensor();
-    const T *u_t = l.at(membrane, t), *a_t = l.at(adaptation, t), *gs_t = l.at(g_spikes, t), *gu_t = l.at(g_membrane, t);
-    const T *u_prev = t > 0 ? l.at(membrane, t - 1) : nullptr, *s_prev = t > 0 ? l.at(spikes, t - 1) : nullptr;
-    const T* g_r = l.at(g_rec, 0);
-    T* g_i = l.at(g_current, t);
-    for_rows(l.rows, l.n, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t e = begin; e < end; ++e) {
-        const std::int64_t i = e - begin;
-        const auto k = static_cast<std::size_t>(e);
-        const T u = u_t[e], a = a_t ? a_t[e] : T(0);
-        const T x = u - c.V_th - c.q_sfa * a, s = c.sg.spike(x), d = c.sg.derivative(x);
-        const T g_s = (gs_t ? gs_t[e] : T(0)) + (g_r ? g_r[e] : T(0)) - g_v[k] * (c.subtract ? c.V_th : u) + g_a[k];
-        const T g_u = (gu_t ? gu_t[e] : T(0)) + g_s * d + g_v[k] * (c.subtract ? T(1) : 1 - s);
-        g_i[e] = g_u;
-        if (g_beta && u_prev) g_beta[e] += g_u * c.reset(u_prev[e], s_prev[e]);
-        if (g_rho) g_rho[e] += g_a[k] * a;
-        g_v[k] = l.beta[i] * g_u;
-        g_a[k] = l.rho[i] * g_a[k] - c.q_sfa * d * g_s;
-      }
+    const backward_row_arrays<T> step{l.in(membrane, t),
+                                      l.in(adaptation, t),
+                                      l.in(g_spikes, t),
+                                      l.in(g_membrane, t),
+                                      t > 0 ? l.in(membrane, t - 1) : l.zero.data(),
+                                      t > 0 ? l.in(spikes, t - 1) : l.zero.data(),
+                                      l.in(g_rec, 0),
+                                      l.out(g_current, t),
+                                      g_beta,
+                                      g_rho};
+    for_rows(l.rows, l.n, [&](std::int64_t e) {
+      const backward_row_arrays<T> row{step.u + e,      step.a + e,      step.g_s_in + e, step.g_u_in + e,
+                                       step.u_prev + e, step.s_prev + e, step.g_rec + e,  step.g_i + e,
+                                       step.g_beta + e, step.g_rho + e};
+      backward_row<T, V, DecayGradients>(c, l.n, l.beta, l.rho, row, g_v.data() + e, g_a.data() + e);
     });
   }
 }
@@ -163,7 +244,10 @@ struct lif_function : torch::autograd::Function<lif_function> {
     at::Tensor spikes = at::empty_like(in), membrane = at::empty_like(in);
     at::Tensor adaptation = p.q_sfa != 0 ? at::empty_like(in) : at::Tensor();
     AT_DISPATCH_FLOATING_TYPES(in.scalar_type(), "lif_forward", [&] {
-      lif_forward_loop<scalar_t>(p, arrays<scalar_t>(in, b, r), in, rec, spikes, membrane, adaptation);
+      auto l = arrays<scalar_t>(in, b, r);
+      with_variant(p, [&](auto variant) {
+        lif_forward_loop<scalar_t, decltype(variant)>(p, l, in, rec, spikes, membrane, adaptation);
+      });
     });
     ctx->save_for_backward({spikes, membrane, adaptation.defined() ? adaptation : at::empty({0}, in.options()), b, r,
                             rec.defined() ? rec : recurrent});
@@ -183,9 +267,16 @@ struct lif_function : torch::autograd::Function<lif_function> {
                                       ctx->needs_input_grad(2) && adaptation.defined() ? at::zeros_like(membrane[0])
                                                                                         : at::Tensor()};
     AT_DISPATCH_FLOATING_TYPES(membrane.scalar_type(), "lif_backward", [&] {
-      lif_backward_loop<scalar_t>(p, arrays<scalar_t>(membrane, beta, rho), spikes, membrane, adaptation, recurrent,
-                                  contiguous_or_undefined(grads[0]), contiguous_or_undefined(grads[1]), g_current,
-                                  g_decay);
+      auto l = arrays<scalar_t>(membrane, beta, rho);
+      const at::Tensor g_spikes = contiguous_or_undefined(grads[0]), g_membrane = contiguous_or_undefined(grads[1]);
+      with_variant(p, [&](auto variant) {
+        with_constants(
+            [&](auto decay_gradients) {
+              lif_backward_loop<scalar_t, decltype(variant), decay_gradients()>(
+                  p, l, spikes, membrane, adaptation, recurrent, g_spikes, g_membrane, g_current, g_decay);
+            },
+            g_decay.beta.defined() || g_decay.rho.defined());
+      });
     });
     const std::int64_t n = beta.size(0);
     const auto per_neuron = [&](const at::Tensor& g) { return g.defined() ? g.reshape({-1, n}).sum(0) : at::Tensor(); };
@@ -198,7 +289,8 @@ struct lif_function : torch::autograd::Function<lif_function> {
   template <class T>
   static lif_arrays<T> arrays(const at::Tensor& layer, const at::Tensor& beta, const at::Tensor& rho) {
     const std::int64_t steps = layer.size(0), n = beta.size(0);
-    return {steps, layer.numel() / std::max<std::int64_t>(steps * n, 1), n, beta.data_ptr<T>(), rho.data_ptr<T>()};
+    return lif_arrays<T>(steps, layer.numel() / std::max<std::int64_t>(steps * n, 1), n, beta.data_ptr<T>(),
+                         rho.data_ptr<T>());
   }
 
   static void save_params(torch::autograd::AutogradContext* ctx, const lif_params& p) {

@@ -7,6 +7,7 @@
 
 #include "core/rng.hpp"
 #include "learn/parameters.hpp"
+#include "learn/spike_linear.hpp"
 
 namespace neurite::learn {
 namespace {
@@ -75,7 +76,9 @@ std::vector<lif_output> lif_network::layer_outputs(const at::Tensor& inputs) con
   std::vector<lif_output> out;
   at::Tensor x = inputs;
   for (std::size_t l = 0; l < layers(); ++l) {
-    out.push_back(lif(at::linear(x, parameters_[2 * l], parameters_[2 * l + 1]), trained(l), config_.neuron, config_.kernel));
+    const at::Tensor &w = parameters_[2 * l], &b = parameters_[2 * l + 1];
+    const at::Tensor currents = config_.kernel == lif_kernel::fused ? spike_linear(x, w, b) : at::linear(x, w, b);
+    out.push_back(lif(currents, trained(l), config_.neuron, config_.kernel));
     x = out.back().spikes;
   }
   return out;

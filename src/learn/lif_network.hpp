@@ -1,7 +1,8 @@
 #pragma once
 // A network of LIF layers: each layer's input currents are a linear map of the layer below (the
-// input encoding, then spikes), I = W x + b, computed for all T steps in one matrix product, and
-// its neurons run through lif(). Hidden layers may be recurrent (I(t) += V S(t-1)), and the time
+// input encoding, then spikes), I = W x + b, computed for all T steps at once (with the fused
+// kernel, event by event where x holds spikes: learn/spike_linear.hpp), and its neurons run
+// through lif(). Hidden layers may be recurrent (I(t) += V S(t-1)), and the time
 // constants may be trained per neuron. The class scores are read from the last layer.
 #include <cstdint>
 #include <vector>

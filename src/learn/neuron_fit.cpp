@@ -1,5 +1,6 @@
 #include "learn/neuron_fit.hpp"
 
+#include <cmath>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -56,6 +57,16 @@ labelled_batch neuron_fit_targets::batch(std::span<const std::uint32_t> samples,
     if (id >= count_) throw std::out_of_range(fmt::format("neuron fit: sample {} beyond the {} samples", id, count_));
   const at::Tensor index = at::tensor(ids, at::kLong);
   return {inputs_.index_select(1, index).to(at::kFloat), labels_.index_select(1, index)};
+}
+
+at::Tensor neuron_fit_targets::mean_outputs(const neuron_fit_objective& objective) const {
+  const at::Tensor target = after_burn_in(labels_, objective.burn_in()).to(at::kDouble);
+  const double rate = target.select(2, 0).mean().item<double>();
+  if (!(rate > 0 && rate < 1))
+    throw std::invalid_argument("neuron fit: mean outputs need steps with and without spikes");
+  const auto& loss = objective.loss();
+  const double voltage = (target.select(2, 1).mean().item<double>() - loss.v_rest) / loss.v_scale;
+  return at::tensor({std::log(rate / (1 - rate)), voltage}, at::kFloat);
 }
 
 neuron_fit_scores score_neuron_fit(const classifier_model& model, const labelled_dataset& data,

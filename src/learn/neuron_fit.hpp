@@ -51,6 +51,11 @@ class neuron_fit_targets final : public labelled_dataset {
   std::uint32_t classes() const override { return 2; }  // outputs per step
   labelled_batch batch(std::span<const std::uint32_t> samples, std::uint32_t stream,
                        std::uint64_t epoch) const override;
+  // The constant outputs that minimise the objective over this set, (2): the logit of the spike
+  // rate and the mean scaled voltage after the burn-in. A readout bias started there leaves the
+  // model only the inputs' part to learn (docs/elm.md: from a bias near 0, runs spent the memory
+  // on the mean and stayed at the rate's entropy).
+  at::Tensor mean_outputs(const neuron_fit_objective& objective) const;
 
  private:
   std::uint32_t count_;

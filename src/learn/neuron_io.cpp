@@ -9,6 +9,7 @@
 #include <ATen/ops/empty.h>
 
 #include "core/rng.hpp"
+#include "learn/spike_metrics.hpp"
 #include "network/build.hpp"
 
 namespace neurite::learn {
@@ -174,6 +175,28 @@ neuron_io_statistics measure(const neuron_io_dataset& data, std::uint32_t sample
     }
   }
   return {spikes / (bins * data.options().bin * 1e-3), spikes > 0 ? in_plateau / spikes : 0, spikes / bins};
+}
+
+double filtered_input_auc(const neuron_io_dataset& data, std::uint32_t samples) {
+  const neuron_io_options& o = data.options();
+  const std::uint32_t N = data.features(), inhibitory_end = o.soma_ex + o.soma_in;
+  std::vector<float> scores, targets;
+  for (std::uint32_t k = 0; k < samples; ++k) {
+    const neuron_io_sample s = data.simulate(k);
+    double trace = 0;
+    for (std::size_t t = 0; t < s.spikes.size(); ++t) {
+      double net = 0;
+      for (std::uint32_t i = 0; i < N; ++i) {
+        const bool inhibitory = (i >= o.soma_ex && i < inhibitory_end) || i >= N - o.dend_in;
+        net += (inhibitory ? -1.0 : 1.0) * s.inputs[t * N + i];
+      }
+      trace = trace * std::exp(-o.bin / 10.0) + net;
+      if (t < data.burn_in()) continue;
+      scores.push_back(static_cast<float>(trace));
+      targets.push_back(s.spikes[t]);
+    }
+  }
+  return roc_auc(scores, targets);
 }
 
 }  // namespace neurite::learn

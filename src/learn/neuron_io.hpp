@@ -69,4 +69,9 @@ struct neuron_io_statistics {
 };
 neuron_io_statistics measure(const neuron_io_dataset& data, std::uint32_t samples, double plateau_mV = -40);
 
+// A linear baseline without trained parameters: the net input count (excitation minus inhibition)
+// filtered with a 10 ms exponential, scored by ROC AUC against the spikes after the burn-in, over
+// the first `samples` samples.
+double filtered_input_auc(const neuron_io_dataset& data, std::uint32_t samples);
+
 }  // namespace neurite::learn

@@ -84,3 +84,28 @@ TEST(neuron_fit, training_on_neuron_io_is_identical_for_any_thread_count) {
   EXPECT_GT(scores[0].auc, 0.0);
   EXPECT_LE(scores[0].auc, 1.0);
 }
+
+// The mean outputs minimise the objective among constant outputs: its gradient there is zero, and
+// the spike part is the logit of the spike rate after the burn-in.
+TEST(neuron_fit, mean_outputs_are_the_best_constant_prediction) {
+  neuron_io_options o;
+  o.window = 300, o.burn_in = 50, o.samples = 6;
+  const neuron_io_dataset data(o);
+  const neuron_fit_targets targets(data);
+  const neuron_fit_objective objective(data.burn_in());
+  const at::Tensor mean = targets.mean_outputs(objective);
+  ASSERT_EQ(mean.sizes(), (at::IntArrayRef{2}));
+  const std::vector<std::uint32_t> all{0, 1, 2, 3, 4, 5};
+  const labelled_batch b = targets.batch(all, 1, 0);
+  const double rate = b.labels.narrow(0, 50, 250).select(2, 0).to(at::kDouble).mean().item<double>();
+  ASSERT_GT(rate, 0.0);
+  EXPECT_NEAR(mean[0].item<double>(), std::log(rate / (1 - rate)), 1e-4);
+  const auto gradient_at = [&](const at::Tensor& constant) {
+    const at::Tensor y = constant.view({1, 1, 2}).expand({300, 6, 2}).clone().requires_grad_(true);
+    objective.loss_sum(y, b.labels).backward();
+    return y.grad().narrow(0, 50, 250).sum(at::IntArrayRef{0, 1});
+  };
+  const at::Tensor at_mean = gradient_at(mean);
+  const at::Tensor at_zero = gradient_at(at::zeros({2}, at::kFloat));
+  EXPECT_LT(at_mean.abs().max().item<double>(), 1e-4 * at_zero.abs().min().item<double>());
+}

@@ -114,32 +114,6 @@ TEST(neuron_io, rejects_inconsistent_options) {
   EXPECT_THROW(neuron_io_dataset{o}, std::invalid_argument);
 }
 
-namespace {
-// A linear baseline: the net input count (excitation minus inhibition) filtered with a 10 ms
-// exponential, scored by AUC against the spikes after the burn-in.
-double filtered_input_auc(const neuron_io_dataset& data, std::uint32_t samples) {
-  const neuron_io_options& o = data.options();
-  const std::uint32_t N = data.features(), inhibitory_end = o.soma_ex + o.soma_in;
-  std::vector<float> scores, targets;
-  for (std::uint32_t k = 0; k < samples; ++k) {
-    const neuron_io_sample s = data.simulate(k);
-    double trace = 0;
-    for (std::size_t t = 0; t < s.spikes.size(); ++t) {
-      double net = 0;
-      for (std::uint32_t i = 0; i < N; ++i) {
-        const bool inhibitory = (i >= o.soma_ex && i < inhibitory_end) || i >= N - o.dend_in;
-        net += (inhibitory ? -1.0 : 1.0) * s.inputs[t * N + i];
-      }
-      trace = trace * std::exp(-o.bin / 10.0) + net;
-      if (t < data.burn_in()) continue;
-      scores.push_back(static_cast<float>(trace));
-      targets.push_back(s.spikes[t]);
-    }
-  }
-  return roc_auc(scores, targets);
-}
-}  // namespace
-
 // The measured statistics of the default task (docs/learn_tasks.md): the output fires at a few to
 // tens of Hz, a good part of its spikes fall in dendritic plateaus, which NMDA makes, and a linear
 // filter of the inputs predicts the spikes only partly.

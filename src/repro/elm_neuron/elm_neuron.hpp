@@ -26,7 +26,7 @@ struct elm_neuron_size {
 struct elm_neuron_fit_size {
   std::uint32_t train_samples = 0, test_samples = 0, epochs = 0, batch = 0;
   double window = 0, burn_in = 0;  // [ms] per sample, 1 ms steps
-  std::vector<std::int64_t> memories;
+  std::vector<std::int64_t> memories;  // the d_m of the paper's NeuronIO table
   double learning_rate = 0;
 };
 
@@ -40,6 +40,16 @@ struct elm_pathfinder_size {
 elm_neuron_size elm_neuron_default_size(bool full);
 elm_neuron_fit_size elm_neuron_fit_default_size(bool full);
 elm_pathfinder_size elm_pathfinder_default_size(bool full);
+
+// (b) alone: its rows, and neuron_fit.csv in o.out.
+std::vector<row> elm_neuron_fit_rows(const options& o, const elm_neuron_fit_size& size);
+
+// (b)'s check on the AUCs in order of d_m: the last beats the first by `margin`, no step loses more
+// than `margin`, and the last step gains less than the first (false for fewer than 3).
+bool rises_and_saturates(const std::vector<double>& auc, double margin);
+
+// P(X >= k) for X ~ Binomial(n, 1/2), summed in logs: (c)'s p-value against chance.
+double binomial_tail(std::uint32_t k, std::uint32_t n);
 
 std::vector<row> run_elm_neuron(const options& o, const elm_neuron_size& size, const elm_neuron_fit_size& fit,
                                 const elm_pathfinder_size& pathfinder);
