@@ -80,8 +80,7 @@ struct lif_scalars {
 
 // The layer as raw arrays: (T, rows, n) time-major, n neurons per row (a row is a sample). beta and
 // rho hold one decay per neuron. Absent inputs read as zeros (a buffer of one step), so that the
-// loops need no tests; absent outputs go to a scratch step (made when first needed: most layers
-// have none).
+// loops need no tests; absent outputs go to a scratch step.
 template <class T>
 struct lif_arrays {
   std::int64_t steps, rows, n;
@@ -89,15 +88,12 @@ struct lif_arrays {
   std::vector<T> zero, scratch;
 
   lif_arrays(std::int64_t steps_, std::int64_t rows_, std::int64_t n_, const T* beta_, const T* rho_)
-      : steps(steps_), rows(rows_), n(n_), beta(beta_), rho(rho_), zero(static_cast<std::size_t>(rows_ * n_)) {}
+      : steps(steps_), rows(rows_), n(n_), beta(beta_), rho(rho_), zero(static_cast<std::size_t>(rows_ * n_)),
+        scratch(zero.size()) {}
   const T* in(const at::Tensor& t, std::int64_t step) const {
     return t.defined() ? t.data_ptr<T>() + step * rows * n : zero.data();
   }
-  T* out(const at::Tensor& t, std::int64_t step) {
-    if (t.defined()) return t.data_ptr<T>() + step * rows * n;
-    if (scratch.empty()) scratch.resize(zero.size());
-    return scratch.data();
-  }
+  T* out(const at::Tensor& t, std::int64_t step) { return t.defined() ? t.data_ptr<T>() + step * rows * n : scratch.data(); }
 };
 
 // Rows are independent within a step: each chunk of them runs the step, the inner loop over a row's

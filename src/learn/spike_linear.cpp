@@ -118,47 +118,31 @@ struct tile_vectors {
       v[n] += w;
     }
   }
-  void add_to(T* p) const {
-    for (std::int64_t n = 0; n < count; ++n) {
-      vector w;
-      std::memcpy(&w, p + n * lanes, sizeof(vector));
-      w += v[n];
-      std::memcpy(p + n * lanes, &w, sizeof(vector));
-    }
-  }
 };
 
-// Sources are taken in blocks whose part of a tile (16 KB) stays in the L1 cache across
-// destinations; each destination keeps a cursor into its list. Sums keep their order (sources
-// ascending).
+// out[c] += source[j * stride + c] (c < width, one tile) for the sources j in [first, last).
 template <class T>
-constexpr std::int32_t block_sources = 16384 / (tile * sizeof(T));
-
-// out[c] += source[j * stride + c] (c < width, one tile) for j = index[k], from k on while k < end
-// and j < until; returns the k reached.
-template <class T>
-std::int64_t add_listed(const std::int32_t* index, std::int64_t k, std::int64_t end, std::int32_t until, const T* source,
-                        std::int64_t stride, T* out, std::int64_t width) {
+void add_listed(const std::int32_t* first, const std::int32_t* last, const T* source, std::int64_t stride, T* out,
+                std::int64_t width) {
   if (width == tile) {
     tile_vectors<T> sum;
     sum.load(out);
-    for (; k < end && index[k] < until; ++k) sum.add(source + index[k] * stride);
+    for (const std::int32_t* j = first; j != last; ++j) sum.add(source + *j * stride);
     sum.store(out);
-    return k;
+    return;
   }
-  for (; k < end && index[k] < until; ++k)
-    for (std::int64_t c = 0; c < width; ++c) out[c] += source[index[k] * stride + c];
-  return k;
+  for (const std::int32_t* j = first; j != last; ++j)
+    for (std::int64_t c = 0; c < width; ++c) out[c] += source[*j * stride + c];
 }
 
 // result (lists, n) = init (n; zeros when null) + the sum of the rows of source (sources, n) that each
-// destination lists. Threads split the destinations.
+// destination lists, sources ascending. Threads split the destinations; a tile's columns of source
+// are read by every destination in turn, so that they stay in cache.
 template <class T>
-void sum_listed(const events& e, const T* source, std::int64_t sources, const T* init, T* result, std::int64_t n) {
+void sum_listed(const events& e, const T* source, const T* init, T* result, std::int64_t n) {
   const std::int64_t* start = e.start.data_ptr<std::int64_t>();
   const std::int32_t* index = e.index.data_ptr<std::int32_t>();
   at::parallel_for(0, e.lists(), std::max<std::int64_t>(1, 8192 / n), [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int64_t> cursor(static_cast<std::size_t>(end - begin));
     for (std::int64_t c0 = 0; c0 < n; c0 += tile) {
       const std::int64_t width = std::min(tile, n - c0);
       for (std::int64_t d = begin; d < end; ++d) {
@@ -167,14 +151,8 @@ void sum_listed(const events& e, const T* source, std::int64_t sources, const T*
           std::copy_n(init + c0, width, out);
         else
           std::fill_n(out, width, T(0));
-        cursor[d - begin] = start[d];
+        add_listed(index + start[d], index + start[d + 1], source + c0, n, out, width);
       }
-      for (std::int64_t j0 = 0; j0 < sources; j0 += block_sources<T>)
-        for (std::int64_t d = begin; d < end; ++d) {
-          auto& k = cursor[d - begin];
-          k = add_listed(index, k, start[d + 1], static_cast<std::int32_t>(j0 + block_sources<T>), source + c0, n,
-                         result + d * n + c0, width);
-        }
     }
   });
 }
@@ -194,8 +172,7 @@ struct spike_linear_function : torch::autograd::Function<spike_linear_function> 
     const at::Tensor wt = weight.t().contiguous(), b = bias.contiguous();
     at::Tensor y = at::empty({rows, out}, x.options());
     AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "spike_linear_forward", [&] {
-      sum_listed<scalar_t>({start, index}, wt.data_ptr<scalar_t>(), weight.size(1), b.data_ptr<scalar_t>(),
-                           y.data_ptr<scalar_t>(), out);
+      sum_listed<scalar_t>({start, index}, wt.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), out);
     });
     ctx->save_for_backward({weight, start, index});
     ctx->saved_data["x_shape"] = x.sizes().vec();
@@ -213,7 +190,7 @@ struct spike_linear_function : torch::autograd::Function<spike_linear_function> 
     const at::Tensor g = grads[0].reshape({rows, out}).contiguous();
     at::Tensor g_wt = at::empty({in, out}, g.options()), g_bias = at::zeros({out}, g.options());
     AT_DISPATCH_FLOATING_TYPES(g.scalar_type(), "spike_linear_backward", [&] {
-      sum_listed<scalar_t>(transposed(by_rows, in), g.data_ptr<scalar_t>(), rows, nullptr, g_wt.data_ptr<scalar_t>(), out);
+      sum_listed<scalar_t>(transposed(by_rows, in), g.data_ptr<scalar_t>(), nullptr, g_wt.data_ptr<scalar_t>(), out);
       column_sums<scalar_t>(g.data_ptr<scalar_t>(), rows, out, g_bias.data_ptr<scalar_t>());
     });
     const at::Tensor g_x =
