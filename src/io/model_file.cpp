@@ -48,6 +48,12 @@ const core::neuron_model_info& model_context::model_of(const network::population
 
 std::string model_context::dt_text() const { return core::format_quantity(dt(), core::dimension::time); }
 
+void model_context::check_steps(const std::string& where, const std::string& key, double ms) const {
+  if (!(ms / dt() <= max_steps))  // NaN fails too
+    fail(where, key, fmt::format("expected a time of {}, found {}", step_limit_text(dt()),
+                                 core::format_quantity(ms, core::dimension::time)));
+}
+
 // ---- [simulation] -------------------------------------------------------------------------
 
 void read_simulation(const field& f, model_context& c) {
@@ -71,6 +77,7 @@ void read_simulation(const field& f, model_context& c) {
     if (const auto threads = f["threads"]; threads.present())
       sim.threads = static_cast<int>(threads.integer(1, std::numeric_limits<int>::max()));
   }
+  c.check_steps(duration_where, "simulation.duration", sim.duration);
   if (!is_step_multiple(sim.duration, sim.dt))
     detail::fail(duration_where, "simulation.duration",
                  fmt::format("expected a positive multiple of dt ({}), found {}{}", c.dt_text(),
@@ -104,6 +111,7 @@ std::vector<core::index_t> read_ids(const field& f, const network::population_de
 double read_interval(const field& f, const model_context& c) {
   if (!f.present()) return c.dt();
   const double interval = f.quantity(core::dimension::time);
+  c.check_steps(f, interval);
   if (!is_step_multiple(interval, c.dt()))
     f.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
                        core::format_quantity(interval, core::dimension::time)));
@@ -211,6 +219,7 @@ void read_record(const field& f, model_context& c) {
   }
   if (const auto bin = f["rate_bin"]; bin.present()) {
     c.desc.rate_bin = bin.quantity(core::dimension::time);
+    c.check_steps(bin, c.desc.rate_bin);
     if (!is_step_multiple(c.desc.rate_bin, c.dt()))
       bin.fail(fmt::format("expected a positive multiple of dt ({}), found {}", c.dt_text(),
                            core::format_quantity(c.desc.rate_bin, core::dimension::time)));

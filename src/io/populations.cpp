@@ -41,7 +41,7 @@ double read_choice(const field& f, const core::param_spec& spec) {
 }
 
 void read_params(const field& f, const field& population, const core::neuron_model_info& model,
-                 network::population_desc& p) {
+                 const model_context& c, network::population_desc& p) {
   core::param_set values(model.params);
   if (f.present()) {
     f.table("a table of parameter values such as { tau_m = \"20 ms\" }");
@@ -52,6 +52,7 @@ void read_params(const field& f, const field& population, const core::neuron_mod
       const auto* spec = core::find_param(model.params, name);
       const double x = spec->choices.empty() ? v.quantity(spec->dim) : read_choice(v, *spec);
       if (const auto error = spec->check(x); !error.empty()) v.fail(error);
+      if (spec->dim == core::dimension::time) c.check_steps(v, x);
       values.set(name, x);
       p.params.emplace_back(name, x);
     }
@@ -97,6 +98,7 @@ void read_spike_times(const field& f, const model_context& c, network::populatio
     auto& out = p.data.spike_times.emplace_back();
     for (const auto& t : list.elements()) {
       const double ms = t.number(time_text) * factor;
+      c.check_steps(t, ms);
       // A spike is emitted at the grid time nearest t; times nearer to 0 than to dt are lost.
       if (!(std::round(ms / c.dt()) >= 1))
         t.fail(fmt::format("expected a spike time >= dt/2 ({}), since times are rounded to the step grid "
@@ -121,7 +123,7 @@ void read_population(const std::string& name, const field& f, model_context& c) 
   const auto& model = read_model(f["model"]);
   p.model = model.name;
   p.size = static_cast<core::index_t>(f["size"].integer(1, std::numeric_limits<core::index_t>::max()));
-  read_params(f["params"], f, model, p);
+  read_params(f["params"], f, model, c, p);
   if (const auto initial = f["initial"]; initial.present()) read_initial(initial, model, p);
 
   const field spikes = f["spike_times"];

@@ -1,5 +1,6 @@
 // [[projections]] (source, target, name, connector, weight, delay) and [[stimuli]].
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <set>
@@ -36,6 +37,22 @@ const std::vector<rule_info>& rules() {
 }
 
 std::string text(double v, dimension d) { return core::format_quantity(v, d); }
+
+// "at most 65535 steps of dt (6553.5 ms)"
+std::string delay_limit_text(const model_context& c) {
+  return fmt::format("at most {:.0f} steps of dt ({})", network::max_delay_steps,
+                     text(network::max_delay_steps * c.dt(), dimension::time));
+}
+
+bool within_delay_limit(double ms, const model_context& c) {
+  return std::round(ms / c.dt()) <= network::max_delay_steps;
+}
+
+// Fails at f unless a delay fits the 16-bit step counts of the synapses.
+void check_delay_limit(const field& f, double ms, std::string_view what, const model_context& c) {
+  if (!within_delay_limit(ms, c))
+    f.fail(fmt::format("expected {} of {}, found {}", what, delay_limit_text(c), text(ms, dimension::time)));
+}
 
 // The factor of a unit symbol such as "mV", which must be of dimension d.
 double unit_factor(const field& f, dimension d) {
@@ -100,9 +117,13 @@ explicit_columns read_explicit(const field& f, const network::population_desc& s
     if (e.weight) *e.weight *= weight_factor;
     if (e.delay) {
       *e.delay *= delay_factor;
+      const std::string where = fmt::format("{}:{}", path.string(), list.lines[i]);
       if (!at_least_step(*e.delay, c.dt()))
-        fail(fmt::format("{}:{}", path.string(), list.lines[i]), file.path(),
+        fail(where, file.path(),
              fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), text(*e.delay, dimension::time)));
+      if (!within_delay_limit(*e.delay, c))
+        fail(where, file.path(),
+             fmt::format("expected a delay of {}, found {}", delay_limit_text(c), text(*e.delay, dimension::time)));
     }
   }
   conn.edges = std::move(list.edges);
@@ -196,6 +217,7 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
     case kind::constant:
       if (!at_least_step(d.a, c.dt()))
         f.fail(fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), ms(d.a)));
+      check_delay_limit(f, d.a, "a delay", c);
       if (!is_step_multiple(d.a, c.dt()))
         f.fail(fmt::format("expected a delay that is a multiple of dt ({}), found {}", c.dt_text(), ms(d.a)));
       return;
@@ -203,11 +225,14 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
       if (!at_least_step(d.a, c.dt()))
         f["low"].fail(fmt::format("expected low >= dt ({}), so that no delay is shorter than a step, found {}",
                                   c.dt_text(), ms(d.a)));
+      check_delay_limit(f["high"], d.b, "a delay bound high", c);
       return;
     case kind::normal:
     case kind::lognormal:
       if (d.type == kind::lognormal && d.a < 0)
         f["mean"].fail(fmt::format("expected a positive mean delay, found {}", ms(d.a)));
+      check_delay_limit(f["mean"], d.a, "a mean delay", c);
+      if (std::isfinite(d.max)) check_delay_limit(f["max"], d.max, "a delay bound max", c);
       if (!at_least_step(d.min, c.dt())) {
         const field min = f["min"];
         if (min.present())
@@ -222,7 +247,8 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
 
 // [projections.plasticity]: rule = "NAME" and the rule's parameters; its weight_params (w_min
 // and w_max, for some rules the steps too) take the target model's weight unit.
-network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model) {
+network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model,
+                                         const model_context& c) {
   f.table("a table such as { rule = \"stdp_pair\", tau_plus = \"20 ms\" }");
   std::vector<std::string> rules;
   for (const auto* r : core::plasticity_rules()) rules.push_back(r->name);
@@ -246,6 +272,7 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
     const bool is_weight = std::ranges::count(info->weight_params, name) > 0;
     const double x = v.quantity(is_weight ? model.weight_dim : spec->dim);
     if (const auto error = spec->check(x); !error.empty()) v.fail(error);
+    if (!is_weight && spec->dim == dimension::time) c.check_steps(v, x);
     values.set(name, x);
     p.params.emplace_back(name, x);
   }
@@ -307,7 +334,7 @@ network::projection_desc read_projection(const field& e, const model_context& c)
     if (!p.delay.is_constant() || columns.delay)
       plasticity.fail("expected static synapses, since plastic synapses need one delay for the whole projection, "
                       "found a delay per synapse");
-    p.plasticity = read_plasticity(plasticity, model);
+    p.plasticity = read_plasticity(plasticity, model, c);
   }
   return p;
 }
@@ -345,10 +372,12 @@ network::stimulus_desc read_stimulus(const field& e, const model_context& c) {
   }
   if (const auto start = e["start"]; start.present()) {
     s.start = start.quantity(dimension::time);
+    c.check_steps(start, s.start);
     if (s.start < 0) start.fail(fmt::format("expected a start time >= 0 ms, found {}", text(s.start, dimension::time)));
   }
   if (const auto stop = e["stop"]; stop.present()) {
     s.stop = stop.quantity(dimension::time);
+    c.check_steps(stop, s.stop);
     if (!(s.stop > s.start))
       stop.fail(fmt::format("expected a stop time after start ({}), found {}", text(s.start, dimension::time),
                             text(s.stop, dimension::time)));

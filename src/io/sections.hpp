@@ -22,6 +22,9 @@ struct model_context {
   static const core::neuron_model_info& model_of(const network::population_desc& p);
   // "0.1 ms"
   std::string dt_text() const;
+  // Fails at `where`/`key` (or at f) unless the time ms spans at most max_steps steps of dt.
+  void check_steps(const std::string& where, const std::string& key, double ms) const;
+  void check_steps(const field& f, double ms) const { check_steps(f.where(), f.path(), ms); }
 };
 
 void read_simulation(const field& f, model_context& c);   // [simulation]

@@ -177,6 +177,10 @@ bool is_step_multiple(double x, double dt) {
 
 bool at_least_step(double x, double dt) { return x >= dt * (1 - 1e-9); }
 
+std::string step_limit_text(double dt) {
+  return fmt::format("at most {:.0f} steps of dt ({})", max_steps, core::format_quantity(max_steps * dt, core::dimension::time));
+}
+
 // ---- field --------------------------------------------------------------------------------
 
 field field::root(const origins& o, const toml::table& t) { return field(o, &t, "", o.file() + ":1"); }

@@ -69,6 +69,12 @@ bool is_step_multiple(double x, double dt);
 // x >= dt, to a relative tolerance of 1e-9.
 bool at_least_step(double x, double dt);
 
+// The most steps of dt a time may span (durations, spike and stimulus times, intervals): the
+// kernel counts steps in 64-bit integers and times in doubles, which are exact to 2^53.
+inline constexpr double max_steps = 9007199254740992.0;  // 2^53
+// "at most 9007199254740992 steps of dt (9.0072e+14 ms)" for messages.
+std::string step_limit_text(double dt);
+
 class field {
  public:
   field(const origins& o, const toml::node* n, std::string path, std::string where)

@@ -14,6 +14,9 @@
 
 namespace neurite::network {
 
+// The longest delay, in steps of dt: synapses store their delays as 16-bit step counts.
+inline constexpr double max_delay_steps = 65535;
+
 // A constant, or a distribution from which each synapse or neuron draws its own value.
 struct value_dist {
   enum class kind { constant, normal, uniform, lognormal };

@@ -173,5 +173,22 @@ class Threads(unittest.TestCase):
                     np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1], err_msg=name)
 
 
+class HostileModelInput(unittest.TestCase):
+    """Inputs that once crashed or gave silently wrong results: refused with exit 2, nothing written."""
+
+    def refused(self, model, *args):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("run", model, "--out", out, "--no-plot", *args)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertFalse(os.path.exists(out))
+            return r.stderr
+
+    def test_a_duration_whose_step_count_overflows_is_refused(self):
+        for duration in ("1e15 s", "1e20 s"):
+            err = self.refused(os.path.join(SOURCE, "examples", "cuba.toml"), "--duration", duration)
+            self.assertIn("simulation.duration: expected a time of at most 9007199254740992 steps of dt", err)
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

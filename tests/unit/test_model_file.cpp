@@ -428,6 +428,11 @@ TEST_F(explicit_connections, malformed_lists_are_reported_at_their_line) {
   EXPECT_NE(error(path).find((dir_ / "d.csv").string() + ":1" + key + "expected a delay >= dt (0.1 ms), found 0.05 ms"),
             std::string::npos)
       << error(path);
+  write("d.csv", "0,1,1,0.1\n1,1,1,7000\n");  // beyond the 16-bit step count of a delay: refused, not clipped
+  EXPECT_NE(error(path).find((dir_ / "d.csv").string() + ":2" + key +
+                             "expected a delay of at most 65535 steps of dt (6553.5 ms), found 7000 ms"),
+            std::string::npos)
+      << error(path);
   write("w.csv", "0,1,1\n");
   const auto both = model("{ rule = \"explicit\", file = \"w.csv\", weight_unit = \"mV\" }");
   EXPECT_NE(error(both).find(":11: projections[0].weight: expected no weight here"), std::string::npos) << error(both);
@@ -693,4 +698,48 @@ TEST(model_file, malformed_inputs_are_rejected_with_located_messages) {
     EXPECT_NE(message.find(expected), std::string::npos)
         << "case " << i << "\n--- file:\n" << text << "--- expected to contain:\n" << expected << "\n--- got:\n" << message;
   }
+}
+
+// Times are counted in steps of dt (64-bit, exact in a double to 2^53), delays in 16-bit step
+// counts: a time whose step count does not fit is refused at its key, never wrapped to 0 or
+// clipped in silence.
+TEST(model_file, times_whose_step_count_does_not_fit_are_refused) {
+  const std::string limit = "expected a time of at most 9007199254740992 steps of dt (9.0072e+14 ms), found ";
+  const std::string delay_limit = "of at most 65535 steps of dt (6553.5 ms), found ";
+  const std::string stim = "[[stimuli]]\ntype = \"dc\"\ntarget = \"E\"\namplitude = \"5 pA\"\n";
+  const std::vector<bad_case> cases = {
+      {"[simulation]\nduration = \"1e15 s\"\n", {}, "@2: simulation.duration: " + limit + "1e+18 ms"},
+      {"[simulation]\nduration = \"1e20 s\"\n", {}, "@2: simulation.duration: " + limit + "1e+23 ms"},
+      {"[simulation]\nduration = \"1e308 s\"\n", {}, "@2: simulation.duration: " + limit + "inf ms"},
+      {"", {"simulation.duration=1e15 s"}, "--set:1: simulation.duration: " + limit + "1e+18 ms"},
+      {"[simulation]\ndt = \"1e-14 ms\"\n", {},
+       "@1: simulation.duration: expected a time of at most 9007199254740992 steps of dt (90.072 ms), found 1000 ms"},
+      {"[simulation]\nduration = \"-1 s\"\n", {},
+       "@2: simulation.duration: expected a positive multiple of dt (0.1 ms), found -1000 ms"},
+      {"[record]\nrate_bin = \"1e20 s\"\n", {}, "@2: record.rate_bin: " + limit + "1e+23 ms"},
+      {"[record]\nstate = [{ population = \"E\", variable = \"V_m\", ids = [0], interval = \"1e20 s\" }]\n", {},
+       "@2: record.state[0].interval: " + limit + "1e+23 ms"},
+      {"[populations.S]\nmodel = \"spike_source\"\nsize = 1\nspike_times = { unit = \"s\", times = [[1e20]] }\n", {},
+       "@4: populations.S.spike_times.times[0][0]: " + limit + "1e+23 ms"},
+      {"[populations.Q]\nmodel = \"poisson_source\"\nsize = 1\nparams = { start = \"1e20 s\" }\n", {},
+       "@4: populations.Q.params.start: " + limit + "1e+23 ms"},
+      {stim + "start = \"1e20 s\"\n", {}, "@5: stimuli[0].start: " + limit + "1e+23 ms"},
+      {stim + "stop = \"1e20 s\"\n", {}, "@5: stimuli[0].stop: " + limit + "1e+23 ms"},
+      {proj + conn + "weight = \"0.1 mV\"\ndelay = \"1000 s\"\n", {},
+       "@6: projections[0].delay: expected a delay " + delay_limit + "1e+06 ms"},
+      {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"uniform\", low = \"1 ms\", high = \"7 s\" }\n", {},
+       "@6: projections[0].delay.high: expected a delay bound high " + delay_limit + "7000 ms"},
+      {proj + conn + "weight = \"0.1 mV\"\ndelay = { dist = \"normal\", mean = \"1 ms\", sd = \"1 ms\", min = \"1 ms\", "
+                     "max = \"7 s\" }\n",
+       {}, "@6: projections[0].delay.max: expected a delay bound max " + delay_limit + "7000 ms"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string message = error_of(std::string(base) + cases[i].snippet, cases[i].overrides);
+    EXPECT_NE(message.find(located(cases[i].expected)), std::string::npos)
+        << "case " << i << "\n--- expected to contain:\n" << located(cases[i].expected) << "\n--- got:\n" << message;
+  }
+  // The longest delay and a long duration are still accepted.
+  EXPECT_EQ(error_of(std::string(base) + "[simulation]\nduration = \"1e6 s\"\n" + proj + conn +
+                     "weight = \"0.1 mV\"\ndelay = \"6553.5 ms\"\n"),
+            "(no error)");
 }
