@@ -38,8 +38,9 @@ edge_list read_edge_list(const std::string& path, const std::string& key, core::
                          core::index_t target_size, std::string& open_error) {
   edge_list out;
   std::error_code status_error;
-  if (std::filesystem::is_directory(path, status_error)) {
-    open_error = "a directory";
+  const auto type = std::filesystem::status(path, status_error).type();
+  if (!status_error && type != std::filesystem::file_type::regular) {  // not /dev/zero nor a pipe
+    open_error = file_kind(type);
     return out;
   }
   std::ifstream in(path);

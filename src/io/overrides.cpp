@@ -68,7 +68,13 @@ void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
   if (eq == std::string::npos || segments.empty())
     fail(where, "",
          fmt::format("expected KEY=VALUE with a dotted KEY, e.g. \"simulation.duration=2 s\", found \"{}\"", text));
-  toml::table parsed = parse_value(trim(std::string_view(text).substr(eq + 1)));
+  const auto value_text = trim(std::string_view(text).substr(eq + 1));
+  if (segments.size() > max_nesting || !too_deep(value_text, static_cast<int>(segments.size())).empty())
+    fail(where, "",
+         fmt::format("expected a KEY and VALUE nested at most {} levels deep together (key parts, inline tables and "
+                     "arrays), found deeper nesting in \"{}\"",
+                     max_nesting, text.size() > 60 ? text.substr(0, 60) + "..." : text));
+  toml::table parsed = parse_value(value_text);
   toml::node& value = *parsed.get("v");
 
   toml::node* current = &root;

@@ -86,23 +86,118 @@ void fail(const std::string& where, std::string_view key, std::string_view what)
   throw model_error(fmt::format("{}: {}: {}", where, key, what));
 }
 
+std::string file_kind(std::filesystem::file_type t) {
+  switch (t) {
+    case std::filesystem::file_type::directory: return "a directory";
+    case std::filesystem::file_type::character: return "a character device";
+    case std::filesystem::file_type::block: return "a block device";
+    case std::filesystem::file_type::fifo: return "a pipe";
+    case std::filesystem::file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+namespace {
+
+std::string size_limit_text(std::string_view what) {
+  return fmt::format("a {} of at most {} MiB", what, max_config_bytes >> 20);
+}
+
+}  // namespace
+
 std::string read_config_text(const std::string& path, std::string_view what) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw model_error(fmt::format("{}: expected a readable {}, found a directory", path, what));
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && status.type() != std::filesystem::file_type::regular)
+    throw model_error(fmt::format("{}: expected a readable {} (a regular file), found {}", path, what,
+                                  file_kind(status.type())));
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_config_bytes)
+    throw model_error(fmt::format("{}: expected {}, found {} bytes", path, size_limit_text(what), size));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
     throw model_error(fmt::format("{}: expected a readable {}, found an error: {}", path, what,
                                   err ? std::strerror(err) : "cannot open"));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read at most one byte past the limit, in case the file grows while it is read.
+  std::string text(max_config_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw model_error(fmt::format("{}: expected a readable {}, found a read error", path, what));
-  return text.str();
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_config_bytes)
+    throw model_error(fmt::format("{}: expected {}, found more", path, size_limit_text(what)));
+  return text;
 }
 
+namespace {
+
+// A cursor over TOML text that skips strings and comments, counting lines and columns.
+class nesting_scan {
+ public:
+  nesting_scan(std::string_view text, int base_depth) : text_(text), base_(base_depth) {}
+
+  std::string run() {
+    while (i_ < text_.size()) {
+      const char c = text_[i_];
+      if (c == '"' || c == '\'') {
+        skip_string(c);
+        continue;
+      }
+      if (c == '#') {
+        while (i_ < text_.size() && text_[i_] != '\n') ++i_;
+        continue;
+      }
+      if (c == '\n') line_start_ = i_ + 1, ++line_;
+      // A dot outside strings separates key parts (or is the point of a number, once per value).
+      if (c == '.') ++dots_;
+      if (c == '[' || c == '{') ++open_;
+      if (c == ']' || c == '}') open_ = std::max(0, open_ - 1);
+      if (c == '=' || c == ',' || c == '\n' || c == '[' || c == '{' || c == ']' || c == '}') dots_ = 0;
+      if (base_ + open_ + dots_ > max_nesting) return fmt::format("{}:{}", line_, i_ - line_start_ + 1);
+      ++i_;
+    }
+    return {};
+  }
+
+ private:
+  bool at(std::string_view s) const { return text_.substr(i_, s.size()) == s; }
+
+  void newline_at(std::size_t j) {
+    if (text_[j] == '\n') line_start_ = j + 1, ++line_;
+  }
+
+  // Past a string that starts at i_ with quote q ("..." or '...', or their triple forms).
+  void skip_string(char q) {
+    const std::string triple(3, q);
+    const bool multi = at(triple);
+    i_ += multi ? 3 : 1;
+    while (i_ < text_.size()) {
+      if (multi ? at(triple) : text_[i_] == q) {
+        i_ += multi ? 3 : 1;
+        return;
+      }
+      if (!multi && text_[i_] == '\n') return;  // unterminated: toml++ reports it
+      if (q == '"' && text_[i_] == '\\' && i_ + 1 < text_.size()) newline_at(i_++);
+      newline_at(i_++);
+    }
+  }
+
+  std::string_view text_;
+  int base_;
+  std::size_t i_ = 0, line_start_ = 0;
+  std::size_t line_ = 1;
+  int open_ = 0, dots_ = 0;
+};
+
+}  // namespace
+
+std::string too_deep(std::string_view text, int base_depth) { return nesting_scan(text, base_depth).run(); }
+
 toml::table parse_toml(std::string_view text, const std::string& file_name) {
+  if (const auto where = too_deep(text); !where.empty())
+    throw model_error(fmt::format("{}:{}: expected valid TOML nested at most {} levels deep (dotted key parts, "
+                                  "inline tables and arrays), found deeper nesting",
+                                  file_name, where, max_nesting));
   try {
     return toml::parse(text, std::string_view(file_name));
   } catch (const toml::parse_error& e) {

@@ -4,6 +4,7 @@
 // value given as an override); every accessor checks the type and throws model_error with
 // "LOCATION: KEY: expected ..., found ..." when the value does not fit.
 #include <cstdint>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -48,9 +49,21 @@ class origins {
 
 [[noreturn]] void fail(const std::string& where, std::string_view key, std::string_view what);
 
-// The text of the file at path; `what` names the file in messages ("model file").
+// "a directory", "a character device", "a pipe", ... for a file that is not a regular file.
+std::string file_kind(std::filesystem::file_type t);
+// The largest file read_config_text reads: model and training files are a few kB.
+inline constexpr std::uintmax_t max_config_bytes = 64u << 20;  // 64 MiB
+// The text of the file at path; `what` names the file in messages ("model file"). Only regular
+// files of at most max_config_bytes are read (not /dev/zero, a pipe or a directory).
 std::string read_config_text(const std::string& path, std::string_view what);
-// Text parsed as TOML; a syntax error reads "FILE:LINE:COLUMN: expected valid TOML, found ...".
+
+// The deepest nesting accepted in TOML text: dotted key parts plus open inline tables and
+// arrays. toml++ parses nesting by recursion, so deeper input could overflow the stack.
+inline constexpr int max_nesting = 64;
+// Where text nests deeper than max_nesting - base_depth, as "LINE:COLUMN", or "" when it does not.
+std::string too_deep(std::string_view text, int base_depth = 0);
+// Text parsed as TOML; a syntax error reads "FILE:LINE:COLUMN: expected valid TOML, found ...",
+// and so does nesting deeper than max_nesting, found before toml++ sees the text.
 toml::table parse_toml(std::string_view text, const std::string& file_name);
 
 // "a string (\"abc\")", "an integer (5)", "a table", ... for "found ..." parts of messages.

@@ -190,5 +190,17 @@ class HostileModelInput(unittest.TestCase):
             self.assertIn("simulation.duration: expected a time of at most 9007199254740992 steps of dt", err)
 
 
+    def test_deep_nesting_and_files_that_are_not_small_regular_files_are_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            deep = os.path.join(tmp, "deep.toml")
+            with open(deep, "w") as f:
+                f.write(".".join(["a"] * 50000) + " = 1\n")
+            self.assertIn("deep.toml:1:130: expected valid TOML nested at most 64 levels deep", self.refused(deep))
+            err = self.refused(os.path.join(SOURCE, "examples", "cuba.toml"), "--set", ".".join(["a"] * 50000) + "=1")
+            self.assertIn("expected a KEY and VALUE nested at most 64 levels deep", err)
+        self.assertIn("/dev/zero: expected a readable model file (a regular file), found a character device",
+                      self.refused("/dev/zero"))
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

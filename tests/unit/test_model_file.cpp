@@ -1,6 +1,7 @@
 // Model-file reader (io/model_file.hpp): a good file, the examples, overrides, explicit
 // connection lists, and a table of malformed inputs with the message each must produce.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -742,4 +743,60 @@ TEST(model_file, times_whose_step_count_does_not_fit_are_refused) {
   EXPECT_EQ(error_of(std::string(base) + "[simulation]\nduration = \"1e6 s\"\n" + proj + conn +
                      "weight = \"0.1 mV\"\ndelay = \"6553.5 ms\"\n"),
             "(no error)");
+}
+
+// toml++ parses nesting by recursion: deep input is refused, located, before it sees the text.
+TEST(model_file, nesting_deeper_than_the_limit_is_refused_before_parsing) {
+  std::string dotted = "a";
+  for (int i = 0; i < 50000; ++i) dotted += ".a";
+  const std::string nested = "expected valid TOML nested at most 64 levels deep (dotted key parts, inline tables "
+                             "and arrays), found deeper nesting";
+  // The 65th dot of a.a.a... is its 130th character.
+  EXPECT_EQ(error_of(dotted + " = 1\n"), "bad.toml:1:130: " + nested);
+  EXPECT_EQ(error_of(std::string(base) + "[" + dotted + "]\n"), "bad.toml:7:129: " + nested);  // [ is a level
+  EXPECT_EQ(error_of("x = " + std::string(50000, '[') + std::string(50000, ']') + "\n"), "bad.toml:1:69: " + nested);
+  std::string tables = "x = ";
+  for (int i = 0; i < 50000; ++i) tables += "{ a = ";
+  EXPECT_EQ(error_of(tables + "1" + std::string(50000, '}') + "\n"), "bad.toml:1:" + std::to_string(4 + 6 * 64 + 1) +
+                                                                         ": " + nested);
+  // Lines are counted through multi-line strings; dots and brackets in strings and comments do
+  // not nest.
+  const std::string quiet = "# " + dotted + "\n" + "s = \"\"\"\n" + std::string(100, '[') + "\n\"\"\"\n" + "t = '" +
+                            std::string(100, '{') + "'\nu = \"" + dotted.substr(0, 300) + "\"\n";
+  EXPECT_EQ(error_of(quiet + "v = " + std::string(70, '[') + "\n"), "bad.toml:7:69: " + nested);
+  EXPECT_EQ(error_of(quiet).find("nested"), std::string::npos) << error_of(quiet);
+  // 64 levels are accepted by the scan (the key is then simply unknown).
+  const std::string deepest = dotted.substr(0, 2 * 64 - 1);
+  EXPECT_NE(error_of(deepest + " = 1\n" + base).find("bad.toml:1: a: expected a section"), std::string::npos)
+      << error_of(deepest + " = 1\n" + base);
+  // Overrides: the key parts and the value's nesting count together.
+  EXPECT_EQ(error_of(base, {dotted + "=1"}).rfind("--set:1: expected a KEY and VALUE nested at most 64 levels deep "
+                                                  "together (key parts, inline tables and arrays), found deeper nesting",
+                                                  0),
+            0u);
+  EXPECT_EQ(error_of(base, {"simulation.x=" + std::string(63, '[') + std::string(63, ']')}).rfind("--set:1: expected a KEY", 0),
+            0u);
+}
+
+TEST(model_file, only_regular_files_up_to_64_mib_are_read) {
+  const auto dir = std::filesystem::temp_directory_path() / ("neurite_big_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto error = [](const std::string& path) {
+    try {
+      io::read_model_file(path);
+    } catch (const io::model_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error("/dev/zero"), "/dev/zero: expected a readable model file (a regular file), found a character device");
+  EXPECT_EQ(error(dir.string()), dir.string() + ": expected a readable model file (a regular file), found a directory");
+  const auto fifo = dir / "pipe.toml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error(fifo.string()), fifo.string() + ": expected a readable model file (a regular file), found a pipe");
+  const auto big = dir / "big.toml";
+  std::ofstream(big).put('#');
+  std::filesystem::resize_file(big, (64u << 20) + 1);  // sparse: costs no disk
+  EXPECT_EQ(error(big.string()), big.string() + ": expected a model file of at most 64 MiB, found 67108865 bytes");
+  std::filesystem::remove_all(dir);
 }
