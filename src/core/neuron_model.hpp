@@ -40,7 +40,8 @@ struct population_data {
 class neuron_dynamics {
  public:
   virtual ~neuron_dynamics() = default;
-  // Advance neurons [begin, end) from step to step+1; append the indices that spiked, ascending.
+  // Advance neurons [begin, end) from step to step+1; append the indices that spiked, ascending
+  // (an index once per spike: a spike source may emit several in one step).
   virtual void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) = 0;
   // The array of a state variable (size = population size), or nullptr if there is none.
   virtual double* state(std::string_view name) = 0;

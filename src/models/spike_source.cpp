@@ -1,6 +1,7 @@
 // spike_source: neurons that emit spikes at given times (NEST spike_generator with parrots,
 // Brian2 SpikeGeneratorGroup). A spike at time t is emitted in the step that ends at the
-// nearest multiple of dt, so its time stamp is t rounded to the grid.
+// nearest multiple of dt, so its time stamp is t rounded to the grid; times that round to the
+// same step are all emitted, as that many spikes.
 #include <algorithm>
 #include <cmath>
 
@@ -24,10 +25,9 @@ class spike_source final : public neuron_dynamics {
       auto& k = next_[i];
       const auto& s = steps_[i];
       while (k < s.size() && s[k] < in.step) ++k;  // times before the start of this run
-      if (k < s.size() && s[k] == in.step) {
-        spiked.push_back(i);
-        while (k < s.size() && s[k] == in.step) ++k;  // several times in one step: one spike
-      }
+      // Several times in one step are several spikes: i is listed once for each, and each
+      // delivers its weight (NEST's multiplicity).
+      for (; k < s.size() && s[k] == in.step; ++k) spiked.push_back(i);
     }
   }
   double* state(std::string_view) override { return nullptr; }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "io/model_file.hpp"
 #include "io/results.hpp"
 #include "network/build.hpp"
 #include "network/stimuli.hpp"
@@ -71,4 +72,36 @@ TEST(stimuli, dc_input_is_on_between_start_and_stop) {
     EXPECT_EQ(current[3], 0.0);
   }
   EXPECT_EQ(on, 10);
+}
+
+// A spike source emits every listed time, also several in one step (as NEST's spike_generator
+// with multiplicity): each spike is counted and delivers its weight once.
+TEST(stimuli, spike_source_keeps_several_spikes_in_one_step) {
+  const auto d = io::parse_model(R"(
+[simulation]
+dt = "0.1 ms"
+duration = "50 ms"
+threads = 2
+[populations.S]
+model = "spike_source"
+size = 3
+spike_times = { unit = "ms", times = [[30, 3, 3], [3, 3.01, 2.99, 3], [40]] }
+[populations.T]
+model = "iaf_psc_delta"
+size = 1
+params = { E_L = "0 mV", V_reset = "0 mV", V_th = "1000 mV", tau_m = "1e12 ms" }
+[[projections]]
+source = "S"
+target = "T"
+connector = { rule = "all_to_all" }
+weight = "1 mV"
+delay = "1 ms"
+)",
+                                 "multiplicity.toml");
+  auto built = network::build(d);
+  built.sim->run(d.simulation.duration);
+  const auto s = io::summarize(*built.sim, {});
+  EXPECT_EQ(s["populations"]["S"]["spikes"].get<double>(), 8.0);
+  // Eight spikes of 1 mV onto a neuron that does not leak (tau_m = 1e12 ms) and never fires.
+  EXPECT_NEAR(built.sim->populations()[1].dynamics->state("V_m")[0], 8.0, 1e-6);
 }
