@@ -1,5 +1,6 @@
 // [[projections]] (source, target, name, connector, weight, delay) and [[stimuli]].
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -281,6 +282,19 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
   return p;
 }
 
+// Projection names become HDF5 group names (/weights/NAME_k), where '/' separates groups and
+// '.' names the current one; a plain character set also keeps them safe in file names.
+constexpr std::string_view projection_name_text =
+    "a projection name of 1 to 255 letters, digits, spaces and _ - + . : < > ( ), not starting with '.' or a space";
+
+bool valid_projection_name(std::string_view name) {
+  constexpr std::string_view punctuation = " _-+.:<>()";
+  if (name.empty() || name.size() > 255 || name[0] == '.' || name[0] == ' ') return false;
+  return std::all_of(name.begin(), name.end(), [&](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || punctuation.find(ch) != std::string_view::npos;
+  });
+}
+
 network::projection_desc read_projection(const field& e, const model_context& c) {
   e.table("a table describing a projection (source, target, connector, weight, delay, plasticity, receptor)");
   e.check_keys({"name", "source", "target", "connector", "weight", "delay", "plasticity", "receptor"},
@@ -299,8 +313,8 @@ network::projection_desc read_projection(const field& e, const model_context& c)
   p.target = tgt.name;
   p.name = src.name + "->" + tgt.name;
   if (const auto name = e["name"]; name.present()) {
-    p.name = name.string("a projection name");
-    if (p.name.empty()) name.fail("expected a non-empty projection name, found \"\"");
+    p.name = name.string(projection_name_text);
+    if (!valid_projection_name(p.name)) name.fail(fmt::format("expected {}, found \"{}\"", projection_name_text, p.name));
   }
   if (const field receptor = e["receptor"]; receptor.present()) {
     const std::string expected = fmt::format("a receptor of {} ({})", model.name, fmt::join(model.receptors, ", "));

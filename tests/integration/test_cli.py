@@ -202,5 +202,19 @@ class HostileModelInput(unittest.TestCase):
                       self.refused("/dev/zero"))
 
 
+    def test_a_slash_in_a_projection_name_is_refused_where_it_is_read(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            model = os.path.join(tmp, "slash.toml")
+            with open(model, "w") as f:
+                f.write('[simulation]\nduration = "10 ms"\n'
+                        '[populations.E]\nmodel = "iaf_psc_delta"\nsize = 2\n'
+                        '[[projections]]\nname = "E/E"\nsource = "E"\ntarget = "E"\n'
+                        'connector = { rule = "all_to_all" }\nweight = "0.1 mV"\ndelay = "1 ms"\n'
+                        'plasticity = { rule = "stdp_pair" }\n'
+                        '[record]\nweights = [{ projection = "E/E", targets = [0] }]\n')
+            self.assertIn("slash.toml:7: projections[0].name: expected a projection name of 1 to 255 letters",
+                          self.refused(model))
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -800,3 +800,20 @@ TEST(model_file, only_regular_files_up_to_64_mib_are_read) {
   EXPECT_EQ(error(big.string()), big.string() + ": expected a model file of at most 64 MiB, found 67108865 bytes");
   std::filesystem::remove_all(dir);
 }
+
+// Projection names become HDF5 group names: refused where they are read when HDF5 would fail
+// on them (or read them as a path) at the end of a run.
+TEST(model_file, projection_names_are_checked_where_they_are_read) {
+  const std::string expected = "@4: projections[0].name: expected a projection name of 1 to 255 letters, digits, "
+                               "spaces and _ - + . : < > ( ), not starting with '.' or a space, found ";
+  for (const std::string& bad : std::vector<std::string>{"a/b", "", ".hidden", " x", "caf\u00e9", "tab\there", std::string(256, 'x')}) {
+    const std::string snippet = proj + "name = \"" + bad + "\"\n" + conn + wd;
+    EXPECT_EQ(error_of(std::string(base) + snippet).rfind(located(expected + "\"" + bad + "\""), 0), 0u)
+        << bad << ": " << error_of(std::string(base) + snippet);
+  }
+  EXPECT_EQ(error_of(std::string(base) + proj + conn + wd, {"projections.0.name=x/y"}),
+            "--set:1: projections[0].name: " + expected.substr(std::string("@4: projections[0].name: ").size()) +
+                "\"x/y\"");
+  for (const std::string& good : std::vector<std::string>{"E->E recurrent", "a.b", "w(1):2+3", std::string(255, 'x')})
+    EXPECT_EQ(error_of(std::string(base) + proj + "name = \"" + good + "\"\n" + conn + wd), "(no error)") << good;
+}
