@@ -18,8 +18,8 @@ labelled_images read_fashion_mnist(dataset_split split, const std::string& dir) 
   const std::string images_path = prefix + "-images-idx3-ubyte.gz", labels_path = prefix + "-labels-idx1-ubyte.gz";
   for (const auto& path : {images_path, labels_path})
     if (!std::filesystem::exists(path))
-      throw std::runtime_error(path + ": not found; Fashion-MNIST comes from Debian's package dataset-fashion-mnist "
-                                      "(apt-get install dataset-fashion-mnist)");
+      throw std::runtime_error(path + ": expected a file of Fashion-MNIST, found nothing (it comes from Debian's "
+                                      "package dataset-fashion-mnist: apt-get install dataset-fashion-mnist)");
   idx_images images = read_idx_images(images_path);
   std::vector<std::uint8_t> labels = read_idx_labels(labels_path);
   if (images.rows != 28 || images.cols != 28)

@@ -4,6 +4,8 @@
 #include <span>
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <zlib.h>
 
 namespace neurite::io {
@@ -19,13 +21,21 @@ std::vector<std::uint8_t> idx_payload(const std::string& path, std::uint32_t mag
   const std::span<const std::uint8_t> d(raw);
   const std::size_t header = 4 + 4 * std::size_t{magic & 0xff};
   if (d.size() < header || big_endian(d) != magic)
-    throw std::runtime_error(path + ": not an IDX file of the expected kind (magic number)");
+    throw std::runtime_error(fmt::format("{}: expected an IDX file with magic number {:#010x} and a {}-byte header, "
+                                         "found {}",
+                                         path, magic, header,
+                                         d.size() < 4 ? fmt::format("{} bytes", d.size())
+                                                      : fmt::format("magic number {:#010x}", big_endian(d))));
+  // The declared size, stopped as soon as it exceeds the data (no overflow for any dimensions).
+  const std::size_t available = d.size() - header;
   std::size_t size = 1;
   for (std::size_t k = 0; k < (magic & 0xff); ++k) {
     dims.push_back(big_endian(d.subspan(4 + 4 * k)));
-    size *= dims.back();
+    if (size <= available) size = dims.back() == 0 ? 0 : size * dims.back();
   }
-  if (d.size() - header < size) throw std::runtime_error(path + ": truncated IDX data");
+  if (available < size)
+    throw std::runtime_error(fmt::format("{}: expected {} bytes of data for dimensions {}, found {} (truncated IDX data)",
+                                         path, size, fmt::join(dims, "x"), available));
   return {raw.begin() + static_cast<std::ptrdiff_t>(header), raw.begin() + static_cast<std::ptrdiff_t>(header + size)};
 }
 
@@ -33,7 +43,7 @@ std::vector<std::uint8_t> idx_payload(const std::string& path, std::uint32_t mag
 
 std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");  // reads uncompressed files transparently
-  if (!f) throw std::runtime_error(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (!f) throw std::runtime_error(fmt::format("{}: expected a readable file, found an error: {}", path, std::strerror(errno)));
   std::vector<std::uint8_t> out;
   std::uint8_t buffer[1 << 16];
   int n = 0;
@@ -41,7 +51,9 @@ std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path) {
   int code = Z_OK;
   const std::string error = n < 0 ? gzerror(f, &code) : "";
   gzclose(f);
-  if (n < 0) throw std::runtime_error(path + ": corrupt or truncated compressed data (" + error + ")");
+  if (n < 0)
+    throw std::runtime_error(
+        fmt::format("{}: expected gzip or uncompressed data, found corrupt or truncated compressed data ({})", path, error));
   return out;
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
+#include <utility>
 #include <set>
 
 #include <fmt/format.h>
@@ -246,10 +248,14 @@ void check_delay(const field& f, const network::value_dist& d, const model_conte
   }
 }
 
+// The [w_min, w_max] of a plasticity rule, with its defaults.
+using weight_bounds = std::optional<std::pair<double, double>>;
+
 // [projections.plasticity]: rule = "NAME" and the rule's parameters; its weight_params (w_min
-// and w_max, for some rules the steps too) take the target model's weight unit.
-network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model,
-                                         const model_context& c) {
+// and w_max, for some rules the steps too) take the target model's weight unit. Sets bounds to
+// the rule's [w_min, w_max] when it has them.
+network::plasticity_desc read_plasticity(const field& f, const core::neuron_model_info& model, const model_context& c,
+                                         weight_bounds& bounds) {
   f.table("a table such as { rule = \"stdp_pair\", tau_plus = \"20 ms\" }");
   std::vector<std::string> rules;
   for (const auto* r : core::plasticity_rules()) rules.push_back(r->name);
@@ -266,20 +272,44 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
   std::vector<std::string> names{"rule"};
   for (const auto& spec : info->params) names.push_back(spec.name);
   f.check_keys(names, fmt::format("a parameter of {}", info->name));
-  core::param_set values(info->params);
+  // The rule's table with its weight parameters in the target's weight unit, so that values
+  // are read and shown (also by the rule's check) with that unit.
+  core::param_table table = info->params;
+  for (auto& spec : table)
+    if (std::ranges::count(info->weight_params, spec.name) > 0) spec.dim = model.weight_dim;
+  core::param_set values(table);
   for (const auto& [name, v] : f.entries()) {
     if (name == "rule") continue;
-    const auto* spec = core::find_param(info->params, name);
-    const bool is_weight = std::ranges::count(info->weight_params, name) > 0;
-    const double x = v.quantity(is_weight ? model.weight_dim : spec->dim);
+    const auto* spec = core::find_param(table, name);
+    const double x = v.quantity(spec->dim);
     if (const auto error = spec->check(x); !error.empty()) v.fail(error);
-    if (!is_weight && spec->dim == dimension::time) c.check_steps(v, x);
+    if (spec->dim == dimension::time) c.check_steps(v, x);
     values.set(name, x);
     p.params.emplace_back(name, x);
   }
   if (info->check)
     if (const auto error = info->check(values); !error.empty()) f.fail(error);
+  if (core::find_param(table, "w_min") && core::find_param(table, "w_max"))
+    bounds = std::pair{values["w_min"], values["w_max"]};
   return p;
+}
+
+// Plastic synapses start within the rule's [w_min, w_max]: checked for every bound of the
+// weight that is known here (draws of unbounded distributions are checked when built).
+void check_plastic_weight(const field& weight, const network::value_dist& w, const weight_bounds& bounds,
+                          dimension weight_dim) {
+  if (!bounds) return;
+  const auto [lo, hi] = *bounds;
+  using kind = network::value_dist::kind;
+  const bool constant = w.type == kind::constant, uniform = w.type == kind::uniform;
+  const double low = constant || uniform ? w.a : w.min, high = constant ? w.a : uniform ? w.b : w.max;
+  const std::string range = fmt::format("the rule's [w_min, w_max] = [{}, {}]", text(lo, weight_dim), text(hi, weight_dim));
+  if (constant && (low < lo || high > hi))
+    weight.fail(fmt::format("expected an initial weight within {}, found {}", range, text(w.a, weight_dim)));
+  const std::string what = uniform ? "low, high" : "min, max";
+  if ((std::isfinite(low) && low < lo) || (std::isfinite(high) && high > hi))
+    weight.fail(fmt::format("expected initial weights within {}, found a distribution with [{}] = [{}, {}]", range,
+                            what, text(low, weight_dim), text(high, weight_dim)));
 }
 
 // Projection names become HDF5 group names (/weights/NAME_k), where '/' separates groups and
@@ -348,7 +378,9 @@ network::projection_desc read_projection(const field& e, const model_context& c)
     if (!p.delay.is_constant() || columns.delay)
       plasticity.fail("expected static synapses, since plastic synapses need one delay for the whole projection, "
                       "found a delay per synapse");
-    p.plasticity = read_plasticity(plasticity, model, c);
+    weight_bounds bounds;
+    p.plasticity = read_plasticity(plasticity, model, c, bounds);
+    if (!columns.weight) check_plastic_weight(weight, p.weight, bounds, model.weight_dim);
   }
   return p;
 }

@@ -35,21 +35,30 @@ std::map<std::string, std::uint32_t, std::less<>> population_index(const network
   return index;
 }
 
+// A message about projection k in the promised form "FILE:LINE: KEY: expected ..., found ...".
+[[noreturn]] void projection_error(const projection_desc& pd, std::uint32_t k, std::string_view key,
+                                   std::string_view what) {
+  throw build_error(fmt::format("{}: projections[{}]{}{}: {}", pd.where, k, key.empty() ? "" : ".", key, what));
+}
+
 const core::neuron_model_info& model_of(const population_desc& p) {
   const auto* m = core::find_neuron_model(p.model);
-  if (!m) throw build_error(fmt::format("{}: unknown neuron model '{}'", p.where, p.model));
+  if (!m)
+    throw build_error(fmt::format("{}: populations.{}.model: expected a neuron model (neurite info lists them), found \"{}\"",
+                                  p.where, p.name, p.model));
   return *m;
 }
 
 // The value a distribution is centred on, whose sign decides the receptor.
 double centre(const value_dist& d) { return d.type == value_dist::kind::uniform ? (d.a + d.b) / 2 : d.a; }
 
-std::uint32_t receptor_for(const core::neuron_model_info& m, const projection_desc& pd) {
+std::uint32_t receptor_for(const core::neuron_model_info& m, const projection_desc& pd, std::uint32_t k) {
   if (pd.receptor.empty()) return m.receptors.size() >= 2 && centre(pd.weight) < 0 ? 1 : 0;
   const auto named = std::find(m.receptors.begin(), m.receptors.end(), pd.receptor);
   if (named == m.receptors.end())
-    throw build_error(fmt::format("{}: expected a receptor of {} ({}), found '{}'", pd.where, m.name,
-                                  fmt::join(m.receptors, ", "), pd.receptor));
+    projection_error(pd, k, "receptor",
+                     fmt::format("expected a receptor of {} ({}), found \"{}\"", m.name, fmt::join(m.receptors, ", "),
+                                 pd.receptor));
   return static_cast<std::uint32_t>(named - m.receptors.begin());
 }
 
@@ -68,41 +77,54 @@ projection_plan make_plan(const network_desc& d, std::uint32_t k, const std::vec
   plan.delay.min = std::max(plan.delay.min, d.simulation.dt);
   for (const auto& e : pd.connector.edges) {
     if (e.source >= plan.n_source || e.target >= plan.n_target)
-      throw build_error(fmt::format("{}: edge {} -> {} outside populations of {} and {} neurons", pd.where, e.source,
-                                    e.target, plan.n_source, plan.n_target));
+      projection_error(pd, k, "connector",
+                       fmt::format("expected edges within populations of {} and {} neurons, found {} -> {}",
+                                   plan.n_source, plan.n_target, e.source, e.target));
     plan.weight_per_synapse = plan.weight_per_synapse || e.weight.has_value();
     plan.delay_per_synapse = plan.delay_per_synapse || e.delay.has_value();
   }
   return plan;
 }
 
-std::uint16_t delay_bound_steps(double ms, double dt) {
-  const double steps = std::max(1.0, std::round(ms / dt));
-  if (steps > 65535) throw build_error(fmt::format("delay {} ms is longer than 65535 steps", ms));
+std::uint16_t delay_bound_steps(const projection_desc& pd, std::uint32_t k, double dt) {
+  const double steps = std::max(1.0, std::round(pd.delay.a / dt));
+  if (steps > max_delay_steps)
+    projection_error(pd, k, "delay",
+                     fmt::format("expected a delay of at most {:.0f} steps of dt ({}), found {}", max_delay_steps,
+                                 core::format_quantity(max_delay_steps * dt, core::dimension::time),
+                                 core::format_quantity(pd.delay.a, core::dimension::time)));
   return static_cast<std::uint16_t>(steps);
 }
 
-std::unique_ptr<core::plasticity_rule> make_plasticity(const projection_desc& pd, double dt) {
+std::unique_ptr<core::plasticity_rule> make_plasticity(const projection_desc& pd, std::uint32_t k, double dt) {
   const auto* rule = core::find_plasticity_rule(pd.plasticity->rule);
-  if (!rule) throw build_error(fmt::format("{}: unknown plasticity rule '{}'", pd.where, pd.plasticity->rule));
+  if (!rule) projection_error(pd, k, "plasticity.rule", fmt::format("expected a plasticity rule, found \"{}\"",
+                                                                    pd.plasticity->rule));
   core::param_set values(rule->params);
   for (const auto& [name, x] : pd.plasticity->params) values.set(name, x);
   if (rule->check)
-    if (const auto error = rule->check(values); !error.empty()) throw build_error(fmt::format("{}: {}", pd.where, error));
+    if (const auto error = rule->check(values); !error.empty()) projection_error(pd, k, "plasticity", error);
   return rule->make(values, dt);
 }
 
-// Plastic synapses share one delay, and start within the rule's weight bounds.
-void check_plastic(const core::projection& proj, const projection_desc& pd, bool delay_per_synapse) {
+// Plastic synapses share one delay, and start within the rule's weight bounds (the reader
+// checks the bounds it can see; draws of an unbounded distribution are checked here).
+void check_plastic(const core::projection& proj, const projection_desc& pd, std::uint32_t k, bool delay_per_synapse,
+                   core::dimension weight_dim) {
   if (delay_per_synapse)
-    throw build_error(fmt::format("{}: expected one delay for a plastic projection, found a delay per synapse",
-                                  pd.where));
+    projection_error(pd, k, "delay", "expected one delay for a plastic projection, found a delay per synapse");
   const double lo = proj.plasticity->weight_min(), hi = proj.plasticity->weight_max();
   const auto outside = [&](float w) { return w < lo || w > hi; };
-  for (const auto& b : proj.blocks)
-    if (b.weight.empty() ? b.size() > 0 && outside(proj.weight) : std::any_of(b.weight.begin(), b.weight.end(), outside))
-      throw build_error(fmt::format("{}: expected initial weights within the rule's [w_min, w_max] = [{}, {}]",
-                                    pd.where, lo, hi));
+  const auto fail = [&](float w) {
+    projection_error(pd, k, "weight",
+                     fmt::format("expected initial weights within the rule's [w_min, w_max] = [{}, {}], found {}",
+                                 core::format_quantity(lo, weight_dim), core::format_quantity(hi, weight_dim),
+                                 core::format_quantity(w, weight_dim)));
+  };
+  for (const auto& b : proj.blocks) {
+    if (b.weight.empty() && b.size() > 0 && outside(proj.weight)) fail(proj.weight);
+    if (const auto w = std::find_if(b.weight.begin(), b.weight.end(), outside); w != b.weight.end()) fail(*w);
+  }
 }
 
 void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t k,
@@ -115,7 +137,7 @@ void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t 
   proj.name = pd.name;
   proj.source = index.at(pd.source);
   proj.target = index.at(pd.target);
-  proj.receptor = receptor_for(model_of(d.populations[proj.target]), pd);
+  proj.receptor = receptor_for(model_of(d.populations[proj.target]), pd, k);
   proj.weight = static_cast<float>(pd.weight.a);
   proj.blocks.resize(static_cast<std::size_t>(sim.workers()));
   sim.team().run([&](int w) {
@@ -129,11 +151,11 @@ void add_projection(core::simulation& sim, const network_desc& d, std::uint32_t 
     proj.delay = std::min(lo, hi);
     proj.max_delay = hi;
   } else {
-    proj.delay = proj.max_delay = delay_bound_steps(pd.delay.a, d.simulation.dt);
+    proj.delay = proj.max_delay = delay_bound_steps(pd, k, d.simulation.dt);
   }
   if (pd.plasticity) {
-    proj.plasticity = make_plasticity(pd, d.simulation.dt);
-    check_plastic(proj, pd, plan.delay_per_synapse);
+    proj.plasticity = make_plasticity(pd, k, d.simulation.dt);
+    check_plastic(proj, pd, k, plan.delay_per_synapse, model_of(d.populations[proj.target]).weight_dim);
   }
   sim.add_projection(std::move(proj));
 }
@@ -143,7 +165,9 @@ void set_initial_state(core::simulation& sim, std::uint32_t p, const population_
   for (std::uint32_t v = 0; v < pd.initial.size(); ++v) {
     const auto& [name, dist] = pd.initial[v];
     double* x = pop.dynamics->state(name);
-    if (!x) throw build_error(fmt::format("{}: model {} has no state variable '{}'", pd.where, pd.model, name));
+    if (!x)
+      throw build_error(fmt::format("{}: populations.{}.initial.{}: expected a state variable of {}, found \"{}\"",
+                                    pd.where, pd.name, name, pd.model, name));
     for (index_t i = 0; i < pd.size; ++i) {
       core::random_stream s(seed, core::stream_purpose(core::purpose::initial_state, p), i, v);
       x[i] = draw(dist, s);
@@ -180,7 +204,8 @@ void add_recorders(core::simulation& sim, const network_desc& d,
   }
   for (const auto& r : d.state_recordings)
     sim.record_state(index.at(r.population), r.variable, r.ids, core::steps_of(r.interval, d.simulation.dt));
-  for (const auto& r : d.weight_recordings) {
+  for (std::size_t i = 0; i < d.weight_recordings.size(); ++i) {
+    const auto& r = d.weight_recordings[i];
     std::uint32_t p = 0;
     while (p < d.projections.size() && d.projections[p].name != r.projection) ++p;
     auto synapses = r.synapses;
@@ -189,7 +214,9 @@ void add_recorders(core::simulation& sim, const network_desc& d,
     try {
       sim.record_weights(p, std::move(synapses), core::steps_of(r.interval, d.simulation.dt));
     } catch (const std::invalid_argument& e) {
-      throw build_error(fmt::format("{}: {}", r.where, e.what()));
+      throw build_error(fmt::format("{}: record.weights[{}].synapses: expected synapses that projection {} has, "
+                                    "found one it lacks ({})",
+                                    r.where, i, r.projection, e.what()));
     }
   }
 }
@@ -200,35 +227,61 @@ memory_estimate estimate_memory(const network_desc& d) {
   memory_estimate m;
   const auto index = population_index(d);
   const auto threads = static_cast<double>(std::max(d.simulation.threads, 1));
-  double bytes = 0, largest_temp = 0, max_delay = 1;
-  for (const auto& pd : d.projections) {
+  double largest_temp = 0, max_delay = 1;
+  std::vector<memory_part> parts;
+  for (std::size_t k = 0; k < d.projections.size(); ++k) {
+    const auto& pd = d.projections[k];
     const auto& src = d.populations[index.at(pd.source)];
     const auto& tgt = d.populations[index.at(pd.target)];
     const double n = expected_synapses(pd.connector, src.size, tgt.size, pd.source == pd.target);
     const bool w = !pd.weight.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
     const bool dl = !pd.delay.is_constant() || pd.connector.type == connector_desc::rule::explicit_list;
     const bool plastic = pd.plasticity.has_value();  // a weight each and a by-target index entry
-    bytes += n * (4.0 + (w || plastic ? 4 : 0) + (dl ? 2 : 0) + (plastic ? 8 : 0)) + 4.0 * src.size * threads;
+    parts.push_back({pd.where, fmt::format("projections[{}]", k), pd.name,
+                     n * (4.0 + (w || plastic ? 4 : 0) + (dl ? 2 : 0) + (plastic ? 8 : 0)) + 4.0 * src.size * threads});
     largest_temp = std::max(largest_temp, n * (8.0 + (w ? 4 : 0) + (dl ? 2 : 0)));
     max_delay = std::max(max_delay, (pd.delay.is_constant() ? pd.delay.a : pd.delay.max) / d.simulation.dt);
     m.synapses += static_cast<std::size_t>(n);
   }
   for (const auto& p : d.populations)  // state (~16 doubles), ISI statistics, ring buffers
-    bytes += static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, 65536.0));
-  m.bytes = static_cast<std::size_t>(std::min(bytes + largest_temp, 1e19));
+    parts.push_back({p.where, "populations." + p.name, "",
+                     static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, max_delay_steps + 1))});
+  double bytes = largest_temp;
+  for (auto& part : parts) {
+    bytes += part.bytes;
+    part.bytes = std::min(part.bytes, 1e19);  // as the total: no more digits than a size_t holds
+  }
+  std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
+  parts.resize(std::min<std::size_t>(parts.size(), 3));
+  m.largest = std::move(parts);
+  m.bytes = static_cast<std::size_t>(std::min(bytes, 1e19));
   m.available = available_memory();
   return m;
 }
+
+namespace {
+std::string gigabytes(double bytes) { return fmt::format("{:.3g} GB", bytes / 1e9); }
+
+// Located at the entry that needs the most, naming the largest ones and both figures.
+[[noreturn]] void memory_error(const network_desc& d, const memory_estimate& m) {
+  std::vector<std::string> parts;
+  for (const auto& p : m.largest)
+    parts.push_back(fmt::format("{}{} {}", p.key, p.name.empty() ? "" : fmt::format(" ({})", p.name), gigabytes(p.bytes)));
+  const bool located = !m.largest.empty() && !m.largest[0].where.empty();
+  throw build_error(fmt::format(
+      "{}: {}: expected a network that fits in the {} of memory available, found one that needs about {} ({:.3g} "
+      "synapses), most of it for {}",
+      located ? m.largest[0].where : d.file, m.largest.empty() ? "network" : m.largest[0].key,
+      gigabytes(static_cast<double>(m.available)), gigabytes(static_cast<double>(m.bytes)),
+      static_cast<double>(m.synapses), fmt::join(parts, ", ")));
+}
+}  // namespace
 
 build_result build(const network_desc& d) {
   const auto t0 = std::chrono::steady_clock::now();
   build_result r;
   r.estimate = estimate_memory(d);
-  if (r.estimate.bytes > r.estimate.available)
-    throw build_error(fmt::format(
-        "{}: the network needs about {:.3g} GB ({:.3g} synapses) but only {:.3g} GB of memory is available",
-        d.file, static_cast<double>(r.estimate.bytes) / 1e9, static_cast<double>(r.estimate.synapses),
-        static_cast<double>(r.estimate.available) / 1e9));
+  if (r.estimate.bytes > r.estimate.available) memory_error(d, r.estimate);
   const auto index = population_index(d);
   r.sim = std::make_unique<core::simulation>(d.simulation.dt, d.simulation.seed, d.simulation.threads);
   for (std::uint32_t p = 0; p < d.populations.size(); ++p) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/simulation.hpp"
 #include "network/description.hpp"
@@ -17,10 +18,19 @@ struct build_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The memory of one population or projection, for messages.
+struct memory_part {
+  std::string where;  // "FILE:LINE" of its entry
+  std::string key;    // "populations.E", "projections[0]"
+  std::string name;   // the projection's name ("" for populations)
+  double bytes = 0;
+};
+
 struct memory_estimate {
   std::size_t synapses = 0;
   std::size_t bytes = 0;      // peak during build
   std::size_t available = 0;  // MemAvailable of the machine
+  std::vector<memory_part> largest;  // the entries that need the most, largest first (at most 3)
 };
 
 // Expected synapse count and peak memory of building desc with `threads` workers.

@@ -41,7 +41,7 @@ class edge_sink {
  private:
   std::uint16_t delay_steps(double ms) const {
     const double steps = std::max(1.0, std::round(ms / plan_.dt));
-    return static_cast<std::uint16_t>(std::min(steps, 65535.0));
+    return static_cast<std::uint16_t>(std::min(steps, max_delay_steps));
   }
   const projection_plan& plan_;
   edge_list& out_;

@@ -90,8 +90,10 @@ class Errors(unittest.TestCase):
             r = neurite("run", BRUNEL, "--out", out, "--set", "populations.E.size=4000000000",
                         "--set", "projections.0.connector.indegree=100000")
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn("the network needs about", r.stderr)
-            self.assertIn("GB of memory is available", r.stderr)
+            self.assertIn("brunel.toml:", r.stderr)
+            self.assertIn(": projections[0]: expected a network that fits in the ", r.stderr)
+            self.assertIn(" GB of memory available, found one that needs about ", r.stderr)
+            self.assertIn("most of it for projections[0] (E->E) ", r.stderr)
             self.assertFalse(os.path.exists(out))
 
     def test_missing_model_file_and_bad_options_exit_2(self):

@@ -817,3 +817,30 @@ TEST(model_file, projection_names_are_checked_where_they_are_read) {
   for (const std::string& good : std::vector<std::string>{"E->E recurrent", "a.b", "w(1):2+3", std::string(255, 'x')})
     EXPECT_EQ(error_of(std::string(base) + proj + "name = \"" + good + "\"\n" + conn + wd), "(no error)") << good;
 }
+
+// Messages that once lacked a key or units (issue 10, defect 9).
+TEST(model_file, plasticity_messages_name_the_key_and_units) {
+  const std::string plastic = proj + conn + "delay = \"1 ms\"\n";  // weight on line @6, plasticity on @7
+  const std::vector<bad_case> cases = {
+      {plastic + "weight = \"5 mV\"\nplasticity = { rule = \"stdp_pair\", w_max = \"1 mV\" }\n", {},
+       "@6: projections[0].weight: expected an initial weight within the rule's [w_min, w_max] = [0 mV, 1 mV], found "
+       "5 mV"},
+      {plastic + "weight = { dist = \"uniform\", low = \"-1 mV\", high = \"0.5 mV\" }\n"
+                 "plasticity = { rule = \"stdp_pair\", w_max = \"1 mV\" }\n",
+       {},
+       "@6: projections[0].weight: expected initial weights within the rule's [w_min, w_max] = [0 mV, 1 mV], found a "
+       "distribution with [low, high] = [-1 mV, 0.5 mV]"},
+      {plastic + "weight = \"0.5 mV\"\nplasticity = { rule = \"stdp_pair\", w_min = \"2 mV\", w_max = \"1 mV\" }\n", {},
+       "@7: projections[0].plasticity: expected w_min < w_max, found w_min = 2 mV and w_max = 1 mV"},
+      {plastic + "weight = \"0.5 mV\"\nplasticity = { rule = \"stdp_pair\", w_max = \"1 nS\" }\n", {},
+       "@7: projections[0].plasticity.w_max: expected a voltage (mV), found a conductance (\"1 nS\")"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string message = error_of(std::string(base) + cases[i].snippet, cases[i].overrides);
+    EXPECT_EQ(message.rfind(located(cases[i].expected), 0), 0u)
+        << "case " << i << "\n--- expected to start with:\n" << located(cases[i].expected) << "\n--- got:\n" << message;
+  }
+  // Within the bounds: accepted.
+  EXPECT_EQ(error_of(std::string(base) + plastic + "weight = \"0.5 mV\"\nplasticity = { rule = \"stdp_pair\", w_max = \"1 mV\" }\n"),
+            "(no error)");
+}
