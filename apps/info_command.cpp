@@ -1,26 +1,61 @@
 // `neurite info [NAME]`: the neuron models, plasticity rules, connector rules and stimulus
-// types with their parameter tables (name, unit, default, allowed range, doc), or just the one called NAME.
+// types with their parameter tables (name, unit, default, allowed values, doc), or just the one
+// called NAME. The tables are the ones the model-file reader reads (network/catalog.hpp,
+// core/params.hpp), shown in the form a model file takes.
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "apps/commands.hpp"
 #include "core/neuron_model.hpp"
 #include "core/plasticity.hpp"
+#include "io/toml_fields.hpp"
 #include "network/catalog.hpp"
 
 namespace neurite::apps {
 namespace {
 
-void print_table(const core::param_table& table) {
-  if (table.empty()) return;
-  fmt::print("    {:<12} {:<6} {:>10}  {:<22} {}\n", "parameter", "unit", "default", "allowed", "meaning");
-  for (const auto& p : table) {
-    const std::string def = !p.choices.empty() ? p.choices.at(static_cast<std::size_t>(p.default_value))
-                            : std::isinf(p.default_value) ? (p.default_value < 0 ? "-inf" : "inf")
-                                                         : fmt::format("{:g}", p.default_value);
-    fmt::print("    {:<12} {:<6} {:>10}  {:<22} {}\n", p.name, core::unit_name(p.dim), def, p.range_text(), p.doc);
+struct row {
+  std::string name, unit, default_value, allowed, doc;
+};
+
+void print_rows(const std::vector<row>& rows) {
+  if (rows.empty()) return;
+  fmt::print("    {:<14} {:<8} {:>10}  {:<24} {}\n", "parameter", "unit", "default", "allowed", "meaning");
+  for (const auto& r : rows)
+    fmt::print("    {:<14} {:<8} {:>10}  {:<24} {}\n", r.name, r.unit, r.default_value, r.allowed, r.doc);
+}
+
+// A parameter of a model or rule as a model file writes it: names for choices, true/false for
+// switches, and no infinite values (an infinite default means the key's limit is off: "none").
+row param_row(const core::param_spec& p) {
+  const auto value = [&](double v) { return fmt::format("{:.15g}", v); };
+  row r{p.name, std::string(core::unit_name(p.dim)), "", "", p.doc};
+  if (!p.choices.empty()) {
+    r.default_value = p.choices.at(static_cast<std::size_t>(p.default_value));
+    r.allowed = fmt::format("\"{}\"", fmt::join(p.choices, "\" | \""));
+  } else if (p.is_flag()) {
+    r.default_value = p.default_value != 0 ? "true" : "false";
+    r.allowed = "true | false";
+  } else {
+    r.default_value = std::isinf(p.default_value) ? "none" : value(p.default_value);
+    const bool low = std::isfinite(p.min), high = std::isfinite(p.max);
+    const std::string from = fmt::format("{}{}", p.min_exclusive ? "> " : ">= ", value(p.min));
+    r.allowed = low && high ? fmt::format("{}{}, {}]", p.min_exclusive ? "(" : "[", value(p.min), value(p.max))
+                : low       ? from
+                : high      ? "<= " + value(p.max)
+                            : "any";
+    if (p.integer) r.allowed += ", whole";
   }
+  return r;
+}
+
+std::vector<row> option_rows(const network::option_table& options) {
+  std::vector<row> rows;
+  for (const auto& o : options)
+    rows.push_back({o.name, network::unit_text(o), network::default_text(o), network::range_text(o), o.doc});
+  return rows;
 }
 
 void print_model(const core::neuron_model_info& m) {
@@ -30,31 +65,44 @@ void print_model(const core::neuron_model_info& m) {
   std::vector<std::string> state;
   for (const auto& s : m.state) state.push_back(fmt::format("{} [{}]", s.name, core::unit_name(s.dim)));
   if (!state.empty()) fmt::print("    state: {}\n", fmt::join(state, ", "));
-  print_table(m.params);
+  if (m.name == "spike_source") fmt::print("    spike_times: {{ unit = \"ms\", times = [[...], ...] }}, one list per neuron\n");
+  std::vector<row> rows;
+  for (const auto& p : m.params) rows.push_back(param_row(p));
+  print_rows(rows);
 }
 
-void print_entry(const network::catalog_entry& e) {
-  fmt::print("  {}: {}\n", e.name, e.doc);
-  print_table(e.params);
+void print_entry(const std::string& name, const std::string& doc, const std::vector<row>& rows) {
+  fmt::print("  {}: {}\n", name, doc);
+  print_rows(rows);
 }
 
 int info(const std::string& name) {
   bool found = false;
-  const auto wanted = [&](const std::string& n) { return name.empty() || n == name; };
+  std::vector<std::string> names;
+  const auto wanted = [&](const std::string& n) {
+    names.push_back(n);
+    return name.empty() || n == name;
+  };
   if (name.empty()) fmt::print("Neuron models\n");
   for (const auto* m : core::neuron_models())
     if (wanted(m->name)) print_model(*m), found = true;
   if (name.empty()) fmt::print("\nPlasticity rules (projections.plasticity.rule; w_min, w_max in the target's weight unit)\n");
-  for (const auto* r : core::plasticity_rules())
-    if (wanted(r->name)) print_entry({r->name, r->doc, r->params}), found = true;
+  for (const auto* r : core::plasticity_rules()) {
+    std::vector<row> rows;
+    for (const auto& p : r->params) rows.push_back(param_row(p));
+    if (wanted(r->name)) print_entry(r->name, r->doc, rows), found = true;
+  }
   if (name.empty()) fmt::print("\nConnector rules (projections.connector.rule)\n");
-  for (const auto& e : network::connector_rules())
-    if (wanted(e.name)) print_entry(e), found = true;
-  if (name.empty()) fmt::print("\nStimuli (stimuli.type)\n");
-  for (const auto& e : network::stimulus_types())
-    if (wanted(e.name)) print_entry(e), found = true;
+  for (const auto* c : network::connectors())
+    if (wanted(c->name)) print_entry(c->name, c->doc, option_rows(c->options)), found = true;
+  if (name.empty()) fmt::print("\nStimuli (stimuli.type; each also takes target, a population)\n");
+  for (const auto* s : network::stimuli())
+    if (wanted(s->name)) print_entry(s->name, s->doc, option_rows(s->options)), found = true;
   if (!found) {
-    fmt::print(stderr, "no neuron model, plasticity rule, connector or stimulus named '{}' (run `neurite info` for the list)\n", name);
+    const std::string hint = io::detail::closest(name, names);
+    fmt::print(stderr, "neurite info: expected a neuron model, plasticity rule, connector or stimulus, found '{}'{} "
+                       "(run `neurite info` for the list)\n",
+               name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
     return exit_bad_input;
   }
   return 0;

@@ -26,6 +26,8 @@ struct param_spec {
   // model files give the name ("subtract"), the engine sees the number.
   std::vector<std::string> choices{};
 
+  // A switch: 0 or 1, written true or false in model files.
+  bool is_flag() const { return integer && dim == dimension::dimensionless && min == 0 && max == 1 && choices.empty(); }
   // Empty when value is allowed, else "expected ... , found ...".
   std::string check(double value) const;
   std::string range_text() const;

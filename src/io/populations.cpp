@@ -40,6 +40,16 @@ double read_choice(const field& f, const core::param_spec& spec) {
   return static_cast<double>(it - spec.choices.begin());
 }
 
+}  // namespace
+
+double read_param_value(const field& f, const core::param_spec& spec, core::dimension d) {
+  if (!spec.choices.empty()) return read_choice(f, spec);
+  if (spec.is_flag() && f.node()->is_boolean()) return f.boolean() ? 1 : 0;
+  return f.quantity(d);
+}
+
+namespace {
+
 void read_params(const field& f, const field& population, const core::neuron_model_info& model,
                  const model_context& c, network::population_desc& p) {
   core::param_set values(model.params);
@@ -50,7 +60,7 @@ void read_params(const field& f, const field& population, const core::neuron_mod
     f.check_keys(names, fmt::format("a parameter of {}", model.name));
     for (const auto& [name, v] : f.entries()) {
       const auto* spec = core::find_param(model.params, name);
-      const double x = spec->choices.empty() ? v.quantity(spec->dim) : read_choice(v, *spec);
+      const double x = read_param_value(v, *spec, spec->dim);
       if (const auto error = spec->check(x); !error.empty()) v.fail(error);
       if (spec->dim == core::dimension::time) c.check_steps(v, x);
       values.set(name, x);

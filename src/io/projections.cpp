@@ -14,30 +14,13 @@
 #include "core/plasticity.hpp"
 #include "io/edge_list.hpp"
 #include "io/sections.hpp"
+#include "network/catalog.hpp"
 
 namespace neurite::io::detail {
 namespace {
 
 using rule = network::connector_desc::rule;
 using core::dimension;
-
-struct rule_info {
-  const char* name;
-  rule type;
-  std::vector<std::string> keys;
-};
-
-const std::vector<rule_info>& rules() {
-  static const std::vector<rule_info> all = {
-      {"all_to_all", rule::all_to_all, {"rule", "autapses"}},
-      {"one_to_one", rule::one_to_one, {"rule", "autapses"}},
-      {"fixed_probability", rule::fixed_probability, {"rule", "p", "autapses"}},
-      {"fixed_indegree", rule::fixed_indegree, {"rule", "indegree", "autapses", "multapses"}},
-      {"fixed_outdegree", rule::fixed_outdegree, {"rule", "outdegree", "autapses", "multapses"}},
-      {"explicit", rule::explicit_list, {"rule", "file", "weight_unit", "delay_unit"}},
-  };
-  return all;
-}
 
 std::string text(double v, dimension d) { return core::format_quantity(v, d); }
 
@@ -69,17 +52,58 @@ double unit_factor(const field& f, dimension d) {
   return q->value;
 }
 
+std::vector<std::string> keys_of(const network::option_table& options, std::vector<std::string> fixed) {
+  for (const auto& o : options) fixed.push_back(o.name);
+  return fixed;
+}
+
 // Keys the rule does not take: unknown ones get the usual message, known ones say where they apply.
-void check_connector_keys(const field& f, const rule_info& r) {
+void check_connector_keys(const field& f, const network::connector_info& r) {
+  const auto keys = keys_of(r.options, {"rule"});
   for (const auto& [key, child] : f.entries()) {
-    if (std::find(r.keys.begin(), r.keys.end(), key) != r.keys.end()) continue;
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
     std::vector<std::string> takers;
-    for (const auto& other : rules())
-      if (std::find(other.keys.begin(), other.keys.end(), key) != other.keys.end()) takers.push_back(other.name);
-    if (takers.empty()) f.check_keys(r.keys, fmt::format("a key of the {} rule", r.name));
+    for (const auto* other : network::connectors())
+      for (const auto& o : other->options)
+        if (o.name == key) takers.push_back(other->name);
+    if (takers.empty()) f.check_keys(keys, fmt::format("a key of the {} rule", r.name));
     child.fail(fmt::format("expected a key of the {} rule ({}), found \"{}\", which only applies to {}", r.name,
-                           join(r.keys), key, join(takers)));
+                           join(keys), key, join(takers)));
   }
+}
+
+// "in [0, 1]", ">= 0 Hz"
+std::string within(const network::option_spec& o) {
+  const std::string range = range_text(o);
+  return range.front() == '[' ? "in " + range : range;
+}
+
+// The keys of a table that are present, read and checked as their specs say (units and paths
+// are left to the code that knows what they apply to). Missing required keys are reported.
+network::option_values read_options(const field& f, const network::option_table& options, dimension weight_dim,
+                                    const model_context& c) {
+  using kind = network::option_spec::kind;
+  network::option_values values(options);
+  for (const auto& o : options) {
+    const field v = f[o.name];
+    if (o.type == kind::unit || o.type == kind::path || (!v.present() && (o.default_value || o.absent_text != "required")))
+      continue;
+    const dimension d = o.weight_dim ? weight_dim : o.dim;
+    double x = 0;
+    switch (o.type) {
+      case kind::flag: x = v.boolean() ? 1 : 0; break;
+      case kind::integer: x = static_cast<double>(v.integer(static_cast<std::int64_t>(o.min), static_cast<std::int64_t>(o.max))); break;
+      case kind::number:
+      case kind::quantity: x = o.type == kind::number ? v.number("a number " + within(o)) : v.quantity(d); break;
+      case kind::unit:
+      case kind::path: break;
+    }
+    if ((o.type == kind::number || o.type == kind::quantity) && !(x >= o.min && x <= o.max))
+      v.fail(fmt::format("expected {} {}, found {}", o.name, within(o), text(x, d)));
+    if (o.type == kind::quantity && d == dimension::time) c.check_steps(v, x);
+    values.set(o.name, x);
+  }
+  return values;
 }
 
 struct explicit_columns {
@@ -138,59 +162,27 @@ explicit_columns read_connector(const field& f, const network::population_desc& 
                                 network::connector_desc& conn) {
   f.table("a connector table such as { rule = \"all_to_all\" }");
   const field rule_field = f["rule"];
-  std::vector<std::string> rule_names, all_keys;
-  for (const auto& r : rules()) {
-    rule_names.push_back(r.name);
-    for (const auto& k : r.keys)
-      if (std::find(all_keys.begin(), all_keys.end(), k) == all_keys.end()) all_keys.push_back(k);
+  std::vector<std::string> rule_names, all_keys{"rule"};
+  for (const auto* r : network::connectors()) {
+    rule_names.push_back(r->name);
+    for (const auto& o : r->options)
+      if (std::find(all_keys.begin(), all_keys.end(), o.name) == all_keys.end()) all_keys.push_back(o.name);
   }
   if (!rule_field.present()) f.check_keys(all_keys, "a key of a connector");
   const std::string expected = fmt::format("a connection rule ({})", join(rule_names));
   const std::string name = rule_field.string(expected);
-  const auto r = std::find_if(rules().begin(), rules().end(), [&](const auto& x) { return x.name == name; });
-  if (r == rules().end()) {
+  const auto* r = network::find_connector(name);
+  if (!r) {
     const std::string hint = closest(name, rule_names);
     rule_field.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
                                 hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
   check_connector_keys(f, *r);
-  conn.type = r->type;
-  if (const auto a = f["autapses"]; a.present()) conn.autapses = a.boolean();
-  if (const auto m = f["multapses"]; m.present()) conn.multapses = m.boolean();
-  const bool same = src.name == tgt.name;
-
-  switch (conn.type) {
-    case rule::all_to_all: break;
-    case rule::one_to_one:
-      if (src.size != tgt.size)
-        rule_field.fail(fmt::format("expected populations of equal size for one_to_one, found {} ({}) and {} ({})",
-                                    src.name, src.size, tgt.name, tgt.size));
-      break;
-    case rule::fixed_probability: {
-      const field p = f["p"];
-      conn.p = p.number("a connection probability in [0, 1]");
-      if (conn.p < 0 || conn.p > 1) p.fail(fmt::format("expected a connection probability in [0, 1], found {}", conn.p));
-      break;
-    }
-    case rule::fixed_indegree:
-    case rule::fixed_outdegree: {
-      const bool in = conn.type == rule::fixed_indegree;
-      const field degree = f[in ? "indegree" : "outdegree"];
-      conn.degree = static_cast<std::uint64_t>(degree.integer(0, std::numeric_limits<core::index_t>::max()));
-      const auto& pool = in ? src : tgt;
-      const std::uint64_t available = pool.size - (same && !conn.autapses ? 1 : 0);
-      if (conn.degree > 0 && available == 0)
-        degree.fail(fmt::format("expected 0, since {} has no neuron but the one itself to connect {} and autapses = "
-                                "false, found {}",
-                                pool.name, in ? "from" : "to", conn.degree));
-      if (!conn.multapses && conn.degree > available)
-        degree.fail(fmt::format("expected at most {} ({} {} of {} are available without multapses{}), found {}",
-                                available, available, in ? "sources" : "targets", pool.name,
-                                same && !conn.autapses ? " or autapses" : "", conn.degree));
-      break;
-    }
-    case rule::explicit_list: return read_explicit(f, src, tgt, c, conn);
-  }
+  r->apply(read_options(f, r->options, model_context::model_of(tgt).weight_dim, c), conn);
+  if (r->check)
+    if (const auto error = r->check(conn, {src.name, tgt.name, src.size, tgt.size, src.name == tgt.name}))
+      f[error->key].fail(error->message);
+  if (conn.type == rule::explicit_list) return read_explicit(f, src, tgt, c, conn);
   return {};
 }
 
@@ -281,7 +273,7 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
   for (const auto& [name, v] : f.entries()) {
     if (name == "rule") continue;
     const auto* spec = core::find_param(table, name);
-    const double x = v.quantity(spec->dim);
+    const double x = read_param_value(v, *spec, spec->dim);
     if (const auto error = spec->check(x); !error.empty()) v.fail(error);
     if (spec->dim == dimension::time) c.check_steps(v, x);
     values.set(name, x);
@@ -387,47 +379,30 @@ network::projection_desc read_projection(const field& e, const model_context& c)
 
 network::stimulus_desc read_stimulus(const field& e, const model_context& c) {
   e.table("a table describing a stimulus (type, target, ...)");
-  static const std::map<std::string, std::vector<std::string>> keys = {
-      {"poisson_input", {"type", "target", "rate", "n", "weight", "start", "stop"}},
-      {"dc", {"type", "target", "amplitude", "start", "stop"}},
-  };
+  std::vector<std::string> type_names, all_keys{"type", "target"};
+  for (const auto* t : network::stimuli()) {
+    type_names.push_back(t->name);
+    for (const auto& o : t->options)
+      if (std::find(all_keys.begin(), all_keys.end(), o.name) == all_keys.end()) all_keys.push_back(o.name);
+  }
   const field type = e["type"];
-  if (!type.present()) e.check_keys({"type", "target", "rate", "n", "weight", "amplitude", "start", "stop"},
-                                    "a key of a stimulus");
-  const std::string expected = "a stimulus type (poisson_input, dc)";
+  if (!type.present()) e.check_keys(all_keys, "a key of a stimulus");
+  const std::string expected = fmt::format("a stimulus type ({})", join(type_names));
   network::stimulus_desc s;
   s.type = type.string(expected);
-  const auto it = keys.find(s.type);
-  if (it == keys.end()) {
-    const std::string hint = closest(s.type, {"poisson_input", "dc"});
+  const auto* info = network::find_stimulus(s.type);
+  if (!info) {
+    const std::string hint = closest(s.type, type_names);
     type.fail(fmt::format("expected {}, found \"{}\"{}", expected, s.type,
                           hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
-  e.check_keys(it->second, fmt::format("a key of a {} stimulus", s.type));
+  e.check_keys(keys_of(info->options, {"type", "target"}), fmt::format("a key of a {} stimulus", s.type));
   s.where = e.where();
   const auto& tgt = c.input_population(e["target"]);
   s.target = tgt.name;
-  if (s.type == "poisson_input") {
-    const field rate = e["rate"];
-    s.rate = rate.quantity(dimension::frequency);
-    if (s.rate < 0) rate.fail(fmt::format("expected a rate >= 0 Hz, found {}", text(s.rate, dimension::frequency)));
-    if (const auto n = e["n"]; n.present()) s.n = static_cast<std::uint64_t>(n.integer(1, std::numeric_limits<std::int64_t>::max()));
-    s.weight = e["weight"].quantity(model_context::model_of(tgt).weight_dim);
-  } else {
-    s.amplitude = e["amplitude"].quantity(dimension::current);
-  }
-  if (const auto start = e["start"]; start.present()) {
-    s.start = start.quantity(dimension::time);
-    c.check_steps(start, s.start);
-    if (s.start < 0) start.fail(fmt::format("expected a start time >= 0 ms, found {}", text(s.start, dimension::time)));
-  }
-  if (const auto stop = e["stop"]; stop.present()) {
-    s.stop = stop.quantity(dimension::time);
-    c.check_steps(stop, s.stop);
-    if (!(s.stop > s.start))
-      stop.fail(fmt::format("expected a stop time after start ({}), found {}", text(s.start, dimension::time),
-                            text(s.stop, dimension::time)));
-  }
+  info->apply(read_options(e, info->options, model_context::model_of(tgt).weight_dim, c), s);
+  if (info->check)
+    if (const auto error = info->check(s)) e[error->key].fail(error->message);
   return s;
 }
 

@@ -27,6 +27,10 @@ struct model_context {
   void check_steps(const field& f, double ms) const { check_steps(f.where(), f.path(), ms); }
 };
 
+// A parameter of a model or rule: a named choice, true or false for a switch, else a quantity
+// of dimension d.
+double read_param_value(const field& f, const core::param_spec& spec, core::dimension d);
+
 void read_simulation(const field& f, model_context& c);   // [simulation]
 void read_populations(const field& f, model_context& c);  // [populations.NAME]
 void read_projections(const field& f, model_context& c);  // [[projections]]

@@ -107,7 +107,7 @@ const register_plasticity_rule registration{{
             {"A3_minus", dimension::dimensionless, 2.3e-4, 0, unbounded, "triplet depression"},
             {"w_min", dimension::dimensionless, 0.0, -unbounded, unbounded, "lowest weight (target's weight unit)"},
             {"w_max", dimension::dimensionless, 1.0, -unbounded, unbounded, "highest weight (target's weight unit)"},
-            {"multiplicative", dimension::dimensionless, 0, 0, 1, "0: additive, 1: multiplicative", false, true},
+            {"multiplicative", dimension::dimensionless, 0, 0, 1, "false: additive, true: multiplicative", false, true},
         },
     .check = [](const param_set& p) { return expect_less(p, "w_min", "w_max"); },
     .make = [](const param_set& p, double dt) -> std::unique_ptr<plasticity_rule> {

@@ -11,8 +11,8 @@
 #include <fmt/ranges.h>
 
 #include "core/rng.hpp"
+#include "network/catalog.hpp"
 #include "network/connectors.hpp"
-#include "network/stimuli.hpp"
 
 namespace neurite::network {
 namespace {
@@ -178,17 +178,13 @@ void set_initial_state(core::simulation& sim, std::uint32_t p, const population_
 void add_stimulus(core::simulation& sim, const network_desc& d, std::uint32_t k,
                   const std::map<std::string, std::uint32_t, std::less<>>& index) {
   const stimulus_desc& sd = d.stimuli[k];
+  const auto* info = find_stimulus(sd.type);
+  if (!info)
+    throw build_error(fmt::format("{}: stimuli[{}].type: expected a stimulus type (neurite info lists them), found \"{}\"",
+                                  sd.where, k, sd.type));
   const std::uint32_t tgt = index.at(sd.target);
-  const double dt = d.simulation.dt;
-  if (sd.type == "dc") {
-    sim.add_stimulus(std::make_unique<dc_input>(tgt, sd.amplitude, sd.start, sd.stop, dt));
-    return;
-  }
-  const auto& model = model_of(d.populations[tgt]);
-  const std::uint32_t receptor = model.receptors.size() >= 2 && sd.weight < 0 ? 1 : 0;
-  sim.add_stimulus(std::make_unique<poisson_input>(tgt, receptor, sd.rate, sd.n, sd.weight, sd.start, sd.stop, dt,
-                                                   d.simulation.seed,
-                                                   core::stream_purpose(core::purpose::stimulus, k)));
+  sim.add_stimulus(info->make(sd, {tgt, &model_of(d.populations[tgt]), d.simulation.dt, d.simulation.seed,
+                                   core::stream_purpose(core::purpose::stimulus, k)}));
 }
 
 void add_recorders(core::simulation& sim, const network_desc& d,

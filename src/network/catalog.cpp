@@ -1,54 +1,70 @@
 #include "network/catalog.hpp"
 
-namespace neurite::network {
-namespace {
-using core::dimension;
-using core::unbounded;
+#include <cmath>
 
-core::param_spec flag(const char* name, const char* doc) {
-  return {name, dimension::dimensionless, 1, 0, 1, doc, false, true};
+#include <fmt/format.h>
+
+#include "core/registry.hpp"
+
+namespace neurite::network {
+
+double option_values::number(std::string_view name) const {
+  if (const auto it = numbers_.find(name); it != numbers_.end()) return it->second;
+  for (const auto& o : *table_)
+    if (o.name == name && o.default_value) return *o.default_value;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string option_values::text(std::string_view name) const {
+  const auto it = texts_.find(name);
+  return it == texts_.end() ? std::string() : it->second;
+}
+
+register_connector::register_connector(connector_info info) {
+  core::registry<connector_info>::add(std::move(info), "connector rule");
+}
+register_stimulus::register_stimulus(stimulus_info info) {
+  core::registry<stimulus_info>::add(std::move(info), "stimulus type");
+}
+
+const connector_info* find_connector(std::string_view name) { return core::registry<connector_info>::find(name); }
+std::vector<const connector_info*> connectors() { return core::registry<connector_info>::all(); }
+const stimulus_info* find_stimulus(std::string_view name) { return core::registry<stimulus_info>::find(name); }
+std::vector<const stimulus_info*> stimuli() { return core::registry<stimulus_info>::all(); }
+
+namespace {
+std::string value_text(const option_spec& o, double v) {
+  if (o.type == option_spec::kind::quantity && !o.weight_dim) return core::format_quantity(v, o.dim);
+  return fmt::format("{:.15g}", v);
 }
 }  // namespace
 
-const std::vector<catalog_entry>& connector_rules() {
-  static const std::vector<catalog_entry> rules{
-      {"all_to_all", "every source to every target", {flag("autapses", "allow self-connections (true/false)")}},
-      {"one_to_one", "source i to target i (equal sizes)", {}},
-      {"fixed_probability",
-       "each pair independently with probability p",
-       {{"p", dimension::dimensionless, 0.1, 0, 1, "connection probability"},
-        flag("autapses", "allow self-connections")}},
-      {"fixed_indegree",
-       "each target gets exactly `indegree` sources drawn at random",
-       {{"indegree", dimension::dimensionless, 1, 0, 4294967295.0, "sources per target", false, true},
-        flag("autapses", "allow self-connections"),
-        flag("multapses", "allow repeated pairs")}},
-      {"fixed_outdegree",
-       "each source gets exactly `outdegree` targets drawn at random",
-       {{"outdegree", dimension::dimensionless, 1, 0, 4294967295.0, "targets per source", false, true},
-        flag("autapses", "allow self-connections"),
-        flag("multapses", "allow repeated pairs")}},
-      {"explicit", "pairs read from a CSV file: source,target[,weight,delay]", {}},
-  };
-  return rules;
+std::string default_text(const option_spec& o) {
+  if (!o.default_value) return o.absent_text;
+  if (o.type == option_spec::kind::flag) return *o.default_value != 0 ? "true" : "false";
+  return value_text(o, *o.default_value);
 }
 
-const std::vector<catalog_entry>& stimulus_types() {
-  static const std::vector<catalog_entry> types{
-      {"poisson_input",
-       "independent Poisson spike trains into every neuron of the target (n sources at `rate` each)",
-       {{"rate", dimension::frequency, 0, 0, unbounded, "rate of each source"},
-        {"n", dimension::dimensionless, 1, 1, 4294967295.0, "sources per target neuron", false, true},
-        {"weight", dimension::dimensionless, 0, -unbounded, unbounded, "weight of each spike, in the target model's weight unit"},
-        {"start", dimension::time, 0, 0, unbounded, "onset"},
-        {"stop", dimension::time, unbounded, 0, unbounded, "offset"}}},
-      {"dc",
-       "constant current into every neuron of the target",
-       {{"amplitude", dimension::current, 0, -unbounded, unbounded, "current"},
-        {"start", dimension::time, 0, 0, unbounded, "onset"},
-        {"stop", dimension::time, unbounded, 0, unbounded, "offset"}}},
-  };
-  return types;
+std::string range_text(const option_spec& o) {
+  using kind = option_spec::kind;
+  switch (o.type) {
+    case kind::flag: return "true | false";
+    case kind::unit: return o.weight_dim ? "a unit of the weights" : fmt::format("a unit of {}", core::dimension_name(o.dim));
+    case kind::path: return "a file path";
+    case kind::number:
+    case kind::integer:
+    case kind::quantity: break;
+  }
+  const bool low = std::isfinite(o.min), high = std::isfinite(o.max);
+  if (low && high) return fmt::format("[{}, {}]", value_text(o, o.min), value_text(o, o.max));
+  if (low) return fmt::format(">= {}", value_text(o, o.min));
+  if (high) return fmt::format("<= {}", value_text(o, o.max));
+  return "any";
+}
+
+std::string unit_text(const option_spec& o) {
+  if (o.weight_dim) return o.type == option_spec::kind::quantity ? "(weight)" : "";
+  return o.type == option_spec::kind::quantity ? std::string(core::unit_name(o.dim)) : "";
 }
 
 }  // namespace neurite::network

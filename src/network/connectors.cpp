@@ -4,7 +4,10 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "core/rng.hpp"
+#include "network/catalog.hpp"
 
 namespace neurite::network {
 namespace {
@@ -207,5 +210,110 @@ void generate_synapses(const projection_plan& plan, index_t begin, index_t end, 
     if (!edges.delay.empty()) block.delay[at] = edges.delay[k];
   }
 }
+
+// ---- the rules' tables (connector registry) ---------------------------------------------------
+
+namespace {
+using kind = option_spec::kind;
+
+option_spec autapses_option() {
+  return {"autapses", kind::flag, core::dimension::dimensionless, false, 1.0, 0, 1,
+          "allow self-connections (source == target only)"};
+}
+option_spec multapses_option() {
+  return {"multapses", kind::flag, core::dimension::dimensionless, false, 1.0, 0, 1, "allow repeated pairs"};
+}
+option_spec degree_option(const char* name, const char* doc) {
+  return {name, kind::integer, core::dimension::dimensionless, false, std::nullopt, 0, 4294967295.0, doc};
+}
+
+void apply_flags(const option_values& v, connector_desc& c) {
+  c.autapses = v.flag("autapses");
+  c.multapses = v.flag("multapses") || !v.has("multapses");  // rules without the key allow them
+}
+
+// fixed_indegree / fixed_outdegree: enough partners in the pool for `degree` without repeats.
+std::optional<option_error> check_degree(const connector_desc& c, const projection_ends& e) {
+  const bool in = c.type == rule::fixed_indegree;
+  const std::string key = in ? "indegree" : "outdegree";
+  const std::string& pool = in ? e.source : e.target;
+  const std::uint64_t available = (in ? e.n_source : e.n_target) - (e.same && !c.autapses ? 1 : 0);
+  if (c.degree > 0 && available == 0)
+    return option_error{key, fmt::format("expected 0, since {} has no neuron but the one itself to connect {} and "
+                                         "autapses = false, found {}",
+                                         pool, in ? "from" : "to", c.degree)};
+  if (!c.multapses && c.degree > available)
+    return option_error{key, fmt::format("expected at most {} ({} {} of {} are available without multapses{}), "
+                                         "found {}",
+                                         available, available, in ? "sources" : "targets", pool,
+                                         e.same && !c.autapses ? " or autapses" : "", c.degree)};
+  return std::nullopt;
+}
+
+const register_connector all_to_all_registration{{
+    .name = "all_to_all",
+    .doc = "every source to every target",
+    .options = {autapses_option()},
+    .apply = [](const option_values& v, connector_desc& c) { c.type = rule::all_to_all, apply_flags(v, c); },
+}};
+
+const register_connector one_to_one_registration{{
+    .name = "one_to_one",
+    .doc = "source i to target i (populations of equal size)",
+    .options = {},
+    .apply = [](const option_values&, connector_desc& c) { c.type = rule::one_to_one; },
+    .check = [](const connector_desc&, const projection_ends& e) -> std::optional<option_error> {
+      if (e.n_source == e.n_target) return std::nullopt;
+      return option_error{"rule", fmt::format("expected populations of equal size for one_to_one, found {} ({}) and "
+                                              "{} ({})",
+                                              e.source, e.n_source, e.target, e.n_target)};
+    },
+}};
+
+const register_connector fixed_probability_registration{{
+    .name = "fixed_probability",
+    .doc = "each pair independently with probability p",
+    .options = {{"p", kind::number, core::dimension::dimensionless, false, std::nullopt, 0, 1, "connection probability"},
+                autapses_option()},
+    .apply = [](const option_values& v, connector_desc& c) {
+      c.type = rule::fixed_probability, c.p = v.number("p"), apply_flags(v, c);
+    },
+}};
+
+const register_connector fixed_indegree_registration{{
+    .name = "fixed_indegree",
+    .doc = "each target gets exactly `indegree` sources drawn at random",
+    .options = {degree_option("indegree", "sources per target"), autapses_option(), multapses_option()},
+    .apply = [](const option_values& v, connector_desc& c) {
+      c.type = rule::fixed_indegree, c.degree = static_cast<std::uint64_t>(v.number("indegree")), apply_flags(v, c);
+    },
+    .check = check_degree,
+}};
+
+const register_connector fixed_outdegree_registration{{
+    .name = "fixed_outdegree",
+    .doc = "each source gets exactly `outdegree` targets drawn at random",
+    .options = {degree_option("outdegree", "targets per source"), autapses_option(), multapses_option()},
+    .apply = [](const option_values& v, connector_desc& c) {
+      c.type = rule::fixed_outdegree, c.degree = static_cast<std::uint64_t>(v.number("outdegree")), apply_flags(v, c);
+    },
+    .check = check_degree,
+}};
+
+// Its keys are read with the file they describe (io/projections.cpp), since the units apply
+// to the file's columns.
+const register_connector explicit_list_registration{{
+    .name = "explicit",
+    .doc = "the pairs listed in a CSV file: source,target[,weight[,delay]]",
+    .options = {{"file", kind::path, core::dimension::dimensionless, false, std::nullopt, 0, 0,
+                 "CSV file of connections, relative to the model file"},
+                {"weight_unit", kind::unit, core::dimension::dimensionless, true, std::nullopt, 0, 0,
+                 "unit of the weight column: required with one, unless the weights are plain numbers", "none"},
+                {"delay_unit", kind::unit, core::dimension::time, false, std::nullopt, 0, 0,
+                 "unit of the delay column: required with one", "none"}},
+    .apply = [](const option_values&, connector_desc& c) { c.type = rule::explicit_list; },
+}};
+
+}  // namespace
 
 }  // namespace neurite::network

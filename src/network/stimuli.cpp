@@ -4,6 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
+#include "core/neuron_model.hpp"
+#include "network/catalog.hpp"
+
 namespace neurite::network {
 namespace {
 // Steps whose start time lies in [start, stop).
@@ -53,5 +58,69 @@ void dc_input::apply(core::index_t begin, core::index_t end, core::step_t step, 
   if (step < first_ || step >= last_) return;
   for (core::index_t i = begin; i < end; ++i) current[i] += amplitude_;
 }
+
+// ---- the types' tables (stimulus registry) ---------------------------------------------------
+
+namespace {
+using kind = option_spec::kind;
+using core::dimension;
+
+option_spec start_option() {
+  return {"start", kind::quantity, dimension::time, false, 0.0, 0, std::numeric_limits<double>::infinity(), "onset"};
+}
+option_spec stop_option() {
+  return {"stop", kind::quantity, dimension::time, false, std::nullopt, 0, std::numeric_limits<double>::infinity(),
+          "offset (after start)", "never"};
+}
+
+void apply_times(const option_values& v, stimulus_desc& s) {
+  s.start = v.number("start");
+  if (v.has("stop")) s.stop = v.number("stop");
+}
+
+std::optional<option_error> check_times(const stimulus_desc& s) {
+  if (s.stop > s.start) return std::nullopt;
+  return option_error{"stop", fmt::format("expected a stop time after start ({}), found {}",
+                                          core::format_quantity(s.start, dimension::time),
+                                          core::format_quantity(s.stop, dimension::time))};
+}
+
+const register_stimulus poisson_input_registration{{
+    .name = "poisson_input",
+    .doc = "independent Poisson spike trains into every neuron of the target (n sources at `rate` each)",
+    .options = {{"rate", kind::quantity, dimension::frequency, false, std::nullopt, 0,
+                 std::numeric_limits<double>::infinity(), "rate of each source"},
+                {"n", kind::integer, dimension::dimensionless, false, 1.0, 1, 4294967295.0, "sources per target neuron"},
+                {"weight", kind::quantity, dimension::dimensionless, true, std::nullopt,
+                 -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+                 "weight of each spike, in the target model's weight unit"},
+                start_option(), stop_option()},
+    .apply = [](const option_values& v, stimulus_desc& s) {
+      s.rate = v.number("rate"), s.n = static_cast<std::uint64_t>(v.number("n")), s.weight = v.number("weight");
+      apply_times(v, s);
+    },
+    .check = check_times,
+    .make = [](const stimulus_desc& s, const stimulus_context& c) -> std::unique_ptr<core::stimulus> {
+      // Onto a model with two receptors the sign of the weight picks the receptor.
+      const std::uint32_t receptor = c.model->receptors.size() >= 2 && s.weight < 0 ? 1 : 0;
+      return std::make_unique<poisson_input>(c.target, receptor, s.rate, s.n, s.weight, s.start, s.stop, c.dt, c.seed,
+                                             c.stream);
+    },
+}};
+
+const register_stimulus dc_registration{{
+    .name = "dc",
+    .doc = "constant current into every neuron of the target",
+    .options = {{"amplitude", kind::quantity, dimension::current, false, std::nullopt,
+                 -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), "current"},
+                start_option(), stop_option()},
+    .apply = [](const option_values& v, stimulus_desc& s) { s.amplitude = v.number("amplitude"), apply_times(v, s); },
+    .check = check_times,
+    .make = [](const stimulus_desc& s, const stimulus_context& c) -> std::unique_ptr<core::stimulus> {
+      return std::make_unique<dc_input>(c.target, s.amplitude, s.start, s.stop, c.dt);
+    },
+}};
+
+}  // namespace
 
 }  // namespace neurite::network

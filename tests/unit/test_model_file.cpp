@@ -571,10 +571,10 @@ const std::vector<bad_case> bad_cases = {
     {proj + wd, {}, "@1: projections[0].connector: expected a connector table such as { rule = \"all_to_all\" }, found "
                     "nothing (this key is required)"},
     {proj + "connector = { rule = \"all2all\" }\n" + wd, {},
-     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, one_to_one, fixed_probability, "
-     "fixed_indegree, fixed_outdegree, explicit), found \"all2all\""},
+     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, explicit, fixed_indegree, "
+     "fixed_outdegree, fixed_probability, one_to_one), found \"all2all\""},
     {proj + "connector = { rule = \"fixed_probability\", p = 1.5 }\n" + wd, {},
-     "@4: projections[0].connector.p: expected a connection probability in [0, 1], found 1.5"},
+     "@4: projections[0].connector.p: expected p in [0, 1], found 1.5"},
     {"[[projections]]\nsource = \"P\"\ntarget = \"E\"\nconnector = { rule = \"one_to_one\" }\n" + wd, {},
      "@4: projections[0].connector.rule: expected populations of equal size for one_to_one, found P (5) and E (10)"},
     {proj + "connector = { rule = \"all_to_all\", multapses = false }\n" + wd, {},
@@ -639,7 +639,7 @@ const std::vector<bad_case> bad_cases = {
      "@14: projections[1].name: expected a projection name used once, found \"x\" again"},
     // stimuli
     {"[[stimuli]]\ntype = \"noise\"\ntarget = \"E\"\n", {},
-     "@2: stimuli[0].type: expected a stimulus type (poisson_input, dc), found \"noise\""},
+     "@2: stimuli[0].type: expected a stimulus type (dc, poisson_input), found \"noise\""},
     {"[[stimuli]]\ntype = \"poisson_input\"\ntarget = \"E\"\nweight = \"0.1 mV\"\n", {},
      "@1: stimuli[0].rate: expected a frequency (Hz) such as \"10 Hz\", found nothing (this key is required)"},
     {"[[stimuli]]\ntype = \"dc\"\ntarget = \"E\"\namplitude = \"5 mV\"\n", {},
