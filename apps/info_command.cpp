@@ -2,7 +2,7 @@
 // types with their parameter tables (name, unit, default, allowed values, doc), or just the one
 // called NAME. The tables are the ones the model-file reader reads (network/catalog.hpp,
 // core/params.hpp), shown in the form a model file takes.
-#include <cmath>
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -27,28 +27,9 @@ void print_rows(const std::vector<row>& rows) {
     fmt::print("    {:<14} {:<8} {:>10}  {:<24} {}\n", r.name, r.unit, r.default_value, r.allowed, r.doc);
 }
 
-// A parameter of a model or rule as a model file writes it: names for choices, true/false for
-// switches, and no infinite values (an infinite default means the key's limit is off: "none").
-row param_row(const core::param_spec& p) {
-  const auto value = [&](double v) { return fmt::format("{:.15g}", v); };
-  row r{p.name, std::string(core::unit_name(p.dim)), "", "", p.doc};
-  if (!p.choices.empty()) {
-    r.default_value = p.choices.at(static_cast<std::size_t>(p.default_value));
-    r.allowed = fmt::format("\"{}\"", fmt::join(p.choices, "\" | \""));
-  } else if (p.is_flag()) {
-    r.default_value = p.default_value != 0 ? "true" : "false";
-    r.allowed = "true | false";
-  } else {
-    r.default_value = std::isinf(p.default_value) ? "none" : value(p.default_value);
-    const bool low = std::isfinite(p.min), high = std::isfinite(p.max);
-    const std::string from = fmt::format("{}{}", p.min_exclusive ? "> " : ">= ", value(p.min));
-    r.allowed = low && high ? fmt::format("{}{}, {}]", p.min_exclusive ? "(" : "[", value(p.min), value(p.max))
-                : low       ? from
-                : high      ? "<= " + value(p.max)
-                            : "any";
-    if (p.integer) r.allowed += ", whole";
-  }
-  return r;
+row param_row(const core::param_spec& p, bool is_weight = false) {
+  return {p.name, network::param_unit_text(p, is_weight), network::param_default_text(p), network::param_range_text(p),
+          p.doc};
 }
 
 std::vector<row> option_rows(const network::option_table& options) {
@@ -89,7 +70,7 @@ int info(const std::string& name) {
   if (name.empty()) fmt::print("\nPlasticity rules (projections.plasticity.rule; w_min, w_max in the target's weight unit)\n");
   for (const auto* r : core::plasticity_rules()) {
     std::vector<row> rows;
-    for (const auto& p : r->params) rows.push_back(param_row(p));
+    for (const auto& p : r->params) rows.push_back(param_row(p, std::ranges::count(r->weight_params, p.name) > 0));
     if (wanted(r->name)) print_entry(r->name, r->doc, rows), found = true;
   }
   if (name.empty()) fmt::print("\nConnector rules (projections.connector.rule)\n");

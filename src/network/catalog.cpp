@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/registry.hpp"
 
@@ -39,6 +40,31 @@ std::string value_text(const option_spec& o, double v) {
 }
 }  // namespace
 
+namespace {
+std::string plain(double v) { return fmt::format("{:.15g}", v); }
+}  // namespace
+
+std::string param_default_text(const core::param_spec& p) {
+  if (!p.choices.empty()) return p.choices.at(static_cast<std::size_t>(p.default_value));
+  if (p.is_flag()) return p.default_value != 0 ? "true" : "false";
+  return std::isinf(p.default_value) ? "none" : plain(p.default_value);
+}
+
+std::string param_range_text(const core::param_spec& p) {
+  if (!p.choices.empty()) return fmt::format("\"{}\"", fmt::join(p.choices, "\" | \""));
+  if (p.is_flag()) return "true | false";
+  const bool low = std::isfinite(p.min), high = std::isfinite(p.max);
+  const std::string whole = p.integer ? ", whole" : "";
+  if (low && high) return fmt::format("{}{}, {}]{}", p.min_exclusive ? "(" : "[", plain(p.min), plain(p.max), whole);
+  if (low) return fmt::format("{} {}{}", p.min_exclusive ? ">" : ">=", plain(p.min), whole);
+  if (high) return fmt::format("<= {}{}", plain(p.max), whole);
+  return "any" + whole;
+}
+
+std::string param_unit_text(const core::param_spec& p, bool is_weight) {
+  return is_weight ? "(weight)" : std::string(core::unit_name(p.dim));
+}
+
 std::string default_text(const option_spec& o) {
   if (!o.default_value) return o.absent_text;
   if (o.type == option_spec::kind::flag) return *o.default_value != 0 ? "true" : "false";
@@ -49,7 +75,7 @@ std::string range_text(const option_spec& o) {
   using kind = option_spec::kind;
   switch (o.type) {
     case kind::flag: return "true | false";
-    case kind::unit: return o.weight_dim ? "a unit of the weights" : fmt::format("a unit of {}", core::dimension_name(o.dim));
+    case kind::unit: return o.weight_dim ? "a unit of the weights" : fmt::format("{} unit", core::dimension_name(o.dim));
     case kind::path: return "a file path";
     case kind::number:
     case kind::integer:

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/params.hpp"
 #include "core/stimulus.hpp"
 #include "core/units.hpp"
 #include "network/description.hpp"
@@ -112,6 +113,14 @@ const connector_info* find_connector(std::string_view name);
 std::vector<const connector_info*> connectors();  // sorted by name
 const stimulus_info* find_stimulus(std::string_view name);
 std::vector<const stimulus_info*> stimuli();  // sorted by name
+
+// How `neurite info` shows a parameter of a neuron model or plasticity rule, in the form a
+// model file writes it: the default ("10", "true", "subtract", "none" when infinite: that limit
+// is off), the allowed values ("> 0", "[1, 1000], whole", "true | false", "\"a\" | \"b\""), and
+// its unit ("ms", "(weight)" for a rule's weight parameters, "" when dimensionless).
+std::string param_default_text(const core::param_spec& p);
+std::string param_range_text(const core::param_spec& p);
+std::string param_unit_text(const core::param_spec& p, bool is_weight = false);
 
 // For `neurite info` and messages: "true", "0.1", "20 ms", or the absent_text.
 std::string default_text(const option_spec& o);

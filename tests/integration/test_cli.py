@@ -218,5 +218,25 @@ class HostileModelInput(unittest.TestCase):
                           self.refused(model))
 
 
+class Info(unittest.TestCase):
+    """`neurite info` shows the keys the reader reads, in the form it reads them."""
+
+    def test_every_connector_and_stimulus_lists_its_keys_and_switches_read_true_or_false(self):
+        r = neurite("info", "explicit")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for key in ("file", "weight_unit", "delay_unit"):
+            self.assertIn(key, r.stdout)
+        self.assertIn("spike_times", neurite("info", "spike_source").stdout)
+        for name, key in (("fixed_indegree", "autapses"), ("stdp_pair", "nearest")):
+            line = next(l for l in neurite("info", name).stdout.splitlines() if l.split()[:1] == [key])
+            self.assertIn("true | false", line)
+        self.assertNotIn(" inf", neurite("info").stdout)
+
+    def test_an_unknown_name_gets_a_suggestion(self):
+        r = neurite("info", "iaf_psc_exp_typo")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("did you mean 'iaf_psc_exp'?", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)
