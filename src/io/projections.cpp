@@ -178,6 +178,7 @@ explicit_columns read_connector(const field& f, const network::population_desc& 
                                 hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
   check_connector_keys(f, *r);
+  conn.type = r->type;
   r->apply(read_options(f, r->options, model_context::model_of(tgt).weight_dim, c), conn);
   if (r->check)
     if (const auto error = r->check(conn, {src.name, tgt.name, src.size, tgt.size, src.name == tgt.name}))

@@ -74,13 +74,23 @@ struct option_error {
   std::string message;
 };
 
+struct projection_plan;  // network/connectors.hpp
+class edge_sink;
+
 struct connector_info {
   std::string name;
   std::string doc;
-  option_table options;  // besides `rule`
-  // The values into a connector_desc; then a check of them against the populations.
+  connector_desc::rule type;  // how the C++ API names it
+  option_table options;       // besides `rule`
+  // The values into a connector_desc (whose type is set); then a check of them against the
+  // populations.
   std::function<void(const option_values&, connector_desc&)> apply;
   std::function<std::optional<option_error>(const connector_desc&, const projection_ends&)> check = {};
+  // The synapses it is expected to make (exact where the rule fixes the count), for the memory
+  // pre-check, between populations of n_source and n_target neurons (same: one population).
+  std::function<double(const connector_desc&, core::index_t n_source, core::index_t n_target, bool same)> expected;
+  // The synapses onto targets [begin, end), each added to sink with the stream of its row.
+  std::function<void(const projection_plan&, core::index_t begin, core::index_t end, edge_sink&)> generate;
 };
 
 // What a stimulus needs to be made, beyond its description.

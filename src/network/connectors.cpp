@@ -1,6 +1,7 @@
 #include "network/connectors.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 #include <vector>
 
@@ -10,7 +11,6 @@
 #include "network/catalog.hpp"
 
 namespace neurite::network {
-namespace {
 using core::index_t;
 using rule = connector_desc::rule;
 
@@ -49,6 +49,8 @@ class edge_sink {
   const projection_plan& plan_;
   edge_list& out_;
 };
+
+namespace {
 
 core::random_stream target_stream(const projection_plan& plan, index_t id) {
   return {plan.seed, core::stream_purpose(core::purpose::connectivity, plan.index), id};
@@ -119,35 +121,11 @@ void fixed_outdegree(const projection_plan& plan, index_t begin, index_t end, ed
   }
 }
 
-void generate_edges(const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
-  const connector_desc& c = plan.desc->connector;
-  const bool no_self = plan.same_population && !c.autapses;
-  switch (c.type) {
-    case rule::all_to_all:
-      for (index_t i = begin; i < end; ++i) {
-        auto s = target_stream(plan, i);
-        for (index_t j = 0; j < plan.n_source; ++j)
-          if (!(no_self && i == j)) sink.add(j, i, s);
-      }
-      break;
-    case rule::one_to_one:
-      for (index_t i = begin; i < end; ++i) {
-        auto s = target_stream(plan, i);
-        sink.add(i, i, s);
-      }
-      break;
-    case rule::fixed_probability: fixed_probability(plan, begin, end, sink); break;
-    case rule::fixed_indegree: fixed_indegree(plan, begin, end, sink); break;
-    case rule::fixed_outdegree: fixed_outdegree(plan, begin, end, sink); break;
-    case rule::explicit_list:
-      for (std::size_t k = 0; k < c.edges.size(); ++k) {
-        const auto& e = c.edges[k];
-        if (e.target < begin || e.target >= end) continue;
-        auto s = target_stream(plan, static_cast<index_t>(k));
-        sink.add(e, s);
-      }
-      break;
-  }
+// The registered rule of a connector.
+const connector_info& info_of(const connector_desc& c) {
+  for (const auto* r : connectors())
+    if (r->type == c.type) return *r;
+  throw std::logic_error("connector rule not registered");
 }
 
 }  // namespace
@@ -168,16 +146,7 @@ double draw(const value_dist& d, core::random_stream& s) {
 }
 
 double expected_synapses(const connector_desc& c, index_t n_source, index_t n_target, bool same) {
-  const double ns = n_source, nt = n_target, self = same && !c.autapses ? 1.0 : 0.0;
-  switch (c.type) {
-    case rule::all_to_all: return ns * nt - self * nt;
-    case rule::one_to_one: return nt;
-    case rule::fixed_probability: return c.p * (ns - self) * nt;
-    case rule::fixed_indegree: return static_cast<double>(c.degree) * nt;
-    case rule::fixed_outdegree: return static_cast<double>(c.degree) * ns;
-    case rule::explicit_list: return static_cast<double>(c.edges.size());
-  }
-  return 0;
+  return info_of(c).expected(c, n_source, n_target, same);
 }
 
 void generate_synapses(const projection_plan& plan, index_t begin, index_t end, core::synapse_block& block) {
@@ -190,7 +159,7 @@ void generate_synapses(const projection_plan& plan, index_t begin, index_t end, 
   if (plan.weight_per_synapse) edges.weight.reserve(reserve);
   if (plan.delay_per_synapse) edges.delay.reserve(reserve);
   edge_sink sink(plan, edges);
-  generate_edges(plan, begin, end, sink);
+  info_of(plan.desc->connector).generate(plan, begin, end, sink);
   // Counting sort into CSR rows by source; within a row, synapses keep generation order.
   block.row_start.assign(static_cast<std::size_t>(plan.n_source) + 1, 0);
   for (const index_t j : edges.source) ++block.row_start[j + 1];
@@ -253,51 +222,82 @@ std::optional<option_error> check_degree(const connector_desc& c, const projecti
 const register_connector all_to_all_registration{{
     .name = "all_to_all",
     .doc = "every source to every target",
+    .type = rule::all_to_all,
     .options = {autapses_option()},
-    .apply = [](const option_values& v, connector_desc& c) { c.type = rule::all_to_all, apply_flags(v, c); },
+    .apply = apply_flags,
+    .expected = [](const connector_desc& c, index_t ns, index_t nt, bool same) {
+      return (static_cast<double>(ns) - (same && !c.autapses ? 1.0 : 0.0)) * nt;
+    },
+    .generate =
+        [](const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+          const bool no_self = plan.same_population && !plan.desc->connector.autapses;
+          for (index_t i = begin; i < end; ++i) {
+            auto s = target_stream(plan, i);
+            for (index_t j = 0; j < plan.n_source; ++j)
+              if (!(no_self && i == j)) sink.add(j, i, s);
+          }
+        },
 }};
 
 const register_connector one_to_one_registration{{
     .name = "one_to_one",
     .doc = "source i to target i (populations of equal size)",
+    .type = rule::one_to_one,
     .options = {},
-    .apply = [](const option_values&, connector_desc& c) { c.type = rule::one_to_one; },
+    .apply = [](const option_values&, connector_desc&) {},
     .check = [](const connector_desc&, const projection_ends& e) -> std::optional<option_error> {
       if (e.n_source == e.n_target) return std::nullopt;
       return option_error{"rule", fmt::format("expected populations of equal size for one_to_one, found {} ({}) and "
                                               "{} ({})",
                                               e.source, e.n_source, e.target, e.n_target)};
     },
+    .expected = [](const connector_desc&, index_t, index_t nt, bool) { return static_cast<double>(nt); },
+    .generate =
+        [](const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+          for (index_t i = begin; i < end; ++i) {
+            auto s = target_stream(plan, i);
+            sink.add(i, i, s);
+          }
+        },
 }};
 
 const register_connector fixed_probability_registration{{
     .name = "fixed_probability",
     .doc = "each pair independently with probability p",
+    .type = rule::fixed_probability,
     .options = {{"p", kind::number, core::dimension::dimensionless, false, std::nullopt, 0, 1, "connection probability"},
                 autapses_option()},
-    .apply = [](const option_values& v, connector_desc& c) {
-      c.type = rule::fixed_probability, c.p = v.number("p"), apply_flags(v, c);
+    .apply = [](const option_values& v, connector_desc& c) { c.p = v.number("p"), apply_flags(v, c); },
+    .expected = [](const connector_desc& c, index_t ns, index_t nt, bool same) {
+      return c.p * (ns - (same && !c.autapses ? 1.0 : 0.0)) * nt;
     },
+    .generate = fixed_probability,
 }};
 
 const register_connector fixed_indegree_registration{{
     .name = "fixed_indegree",
     .doc = "each target gets exactly `indegree` sources drawn at random",
+    .type = rule::fixed_indegree,
     .options = {degree_option("indegree", "sources per target"), autapses_option(), multapses_option()},
     .apply = [](const option_values& v, connector_desc& c) {
-      c.type = rule::fixed_indegree, c.degree = static_cast<std::uint64_t>(v.number("indegree")), apply_flags(v, c);
+      c.degree = static_cast<std::uint64_t>(v.number("indegree")), apply_flags(v, c);
     },
     .check = check_degree,
+    .expected = [](const connector_desc& c, index_t, index_t nt, bool) { return static_cast<double>(c.degree) * nt; },
+    .generate = fixed_indegree,
 }};
 
 const register_connector fixed_outdegree_registration{{
     .name = "fixed_outdegree",
     .doc = "each source gets exactly `outdegree` targets drawn at random",
+    .type = rule::fixed_outdegree,
     .options = {degree_option("outdegree", "targets per source"), autapses_option(), multapses_option()},
     .apply = [](const option_values& v, connector_desc& c) {
-      c.type = rule::fixed_outdegree, c.degree = static_cast<std::uint64_t>(v.number("outdegree")), apply_flags(v, c);
+      c.degree = static_cast<std::uint64_t>(v.number("outdegree")), apply_flags(v, c);
     },
     .check = check_degree,
+    .expected = [](const connector_desc& c, index_t ns, index_t, bool) { return static_cast<double>(c.degree) * ns; },
+    .generate = fixed_outdegree,
 }};
 
 // Its keys are read with the file they describe (io/projections.cpp), since the units apply
@@ -305,13 +305,25 @@ const register_connector fixed_outdegree_registration{{
 const register_connector explicit_list_registration{{
     .name = "explicit",
     .doc = "the pairs listed in a CSV file: source,target[,weight[,delay]]",
+    .type = rule::explicit_list,
     .options = {{"file", kind::path, core::dimension::dimensionless, false, std::nullopt, 0, 0,
                  "CSV file of connections, relative to the model file"},
                 {"weight_unit", kind::unit, core::dimension::dimensionless, true, std::nullopt, 0, 0,
                  "unit of the weight column: required with one, unless the weights are plain numbers", "none"},
                 {"delay_unit", kind::unit, core::dimension::time, false, std::nullopt, 0, 0,
                  "unit of the delay column: required with one", "none"}},
-    .apply = [](const option_values&, connector_desc& c) { c.type = rule::explicit_list; },
+    .apply = [](const option_values&, connector_desc&) {},
+    .check = {},
+    .expected = [](const connector_desc& c, index_t, index_t, bool) { return static_cast<double>(c.edges.size()); },
+    .generate =
+        [](const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+          const auto& edges = plan.desc->connector.edges;
+          for (std::size_t k = 0; k < edges.size(); ++k) {
+            if (edges[k].target < begin || edges[k].target >= end) continue;
+            auto s = target_stream(plan, static_cast<index_t>(k));
+            sink.add(edges[k], s);
+          }
+        },
 }};
 
 }  // namespace
