@@ -86,15 +86,16 @@ network::option_values read_options(const field& f, const network::option_table&
   network::option_values values(options);
   for (const auto& o : options) {
     const field v = f[o.name];
-    if (o.type == kind::unit || o.type == kind::path || (!v.present() && (o.default_value || o.absent_text != "required")))
-      continue;
+    if (o.type == kind::unit || o.type == kind::path || (!v.present() && !o.required())) continue;
     const dimension d = o.weight_dim ? weight_dim : o.dim;
     double x = 0;
     switch (o.type) {
       case kind::flag: x = v.boolean() ? 1 : 0; break;
-      case kind::integer: x = static_cast<double>(v.integer(static_cast<std::int64_t>(o.min), static_cast<std::int64_t>(o.max))); break;
-      case kind::number:
-      case kind::quantity: x = o.type == kind::number ? v.number("a number " + within(o)) : v.quantity(d); break;
+      case kind::integer:
+        x = static_cast<double>(v.integer(static_cast<std::int64_t>(o.min), static_cast<std::int64_t>(o.max)));
+        break;
+      case kind::number: x = v.number("a number " + within(o)); break;
+      case kind::quantity: x = v.quantity(d); break;
       case kind::unit:
       case kind::path: break;
     }

@@ -39,6 +39,8 @@ struct option_spec {
   double max = std::numeric_limits<double>::infinity();
   std::string doc = {};
   std::string absent_text = "required";  // what leaving the key out means without a default
+
+  bool required() const { return !default_value && absent_text == "required"; }
 };
 using option_table = std::vector<option_spec>;
 
