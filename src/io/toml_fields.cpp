@@ -119,13 +119,15 @@ std::string read_config_text(const std::string& path, std::string_view what) {
     throw model_error(fmt::format("{}: expected a readable {}, found an error: {}", path, what,
                                   err ? std::strerror(err) : "cannot open"));
   }
-  // Read at most one byte past the limit, in case the file grows while it is read.
-  std::string text(max_config_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // In chunks, stopping past the limit (the file may grow while it is read).
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_config_bytes)
+      throw model_error(fmt::format("{}: expected {}, found more", path, size_limit_text(what)));
+  }
   if (in.bad()) throw model_error(fmt::format("{}: expected a readable {}, found a read error", path, what));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > max_config_bytes)
-    throw model_error(fmt::format("{}: expected {}, found more", path, size_limit_text(what)));
   return text;
 }
 
