@@ -196,9 +196,10 @@ option_spec degree_option(const char* name, const char* doc) {
   return {name, kind::integer, core::dimension::dimensionless, false, std::nullopt, 0, 4294967295.0, doc};
 }
 
+void apply_autapses(const option_values& v, connector_desc& c) { c.autapses = v.flag("autapses"); }
 void apply_flags(const option_values& v, connector_desc& c) {
-  c.autapses = v.flag("autapses");
-  c.multapses = v.flag("multapses") || !v.has("multapses");  // rules without the key allow them
+  apply_autapses(v, c);
+  c.multapses = v.flag("multapses");
 }
 
 // fixed_indegree / fixed_outdegree: enough partners in the pool for `degree` without repeats.
@@ -224,7 +225,7 @@ const register_connector all_to_all_registration{{
     .doc = "every source to every target",
     .type = rule::all_to_all,
     .options = {autapses_option()},
-    .apply = apply_flags,
+    .apply = apply_autapses,
     .expected = [](const connector_desc& c, index_t ns, index_t nt, bool same) {
       return (static_cast<double>(ns) - (same && !c.autapses ? 1.0 : 0.0)) * nt;
     },
@@ -267,7 +268,7 @@ const register_connector fixed_probability_registration{{
     .type = rule::fixed_probability,
     .options = {{"p", kind::number, core::dimension::dimensionless, false, std::nullopt, 0, 1, "connection probability"},
                 autapses_option()},
-    .apply = [](const option_values& v, connector_desc& c) { c.p = v.number("p"), apply_flags(v, c); },
+    .apply = [](const option_values& v, connector_desc& c) { c.p = v.number("p"), apply_autapses(v, c); },
     .expected = [](const connector_desc& c, index_t ns, index_t nt, bool same) {
       return c.p * (ns - (same && !c.autapses ? 1.0 : 0.0)) * nt;
     },
