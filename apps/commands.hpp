@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of the `neurite` program; each registers its options and its action.
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -20,8 +21,12 @@ inline void exit_with(int code) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
-// Runs python/SCRIPT ARGS with Debian's interpreter. Plots are optional: a failure (no
-// matplotlib, say) costs the figure, not the result, so it only warns that `what` is missing.
-void run_python_helper(const std::string& script, const std::string& args, const std::string& what);
+// Runs python/SCRIPT with the arguments ARGS under Debian's interpreter and waits for it. The
+// arguments go to the script as they are: no shell sees them, so quotes or `;` in a file name are
+// just characters. Plots are optional: a failure (no matplotlib, say) costs the figure, not the
+// result, so it warns on stderr that `what` could not be drawn and returns false. quiet: the
+// script's stdout is discarded.
+bool run_python_helper(const std::string& script, const std::vector<std::string>& args, const std::string& what,
+                       bool quiet = false);
 
 }  // namespace neurite::apps

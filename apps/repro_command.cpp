@@ -1,6 +1,5 @@
 // `neurite repro`: list the reproductions of published results, or run one, print its table
 // (quantity | paper | neurite | verdict), write result.json and its CSV files, and draw plots.
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -26,7 +25,7 @@ void print_list() {
 }
 
 void plot(const std::string& name, const std::string& out) {
-  run_python_helper("neurite_repro_plots.py", fmt::format("'{}' '{}'", name, out), "the plots of " + name);
+  run_python_helper("neurite_repro_plots.py", {name, out}, "the plots of " + name);
 }
 
 int run(const repro_args& a) {

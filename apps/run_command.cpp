@@ -81,8 +81,8 @@ void print_summary(const nlohmann::json& s) {
              s["peak_rss_mb"].get<double>());
 }
 
-void plot(const std::string& out, bool quiet) {
-  run_python_helper("neurite_plot.py", fmt::format("raster '{}'{}", out, quiet ? " >/dev/null" : ""), "the raster plot");
+bool plot(const std::string& out, bool quiet) {
+  return run_python_helper("neurite_plot.py", {"raster", out}, "raster.png", quiet);
 }
 
 int run(const run_args& a) {

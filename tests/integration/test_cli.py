@@ -1,6 +1,6 @@
 """End-to-end tests of the neurite command: output files, errors, Ctrl-C, thread invariance.
 
-Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR
+Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NAMES...]
 """
 import json
 import os
@@ -14,7 +14,7 @@ import unittest
 import h5py
 import numpy as np
 
-NEURITE, SOURCE = sys.argv[1], sys.argv[2]
+NEURITE, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 BRUNEL = os.path.join(SOURCE, "examples", "brunel.toml")
 SMALL = ["--set", "populations.E.size=800", "--set", "populations.I.size=200",
          "--set", "projections.0.connector.indegree=80", "--set", "projections.1.connector.indegree=80",
@@ -117,6 +117,44 @@ class Errors(unittest.TestCase):
         self.assertEqual(neurite("info", "no_such_model").returncode, 2)
 
 
+def files_named(root, name):
+    return [os.path.join(d, name) for d, _, files in os.walk(root) if name in files]
+
+
+class HostileNames(unittest.TestCase):
+    """Names with quotes and `;` reach the plot helper as plain arguments: no shell runs them."""
+
+    def run_in(self, tmp, model_name, *args):
+        model = os.path.join(tmp, model_name)
+        with open(os.path.join(SOURCE, "examples", "cuba.toml")) as src, open(model, "w") as dst:
+            dst.write(src.read())
+        return neurite("run", model_name, "--duration", "50 ms", *args, cwd=tmp)
+
+    def test_a_model_file_name_with_shell_code_runs_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "m';touch PWNED;'.toml")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, "out", "m';touch PWNED;'", "raster.png")), r.stderr)
+
+    def test_an_output_folder_with_shell_code_runs_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = "o'; touch PWNED; echo '"
+            r = self.run_in(tmp, "cuba.toml", "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, out, "raster.png")), r.stderr)
+
+    def test_a_quote_in_the_model_name_still_gets_its_raster(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "bob's_net.toml")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("warning", r.stderr)
+            path = os.path.join(tmp, "out", "bob's_net", "raster.png")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -174,4 +212,4 @@ class Threads(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    unittest.main(argv=sys.argv[:1] + sys.argv[3:], verbosity=2)
