@@ -24,8 +24,9 @@ inline void exit_with(int code) {
 // Runs python/SCRIPT with the arguments ARGS under Debian's interpreter and waits for it. The
 // arguments go to the script as they are: no shell sees them, so quotes or `;` in a file name are
 // just characters. Plots are optional: a failure (no matplotlib, say) costs the figure, not the
-// result, so it warns on stderr that `what` could not be drawn and returns false. quiet: the
-// script's stdout is discarded.
+// result, so it prints one line on stderr, "warning: WHAT could not be drawn: " and the last line
+// of the script's error output (not its traceback), and returns false. quiet: the script's stdout
+// is discarded.
 bool run_python_helper(const std::string& script, const std::vector<std::string>& args, const std::string& what,
                        bool quiet = false);
 

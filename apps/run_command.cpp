@@ -120,8 +120,8 @@ int run(const run_args& a) {
   if (interrupted)
     fmt::print(stderr, "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then\n",
                summary["duration_ms"].get<double>(), out);
-  if (!a.no_plot) plot(out, a.quiet);
-  if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, a.no_plot ? "" : ", raster.png");
+  const bool plotted = !a.no_plot && plot(out, a.quiet);
+  if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, plotted ? ", raster.png" : "");
   return interrupted ? 130 : 0;
 }
 

@@ -155,6 +155,40 @@ class HostileNames(unittest.TestCase):
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
 
+class PlotMessages(unittest.TestCase):
+    """The "wrote" line names raster.png only when it was drawn; a failed plot costs one warning line."""
+
+    def run_cuba(self, tmp, **kw):
+        out = os.path.join(tmp, "cuba")
+        r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--duration", "50 ms", **kw)
+        return out, r
+
+    def test_a_failed_plot_warns_in_one_line_and_keeps_the_results(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            broken = os.path.join(tmp, "broken")
+            os.mkdir(broken)
+            with open(os.path.join(broken, "h5py.py"), "w") as f:
+                f.write("raise ImportError('h5py is broken here')\n")
+            out, r = self.run_cuba(tmp, env={**os.environ, "PYTHONPATH": broken})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, "warning: raster.png could not be drawn: ImportError: h5py is broken here\n")
+            self.assertIn(f"wrote {out}/spikes.h5, summary.json\n", r.stdout)
+            self.assertNotIn("raster.png", r.stdout)
+            self.assertFalse(os.path.exists(os.path.join(out, "raster.png")))
+            for name in ("spikes.h5", "summary.json"):
+                self.assertTrue(os.path.exists(os.path.join(out, name)), name)
+
+    def test_with_stdout_piped_the_lines_come_in_order(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out, r = self.run_cuba(tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.splitlines()
+            table = next(i for i, line in enumerate(lines) if line.startswith("population"))
+            helper = lines.index(os.path.join(out, "raster.png"))
+            self.assertLess(table, helper)
+            self.assertEqual(lines[-1], f"wrote {out}/spikes.h5, summary.json, raster.png")
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
