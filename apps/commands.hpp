@@ -21,6 +21,11 @@ inline void exit_with(int code) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
+// For --out: an empty name is refused (naming the option) rather than read as "the default".
+inline const CLI::Validator non_empty_folder(
+    [](const std::string& s) { return s.empty() ? std::string("expected a folder name, found an empty string") : std::string(); },
+    "FOLDER");
+
 // Runs python/SCRIPT with the arguments ARGS under Debian's interpreter and waits for it. The
 // arguments go to the script as they are: no shell sees them, so quotes or `;` in a file name are
 // just characters. Plots are optional: a failure (no matplotlib, say) costs the figure, not the

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
+#include "apps/install_dirs.hpp"
 
 extern char** environ;
 
@@ -71,9 +72,14 @@ std::string spawn_and_wait(const std::vector<std::string>& argv, bool quiet) {
 
 bool run_python_helper(const std::string& script, const std::vector<std::string>& args, const std::string& what,
                        bool quiet) {
-  std::vector<std::string> argv{NEURITE_PYTHON, fmt::format("{}/python/{}", NEURITE_SOURCE_DIR, script)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const std::string error = spawn_and_wait(argv, quiet);
+  const auto dirs = python_dirs();
+  const auto path = find_in(dirs, script);
+  std::string error = fmt::format("no {} in {} (NEURITE_PYTHON_DIR names the folder that has it)", script, dirs_text(dirs));
+  if (!path.empty()) {
+    std::vector<std::string> argv{NEURITE_PYTHON, path.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    error = spawn_and_wait(argv, quiet);
+  }
   if (error.empty()) return true;
   fmt::print(stderr, "warning: {} could not be drawn: {}\n", what, error);
   return false;

@@ -60,7 +60,8 @@ void add_repro_command(CLI::App& app) {
   cmd->add_option("name", args->name, "Reproduction to run (see --list)");
   cmd->add_flag("--list,-l", args->list, "List the reproductions");
   cmd->add_flag("--full", args->full, "The paper's sizes instead of a quick check");
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)");
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)")
+      ->check(non_empty_folder);
   cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
   cmd->add_option("--threads,-t", args->threads, "Training threads (default: one per core; results do not depend on it)")
       ->check(CLI::PositiveNumber);

@@ -131,7 +131,8 @@ void add_run_command(CLI::App& app) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand("run", "Simulate a model file and write spikes.h5, summary.json and raster.png");
   cmd->add_option("model", args->model, "Model file (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>)");
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>)")
+      ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--seed,-s", args->seed, "Random seed");

@@ -46,7 +46,8 @@ void add_train_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train a spiking network with surrogate gradients (a training file)");
   cmd->add_option("config", args->request.config, "Training file (TOML); optional with --resume");
   cmd->add_option("--resume,-r", args->request.resume, "Continue the run of this checkpoint (bit-identical)");
-  cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)");
+  cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)")
+      ->check(non_empty_folder);
   cmd->add_option("--set", args->request.overrides, "Override a key: KEY=VALUE (repeatable)");
   cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)");
   cmd->add_option("--seed,-s", args->seed, "Seed (training.seed)");
@@ -64,7 +65,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("checkpoint", request->checkpoint, "Checkpoint file (checkpoint.pt)")->required();
   cmd->add_option("--data", request->data, "Which split: test or train (the samples the training file chose)")
       ->check(CLI::IsMember({"test", "train"}));
-  cmd->add_option("--out,-o", request->out, "Output folder for eval.json (default: the checkpoint's folder)");
+  cmd->add_option("--out,-o", request->out, "Output folder for eval.json (default: the checkpoint's folder)")
+      ->check(non_empty_folder);
   cmd->add_option("--threads,-t", request->threads, "Threads (default: the training file's)")->check(CLI::PositiveNumber);
   cmd->callback([request] { exit_with(learn_available("eval") ? eval_runner()(*request) : 1); });
 }

@@ -4,6 +4,7 @@ Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NA
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -187,6 +188,45 @@ class PlotMessages(unittest.TestCase):
             helper = lines.index(os.path.join(out, "raster.png"))
             self.assertLess(table, helper)
             self.assertEqual(lines[-1], f"wrote {out}/spikes.h5, summary.json, raster.png")
+
+
+class Companions(unittest.TestCase):
+    """The plot scripts are found at run time from the executable's path, not a path fixed at build time."""
+
+    def test_a_moved_binary_uses_the_scripts_of_its_installed_tree(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "bin"))
+            scripts = os.path.join(tmp, "share", "neurite", "python")
+            os.makedirs(scripts)
+            binary = shutil.copy(NEURITE, os.path.join(tmp, "bin", "neurite"))
+            with open(os.path.join(SOURCE, "python", "neurite_plot.py")) as src, \
+                    open(os.path.join(scripts, "neurite_plot.py"), "w") as dst:
+                dst.write("open(__file__ + '.ran', 'w').close()\n" + src.read())
+            out = os.path.join(tmp, "cuba")
+            r = subprocess.run([binary, "run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out,
+                                "--duration", "50 ms"], capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(scripts, "neurite_plot.py.ran")), r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(out, "raster.png")), r.stderr)
+
+    def test_a_missing_script_is_a_warning_that_says_where_it_looked(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            nowhere = os.path.join(tmp, "nowhere")
+            out = os.path.join(tmp, "cuba")
+            r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--duration", "20 ms",
+                        env={**os.environ, "NEURITE_PYTHON_DIR": nowhere})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, f"warning: raster.png could not be drawn: no neurite_plot.py in {nowhere} "
+                                       "(NEURITE_PYTHON_DIR names the folder that has it)\n")
+            self.assertTrue(os.path.exists(os.path.join(out, "summary.json")))
+
+    def test_an_empty_output_folder_is_refused_naming_the_option(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for args in (("run", BRUNEL), ("repro", "sdr-dendrites")):
+                r = neurite(*args, "--out", "", cwd=tmp)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("--out: expected a folder name, found an empty string", r.stderr)
+                self.assertEqual(os.listdir(tmp), [])
 
 
 class Interrupt(unittest.TestCase):
