@@ -1,9 +1,13 @@
 #pragma once
 // The subcommands of the `neurite` program; each registers its options and its action.
+#include <charconv>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 namespace neurite::apps {
 
@@ -25,6 +29,19 @@ inline void exit_with(int code) {
 inline const CLI::Validator non_empty_folder(
     [](const std::string& s) { return s.empty() ? std::string("expected a folder name, found an empty string") : std::string(); },
     "FOLDER");
+
+// For a seed given straight to a command: a decimal integer in [0, 2^64 - 1], rewritten in plain
+// digits (CLI11's own conversion would wrap -1 round to 2^64 - 1 and read 010 as octal).
+inline const CLI::Validator seed_value(
+    [](std::string& s) {
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (s.empty() || ec != std::errc{} || end != s.data() + s.size())
+        return fmt::format("expected an integer in [0, {}], found \"{}\"", std::numeric_limits<std::uint64_t>::max(), s);
+      s = std::to_string(v);
+      return std::string();
+    },
+    "SEED");
 
 // Runs python/SCRIPT with the arguments ARGS under Debian's interpreter and waits for it. The
 // arguments go to the script as they are: no shell sees them, so quotes or `;` in a file name are

@@ -62,7 +62,7 @@ void add_repro_command(CLI::App& app) {
   cmd->add_flag("--full", args->full, "The paper's sizes instead of a quick check");
   cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)")
       ->check(non_empty_folder);
-  cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
+  cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts")->check(seed_value);
   cmd->add_option("--threads,-t", args->threads, "Training threads (default: one per core; results do not depend on it)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw the figures");

@@ -20,9 +20,10 @@ namespace neurite::apps {
 namespace {
 
 struct run_args {
-  std::string model, out, duration;
+  std::string model, out;
   std::optional<int> threads;
-  std::optional<std::uint64_t> seed;
+  // As typed: the model-file reader checks them, and its messages name the option.
+  std::optional<std::string> seed, duration;
   std::vector<std::string> sets;
   bool no_plot = false, quiet = false;
 };
@@ -54,11 +55,11 @@ class progress_line {
   bool shown_ = false;
 };
 
-std::vector<std::string> overrides_of(const run_args& a) {
-  std::vector<std::string> o = a.sets;
-  if (a.threads) o.push_back(fmt::format("simulation.threads={}", *a.threads));
-  if (a.seed) o.push_back(fmt::format("simulation.seed={}", *a.seed));
-  if (!a.duration.empty()) o.push_back(fmt::format("simulation.duration=\"{}\"", a.duration));
+io::override_list overrides_of(const run_args& a) {
+  io::override_list o(a.sets.begin(), a.sets.end());
+  if (a.threads) o.emplace_back(fmt::format("simulation.threads={}", *a.threads), "--threads");
+  if (a.seed) o.emplace_back("simulation.seed=" + *a.seed, "--seed");
+  if (a.duration) o.emplace_back(fmt::format("simulation.duration=\"{}\"", *a.duration), "--duration");
   return o;
 }
 

@@ -25,7 +25,7 @@ namespace {
 // The settings of a run: a training file's name, its text and the overrides applied to it.
 struct settings {
   std::string file, text;
-  std::vector<std::string> overrides;
+  io::override_list overrides;
 
   learn::training_run parse() const { return learn::parse_training(text, file, overrides); }
 };
@@ -54,7 +54,7 @@ class checkpoint_writer {
     const bool due = run_.checkpoint_every != 0 && epoch % run_.checkpoint_every == 0;
     if (!due && epoch != run_.config.epochs) return;
     auto c = learn::make_checkpoint(net_, state);
-    c.settings_file = settings_.file, c.settings_text = settings_.text, c.overrides = settings_.overrides;
+    c.settings_file = settings_.file, c.settings_text = settings_.text, c.overrides = io::override_texts(settings_.overrides);
     c.seed = run_.config.seed, c.epochs = run_.config.epochs;
     learn::write_checkpoint(out_ + "/checkpoint.pt", c);
     if (run_.keep_checkpoints) learn::write_checkpoint(fmt::format("{}/checkpoint-epoch-{}.pt", out_, epoch), c);
@@ -74,7 +74,7 @@ settings settings_of(const train_request& r, std::optional<learn::checkpoint>& r
   if (!r.config.empty() && learn::read_training_text(r.config) != resumed->settings_text)
     throw learn::checkpoint_error(fmt::format("{}: differs from the training file stored in {} (leave it out to resume)",
                                               r.config, r.resume));
-  settings s{resumed->settings_file, resumed->settings_text, resumed->overrides};
+  settings s{resumed->settings_file, resumed->settings_text, {resumed->overrides.begin(), resumed->overrides.end()}};
   s.overrides.insert(s.overrides.end(), r.overrides.begin(), r.overrides.end());
   return s;
 }
@@ -113,7 +113,7 @@ int run_training(const train_request& r) {
   const auto report = learn::train_classifier(run.config, net, train, test, hooks);
   auto metrics = learn::metrics_json(report);
   metrics["config"] = s.file;
-  metrics["overrides"] = s.overrides;
+  metrics["overrides"] = io::override_texts(s.overrides);
   metrics["threads"] = run.config.threads;
   metrics["seed"] = run.config.seed;
   metrics["train_samples"] = train.count;
@@ -139,7 +139,7 @@ int run_evaluation(const eval_request& r) {
   std::optional<learn::lif_network> net;
   try {
     c = learn::read_checkpoint(r.checkpoint);
-    run = settings{c.settings_file, c.settings_text, c.overrides}.parse();
+    run = settings{c.settings_file, c.settings_text, {c.overrides.begin(), c.overrides.end()}}.parse();
     net.emplace(restored_network(c, run, r.checkpoint));
   } catch (const io::model_error& e) {
     fmt::print(stderr, "neurite eval: {}: the stored training file: {}\n", r.checkpoint, e.what());

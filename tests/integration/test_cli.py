@@ -229,6 +229,49 @@ class Companions(unittest.TestCase):
                 self.assertEqual(os.listdir(tmp), [])
 
 
+class OptionErrors(unittest.TestCase):
+    """An option that stands for a key is named in errors as typed; a seed takes any uint64."""
+    U64 = "an integer in [0, 18446744073709551615]"
+
+    def test_a_negative_seed_is_refused_naming_the_option(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("run", BRUNEL, "--out", out, "--seed", "-1")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith(f"--seed: simulation.seed: expected {self.U64}"), r.stderr)
+            self.assertTrue(r.stderr.endswith("found -1\n"), r.stderr)
+            self.assertFalse(os.path.exists(out))
+            r = neurite("repro", "sdr-dendrites", "--out", out, "--seed", "-1")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith(f'--seed: expected {self.U64}, found "-1"'), r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_seeds_above_two_to_the_63_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in ("9223372036854775808", "18446744073709551615"):
+                out = os.path.join(tmp, seed)
+                r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--seed", seed,
+                            "--duration", "10 ms", "--no-plot", "--quiet")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(out, "summary.json")) as f:
+                    self.assertEqual(json.load(f)["seed"], int(seed))
+
+    def test_a_bad_duration_names_the_option(self):
+        r = neurite("run", BRUNEL, "--duration", "3 mV")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr, '--duration: simulation.duration: expected a time (ms), found a voltage ("3 mV")\n')
+
+    def test_train_threads_zero_names_the_option(self):
+        if "snn-fmnist" not in neurite("repro", "--list").stdout:
+            self.skipTest("built without LibTorch")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("train", os.path.join(SOURCE, "examples", "snn_fmnist.toml"), "--out", out, "--threads", "0")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith("--threads: training.threads: expected an integer in [1, "), r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
