@@ -17,6 +17,9 @@ void add_repro_command(CLI::App& app);
 void add_train_command(CLI::App& app);  // runs in the learn/ module (learn_module.hpp)
 void add_eval_command(CLI::App& app);   // likewise
 
+// The program's arguments as given (main sets them), for the provenance of result files.
+std::vector<std::string>& command_line();
+
 // Exit codes: 0 success, 1 failure while running or writing, 2 bad input (model file, options).
 inline constexpr int exit_bad_input = 2;
 

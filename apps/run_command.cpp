@@ -87,10 +87,11 @@ bool plot(const std::string& out, bool quiet) {
 }
 
 int run(const run_args& a) {
+  const auto overrides = overrides_of(a);
   network::network_desc desc;
   network::build_result built;
   try {
-    desc = io::read_model_file(a.model, overrides_of(a));
+    desc = io::read_model_file(a.model, overrides);
     built = network::build(desc);
   } catch (const io::model_error& e) {
     fmt::print(stderr, "{}\n", e.what());
@@ -114,7 +115,8 @@ int run(const run_args& a) {
   std::signal(SIGINT, SIG_DFL);
 
   const bool interrupted = interrupt_requested.load();
-  const auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
+  auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
+  summary.update(nlohmann::json(io::provenance("model", a.model, io::override_texts(overrides), command_line())));
   io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);

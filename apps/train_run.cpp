@@ -112,8 +112,7 @@ int run_training(const train_request& r) {
   const learn::training_hooks hooks{learn::print_progress, write_checkpoint, resumed ? &resumed->state : nullptr};
   const auto report = learn::train_classifier(run.config, net, train, test, hooks);
   auto metrics = learn::metrics_json(report);
-  metrics["config"] = s.file;
-  metrics["overrides"] = io::override_texts(s.overrides);
+  metrics.update(nlohmann::json(io::provenance("config", s.file, io::override_texts(s.overrides), command_line())));
   metrics["threads"] = run.config.threads;
   metrics["seed"] = run.config.seed;
   metrics["train_samples"] = train.count;

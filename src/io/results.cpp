@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include "core/version.hpp"
+
 namespace neurite::io {
 namespace {
 
@@ -177,6 +179,11 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+nlohmann::ordered_json provenance(const std::string& file_key, const std::string& file,
+                                  const std::vector<std::string>& overrides, const std::vector<std::string>& command_line) {
+  return {{"neurite_version", core::version()}, {file_key, file}, {"overrides", overrides}, {"command_line", command_line}};
 }
 
 nlohmann::json summarize(const core::simulation& sim, const run_timing& timing) {

@@ -4,6 +4,7 @@ Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NA
 """
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,12 +31,29 @@ def neurite(*args, **kw):
     return subprocess.run([NEURITE, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
+def version():
+    """What `neurite --version` prints after "neurite "."""
+    return neurite("--version").stdout.removeprefix("neurite ").rstrip("\n")
+
+
+class Version(unittest.TestCase):
+    def test_version_prints_the_project_version_and_the_commit(self):
+        r = neurite("--version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(SOURCE, "CMakeLists.txt")) as f:
+            project = re.search(r"project\(neurite VERSION ([0-9.]+)", f.read()).group(1)
+        # The commit is there when the source was a git checkout at configure time.
+        commit = r"(?: \(git [0-9a-f]{7,40}\))" + ("" if os.path.exists(os.path.join(SOURCE, ".git")) else "?")
+        self.assertRegex(r.stdout, r"\Aneurite " + re.escape(project) + commit + r"\n\Z")
+
+
 class OutputFiles(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.out = os.path.join(cls.tmp.name, "brunel")
-        cls.result = neurite("run", BRUNEL, "--out", cls.out, "--duration", "300 ms", "--threads", "2", *SMALL)
+        cls.args = ["run", BRUNEL, "--out", cls.out, "--duration", "300 ms", "--threads", "2", *SMALL]
+        cls.result = neurite(*cls.args)
 
     def test_run_succeeds_and_prints_a_summary(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
@@ -55,6 +73,14 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p["size"], size)
             self.assertAlmostEqual(p["rate_hz"], p["spikes"] / (size * 0.3), places=9)
             self.assertGreater(p["rate_hz"], 1.0)
+
+    def test_summary_json_says_where_the_result_came_from(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            s = json.load(f)
+        self.assertEqual(s["neurite_version"], version())
+        self.assertEqual(s["model"], BRUNEL)
+        self.assertEqual(s["overrides"], SMALL[1::2] + ["simulation.threads=2", 'simulation.duration="300 ms"'])
+        self.assertEqual(s["command_line"], [NEURITE, *self.args])
 
     def test_spikes_h5_follows_the_sonata_layout_and_matches_the_summary(self):
         with open(os.path.join(self.out, "summary.json")) as f:
