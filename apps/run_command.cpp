@@ -63,7 +63,7 @@ io::override_list overrides_of(const run_args& a) {
   return o;
 }
 
-void print_summary(const nlohmann::json& s) {
+void print_summary(const nlohmann::ordered_json& s) {
   fmt::print("{:<12} {:>10} {:>12} {:>10} {:>8}\n", "population", "size", "spikes", "rate (Hz)", "CV ISI");
   for (const auto& [name, p] : s["populations"].items()) {
     const std::string cv = p["cv_isi"].is_null() ? "-" : fmt::format("{:.3f}", p["cv_isi"].get<double>());
@@ -116,7 +116,7 @@ int run(const run_args& a) {
 
   const bool interrupted = interrupt_requested.load();
   auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
-  summary.update(nlohmann::json(io::provenance("model", a.model, io::override_texts(overrides), command_line())));
+  summary.update(io::provenance("model", a.model, io::override_texts(overrides), command_line()));
   io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);

@@ -22,7 +22,8 @@ struct run_timing {
 void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms);
 
 // Rate, spike count and mean ISI coefficient of variation per population; synapses; timing.
-nlohmann::json summarize(const core::simulation& sim, const run_timing& timing);
+// Populations and projections are in the model file's order (an ordered object, not sorted).
+nlohmann::ordered_json summarize(const core::simulation& sim, const run_timing& timing);
 
 // Where a result came from, as summary.json and train's metrics.json record it: neurite's
 // version, the input file (under file_key: "model", "config"), the KEY=VALUE overrides applied

@@ -298,6 +298,36 @@ class OptionErrors(unittest.TestCase):
             self.assertFalse(os.path.exists(out))
 
 
+class FileOrder(unittest.TestCase):
+    """The table, summary.json and the raster list populations in the model file's order."""
+    ORDER = ["zeta", "alpha", "mu"]
+
+    def test_outputs_follow_the_order_of_the_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            model, out = os.path.join(tmp, "order.toml"), os.path.join(tmp, "order")
+            with open(model, "w") as f:
+                f.write('[simulation]\nduration = "50 ms"\n')
+                for k, name in enumerate(self.ORDER):
+                    f.write(f'[populations.{name}]\nmodel = "poisson_source"\nsize = {k + 2}\n'
+                            'params = { rate = "100 Hz" }\n')
+                f.write('[record]\nspikes = ["alpha", "mu", "zeta"]\n')  # sources are not recorded unless named
+            r = neurite("run", model, "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            table = [words[0] for words in map(str.split, r.stdout.splitlines()) if words and words[0] in self.ORDER]
+            self.assertEqual(table, self.ORDER)
+            with open(os.path.join(out, "summary.json")) as f:
+                summary = json.load(f)  # a dict keeps the file's order
+            self.assertEqual(list(summary["populations"]), self.ORDER)
+            sys.path.insert(0, os.path.join(SOURCE, "python"))
+            try:
+                import neurite_plot
+            finally:
+                sys.path.pop(0)
+            drawn = neurite_plot.in_model_order(neurite_plot.read_spikes(out), summary["populations"])
+            self.assertEqual([name for name, _ in drawn], self.ORDER)
+            self.assertTrue(os.path.exists(os.path.join(out, "raster.png")))
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
