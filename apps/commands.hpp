@@ -2,6 +2,7 @@
 // The subcommands of the `neurite` program; each registers its options and its action.
 #include <charconv>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
@@ -51,8 +52,9 @@ inline const CLI::Validator seed_value(
 // just characters. Plots are optional: a failure (no matplotlib, say) costs the figure, not the
 // result, so it prints one line on stderr, "warning: WHAT could not be drawn: " and the last line
 // of the script's error output (not its traceback), and returns false. quiet: the script's stdout
-// is discarded.
+// is discarded. Give paths as absolute_path(...), so that one starting with '-' is not an option.
 bool run_python_helper(const std::string& script, const std::vector<std::string>& args, const std::string& what,
                        bool quiet = false);
+inline std::string absolute_path(const std::string& path) { return std::filesystem::absolute(path).string(); }
 
 }  // namespace neurite::apps

@@ -25,7 +25,7 @@ void print_list() {
 }
 
 void plot(const std::string& name, const std::string& out) {
-  run_python_helper("neurite_repro_plots.py", {name, out}, "the plots of " + name);
+  run_python_helper("neurite_repro_plots.py", {name, absolute_path(out)}, "the plots of " + name);
 }
 
 int run(const repro_args& a) {

@@ -83,7 +83,7 @@ void print_summary(const nlohmann::ordered_json& s) {
 }
 
 bool plot(const std::string& out, bool quiet) {
-  return run_python_helper("neurite_plot.py", {"raster", out}, "raster.png", quiet);
+  return run_python_helper("neurite_plot.py", {"raster", absolute_path(out)}, "raster.png", quiet);
 }
 
 int run(const run_args& a) {

@@ -121,7 +121,7 @@ int run_training(const train_request& r) {
   if (resumed) metrics["resumed_from"] = r.resume;
   io::write_text_file(out + "/metrics.json", metrics.dump(2) + "\n");
   io::write_text_file(out + "/learning_curve.csv", learn::learning_curve_csv(report));
-  if (!r.no_plot) run_python_helper("neurite_repro_plots.py", {"train", out}, "learning_curve.png");
+  if (!r.no_plot) run_python_helper("neurite_repro_plots.py", {"train", absolute_path(out)}, "learning_curve.png");
   if (r.export_samples) {
     const auto input = learn::encode_first(run.config.input, test, std::min(r.export_samples, test.count));
     const auto file = learn::export_model_file(net, input, out + "/export");

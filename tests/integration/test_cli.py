@@ -172,6 +172,12 @@ class HostileNames(unittest.TestCase):
             self.assertEqual(files_named(tmp, "PWNED"), [])
             self.assertTrue(os.path.exists(os.path.join(tmp, out, "raster.png")), r.stderr)
 
+    def test_an_output_folder_that_looks_like_an_option_gets_its_raster(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "cuba.toml", "--out=-h")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(tmp, "-h", "raster.png")), r.stdout)
+
     def test_a_quote_in_the_model_name_still_gets_its_raster(self):
         with tempfile.TemporaryDirectory() as tmp:
             r = self.run_in(tmp, "bob's_net.toml")
