@@ -188,6 +188,35 @@ class HostileNames(unittest.TestCase):
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
 
+def learn_built():
+    return "snn-fmnist" in neurite("repro", "--list").stdout
+
+
+class Train(unittest.TestCase):
+    """`neurite train` starts its plot helper without a shell and records where its metrics came from."""
+
+    def test_a_hostile_output_folder_runs_nothing_and_metrics_say_where_they_came_from(self):
+        if not learn_built():
+            self.skipTest("built without LibTorch")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = "o'; touch PWNED; echo '"
+            config = os.path.join(SOURCE, "examples", "snn_fmnist.toml")
+            args = ["train", config, "--out", out, "--seed", "5", "--set", "data.train_samples=200",
+                    "--set", "data.test_samples=100", "--set", "training.epochs=1", "--set", "model.hidden=[8]",
+                    "--set", "data.steps=4"]
+            r = neurite(*args, cwd=tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, out, "learning_curve.png")), r.stderr)
+            with open(os.path.join(tmp, out, "metrics.json")) as f:
+                m = json.load(f)
+            self.assertEqual(m["neurite_version"], version())
+            self.assertEqual(m["config"], config)
+            self.assertEqual(m["overrides"], args[7::2] + ["training.seed=5"])
+            self.assertEqual(m["command_line"], [NEURITE, *args])
+            self.assertEqual(m["seed"], 5)
+
+
 class PlotMessages(unittest.TestCase):
     """The "wrote" line names raster.png only when it was drawn; a failed plot costs one warning line."""
 
@@ -294,7 +323,7 @@ class OptionErrors(unittest.TestCase):
         self.assertEqual(r.stderr, '--duration: simulation.duration: expected a time (ms), found a voltage ("3 mV")\n')
 
     def test_train_threads_zero_names_the_option(self):
-        if "snn-fmnist" not in neurite("repro", "--list").stdout:
+        if not learn_built():
             self.skipTest("built without LibTorch")
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "never")
