@@ -138,8 +138,9 @@ void add_run_command(CLI::App& app) {
       ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
-  cmd->add_option("--seed,-s", args->seed, "Random seed");
-  cmd->add_option("--duration,-d", args->duration, "Biological time to simulate, with unit (e.g. \"2 s\")");
+  cmd->add_option("--seed,-s", args->seed, "Random seed, in [0, 2^64 - 1]")->type_name("INT");
+  cmd->add_option("--duration,-d", args->duration, "Biological time to simulate, with unit (e.g. \"2 s\")")
+      ->type_name("TIME");
   cmd->add_option("--set", args->sets, "Override a model-file key: --set populations.E.size=100");
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw raster.png");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");

@@ -51,8 +51,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)")
       ->check(non_empty_folder);
   cmd->add_option("--set", args->sets, "Override a key: KEY=VALUE (repeatable)");
-  cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)");
-  cmd->add_option("--seed,-s", args->seed, "Seed (training.seed)");
+  cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)")->type_name("INT");
+  cmd->add_option("--seed,-s", args->seed, "Seed (training.seed), in [0, 2^64 - 1]")->type_name("INT");
   cmd->add_flag("--no-plot", args->request.no_plot, "Do not draw the learning curve");
   cmd->add_option("--export", args->request.export_samples,
                   "After training, write OUT/export/model.toml: the trained network for `neurite run`, on the "
