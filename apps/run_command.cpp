@@ -56,7 +56,7 @@ class progress_line {
 };
 
 io::override_list overrides_of(const run_args& a) {
-  io::override_list o(a.sets.begin(), a.sets.end());
+  io::override_list o = a.sets;
   if (a.threads) o.emplace_back(fmt::format("simulation.threads={}", *a.threads), "--threads");
   if (a.seed) o.emplace_back("simulation.seed=" + *a.seed, "--seed");
   if (a.duration) o.emplace_back(fmt::format("simulation.duration=\"{}\"", *a.duration), "--duration");

@@ -35,7 +35,7 @@ int run(train_args a) {
     return exit_bad_input;
   }
   if (!learn_available("train")) return 1;
-  r.overrides.assign(a.sets.begin(), a.sets.end());
+  r.overrides = a.sets;
   if (a.threads) r.overrides.emplace_back("training.threads=" + *a.threads, "--threads");
   if (a.seed) r.overrides.emplace_back("training.seed=" + *a.seed, "--seed");
   return train_runner()(r);

@@ -74,7 +74,7 @@ settings settings_of(const train_request& r, std::optional<learn::checkpoint>& r
   if (!r.config.empty() && learn::read_training_text(r.config) != resumed->settings_text)
     throw learn::checkpoint_error(fmt::format("{}: differs from the training file stored in {} (leave it out to resume)",
                                               r.config, r.resume));
-  settings s{resumed->settings_file, resumed->settings_text, {resumed->overrides.begin(), resumed->overrides.end()}};
+  settings s{resumed->settings_file, resumed->settings_text, resumed->overrides};
   s.overrides.insert(s.overrides.end(), r.overrides.begin(), r.overrides.end());
   return s;
 }
@@ -138,7 +138,7 @@ int run_evaluation(const eval_request& r) {
   std::optional<learn::lif_network> net;
   try {
     c = learn::read_checkpoint(r.checkpoint);
-    run = settings{c.settings_file, c.settings_text, {c.overrides.begin(), c.overrides.end()}}.parse();
+    run = settings{c.settings_file, c.settings_text, c.overrides}.parse();
     net.emplace(restored_network(c, run, r.checkpoint));
   } catch (const io::model_error& e) {
     fmt::print(stderr, "neurite eval: {}: the stored training file: {}\n", r.checkpoint, e.what());

@@ -28,7 +28,12 @@ struct override_value {
   override_value(std::string t, std::string o = {}) : text(std::move(t)), origin(std::move(o)) {}
   override_value(const char* t) : text(t) {}
 };
-using override_list = std::vector<override_value>;
+// Plain KEY=VALUE strings convert to a list of --set entries.
+struct override_list : std::vector<override_value> {
+  using std::vector<override_value>::vector;
+  override_list() = default;
+  override_list(const std::vector<std::string>& sets) : std::vector<override_value>(sets.begin(), sets.end()) {}
+};
 // The KEY=VALUE texts, as checkpoints and result files record them.
 std::vector<std::string> override_texts(const override_list& overrides);
 

@@ -499,7 +499,7 @@ const char* const projection = "[[projections]]\nsource = \"E\"\ntarget = \"E\"\
 
 struct bad_case {
   std::string snippet;                 // appended to base (or the whole file, when standalone)
-  io::override_list overrides;         // applied to it
+  std::vector<std::string> overrides;  // applied to it
   std::string expected;                // "@N" stands for "bad.toml:<line of snippet line N>"
   bool standalone = false;
 };
