@@ -26,6 +26,14 @@ class PlotError(Exception):
     pass
 
 
+def save_png(fig, path, **kw):
+    """fig as a PNG at path, written under a temporary name and renamed into place, so that a
+    crash never leaves a truncated figure where a complete one was."""
+    part = path + '.part'
+    fig.savefig(part, format='png', **kw)
+    os.replace(part, path)
+
+
 def read_summary(outdir):
     """summary.json as a dict; {} when absent (it only feeds the title and the sizes)."""
     path = os.path.join(outdir, 'summary.json')
@@ -157,7 +165,7 @@ def raster(outdir, max_neurons=200, t_max=None):
             title += f", {summary['threads']} thread(s), seed {summary.get('seed')}"
     ax_r.set_title(title, fontsize='medium')
     path = os.path.join(outdir, 'raster.png')
-    fig.savefig(path, dpi=120, bbox_inches='tight')
+    save_png(fig, path, dpi=120, bbox_inches='tight')
     plt.close(fig)
     return path
 
