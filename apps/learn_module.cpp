@@ -7,12 +7,20 @@
 
 #include <fmt/format.h>
 
+#include "apps/install_dirs.hpp"
+
 namespace neurite::apps {
 
 bool load_learn_module() {
   static const bool loaded = [] {
-    const std::string path = NEURITE_LEARN_MODULE;
-    if (path.empty()) return false;
+    const std::string name = NEURITE_LEARN_MODULE;  // its file name; empty when this build has none
+    if (name.empty()) return false;
+    const auto dirs = library_dirs();
+    const std::string path = find_in(dirs, name).string();
+    if (path.empty()) {
+      fmt::print(stderr, "neurite: cannot load the learn/ module: no {} in {}\n", name, dirs_text(dirs));
+      return false;
+    }
     // OpenMP reads its wait policy once, as LibTorch loads it; spinning waits ran 20-30x slower on
     // a busy 2-core machine (shared/DEPENDENCIES.md, trap 3). A policy set by the user stays.
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);

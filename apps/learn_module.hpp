@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/model_file.hpp"
+
 namespace neurite::apps {
 
 // Loads the module once. False when this build has none (LibTorch was not found); false with a
@@ -16,7 +18,7 @@ bool load_learn_module();
 
 struct train_request {
   std::string config, out;
-  std::vector<std::string> overrides;
+  io::override_list overrides;  // --set's, then the options that stand for keys (--threads, --seed)
   bool no_plot = false;
   std::uint32_t export_samples = 0;  // > 0: write a model file of the trained network on that many test samples
   std::string resume;  // a checkpoint to continue from (its settings replace config's)

@@ -1,13 +1,27 @@
 // neurite: command-line entry point.
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.hpp"
+#include "core/version.hpp"
+
+namespace neurite::apps {
+
+std::vector<std::string>& command_line() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+}  // namespace neurite::apps
 
 int main(int argc, char** argv) {
+  neurite::apps::command_line().assign(argv, argv + argc);
   CLI::App app{"neurite: a fast, reproducible engine for spiking and brain-inspired networks"};
+  app.set_version_flag("--version", "neurite " + std::string(neurite::core::version()));
   app.require_subcommand(1);
   neurite::apps::add_run_command(app);
   neurite::apps::add_info_command(app);

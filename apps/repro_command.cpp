@@ -1,6 +1,5 @@
 // `neurite repro`: list the reproductions of published results, or run one, print its table
 // (quantity | paper | neurite | verdict), write result.json and its CSV files, and draw plots.
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -26,7 +25,7 @@ void print_list() {
 }
 
 void plot(const std::string& name, const std::string& out) {
-  run_python_helper("neurite_repro_plots.py", fmt::format("'{}' '{}'", name, out), "the plots of " + name);
+  run_python_helper("neurite_repro_plots.py", {name, absolute_path(out)}, "the plots of " + name);
 }
 
 int run(const repro_args& a) {
@@ -61,8 +60,9 @@ void add_repro_command(CLI::App& app) {
   cmd->add_option("name", args->name, "Reproduction to run (see --list)");
   cmd->add_flag("--list,-l", args->list, "List the reproductions");
   cmd->add_flag("--full", args->full, "The paper's sizes instead of a quick check");
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)");
-  cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts");
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/repro/<name>)")
+      ->check(non_empty_folder);
+  cmd->add_option("--seed,-s", args->seed, "Random seed of the Monte Carlo parts")->check(seed_value);
   cmd->add_option("--threads,-t", args->threads, "Training threads (default: one per core; results do not depend on it)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw the figures");

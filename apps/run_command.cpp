@@ -20,9 +20,10 @@ namespace neurite::apps {
 namespace {
 
 struct run_args {
-  std::string model, out, duration;
+  std::string model, out;
   std::optional<int> threads;
-  std::optional<std::uint64_t> seed;
+  // As typed: the model-file reader checks them, and its messages name the option.
+  std::optional<std::string> seed, duration;
   std::vector<std::string> sets;
   bool no_plot = false, quiet = false;
 };
@@ -54,15 +55,15 @@ class progress_line {
   bool shown_ = false;
 };
 
-std::vector<std::string> overrides_of(const run_args& a) {
-  std::vector<std::string> o = a.sets;
-  if (a.threads) o.push_back(fmt::format("simulation.threads={}", *a.threads));
-  if (a.seed) o.push_back(fmt::format("simulation.seed={}", *a.seed));
-  if (!a.duration.empty()) o.push_back(fmt::format("simulation.duration=\"{}\"", a.duration));
+io::override_list overrides_of(const run_args& a) {
+  io::override_list o = a.sets;
+  if (a.threads) o.emplace_back(fmt::format("simulation.threads={}", *a.threads), "--threads");
+  if (a.seed) o.emplace_back("simulation.seed=" + *a.seed, "--seed");
+  if (a.duration) o.emplace_back(fmt::format("simulation.duration=\"{}\"", *a.duration), "--duration");
   return o;
 }
 
-void print_summary(const nlohmann::json& s) {
+void print_summary(const nlohmann::ordered_json& s) {
   fmt::print("{:<12} {:>10} {:>12} {:>10} {:>8}\n", "population", "size", "spikes", "rate (Hz)", "CV ISI");
   for (const auto& [name, p] : s["populations"].items()) {
     const std::string cv = p["cv_isi"].is_null() ? "-" : fmt::format("{:.3f}", p["cv_isi"].get<double>());
@@ -81,15 +82,16 @@ void print_summary(const nlohmann::json& s) {
              s["peak_rss_mb"].get<double>());
 }
 
-void plot(const std::string& out, bool quiet) {
-  run_python_helper("neurite_plot.py", fmt::format("raster '{}'{}", out, quiet ? " >/dev/null" : ""), "the raster plot");
+bool plot(const std::string& out, bool quiet) {
+  return run_python_helper("neurite_plot.py", {"raster", absolute_path(out)}, "raster.png", quiet);
 }
 
 int run(const run_args& a) {
+  const auto overrides = overrides_of(a);
   network::network_desc desc;
   network::build_result built;
   try {
-    desc = io::read_model_file(a.model, overrides_of(a));
+    desc = io::read_model_file(a.model, overrides);
     built = network::build(desc);
   } catch (const io::model_error& e) {
     fmt::print(stderr, "{}\n", e.what());
@@ -113,15 +115,16 @@ int run(const run_args& a) {
   std::signal(SIGINT, SIG_DFL);
 
   const bool interrupted = interrupt_requested.load();
-  const auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
+  auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
+  summary.update(io::provenance("model", a.model, io::override_texts(overrides), command_line()));
   io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)
     fmt::print(stderr, "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then\n",
                summary["duration_ms"].get<double>(), out);
-  if (!a.no_plot) plot(out, a.quiet);
-  if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, a.no_plot ? "" : ", raster.png");
+  const bool plotted = !a.no_plot && plot(out, a.quiet);
+  if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, plotted ? ", raster.png" : "");
   return interrupted ? 130 : 0;
 }
 
@@ -131,11 +134,13 @@ void add_run_command(CLI::App& app) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand("run", "Simulate a model file and write spikes.h5, summary.json and raster.png");
   cmd->add_option("model", args->model, "Model file (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>)");
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>)")
+      ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
-  cmd->add_option("--seed,-s", args->seed, "Random seed");
-  cmd->add_option("--duration,-d", args->duration, "Biological time to simulate, with unit (e.g. \"2 s\")");
+  cmd->add_option("--seed,-s", args->seed, "Random seed, in [0, 2^64 - 1]")->type_name("INT");
+  cmd->add_option("--duration,-d", args->duration, "Biological time to simulate, with unit (e.g. \"2 s\")")
+      ->type_name("TIME");
   cmd->add_option("--set", args->sets, "Override a model-file key: --set populations.E.size=100");
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw raster.png");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");

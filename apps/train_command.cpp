@@ -12,8 +12,9 @@ namespace {
 
 struct train_args {
   train_request request;
-  std::optional<int> threads;
-  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  // As typed: the training file's reader checks them, and its messages name the option.
+  std::optional<std::string> threads, seed;
 };
 
 bool learn_available(const char* command) {
@@ -29,13 +30,14 @@ int run(train_args a) {
     return exit_bad_input;
   }
   // A resumed run keeps its settings (else it would not continue the same run); threads change no number.
-  if (!r.resume.empty() && (!r.overrides.empty() || a.seed)) {
+  if (!r.resume.empty() && (!a.sets.empty() || a.seed)) {
     fmt::print(stderr, "neurite train: --set and --seed cannot change a resumed run (only --threads, --out, --no-plot)\n");
     return exit_bad_input;
   }
   if (!learn_available("train")) return 1;
-  if (a.threads) r.overrides.push_back(fmt::format("training.threads={}", *a.threads));
-  if (a.seed) r.overrides.push_back(fmt::format("training.seed={}", *a.seed));
+  r.overrides = a.sets;
+  if (a.threads) r.overrides.emplace_back("training.threads=" + *a.threads, "--threads");
+  if (a.seed) r.overrides.emplace_back("training.seed=" + *a.seed, "--seed");
   return train_runner()(r);
 }
 
@@ -46,10 +48,11 @@ void add_train_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train a spiking network with surrogate gradients (a training file)");
   cmd->add_option("config", args->request.config, "Training file (TOML); optional with --resume");
   cmd->add_option("--resume,-r", args->request.resume, "Continue the run of this checkpoint (bit-identical)");
-  cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)");
-  cmd->add_option("--set", args->request.overrides, "Override a key: KEY=VALUE (repeatable)");
-  cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)");
-  cmd->add_option("--seed,-s", args->seed, "Seed (training.seed)");
+  cmd->add_option("--out,-o", args->request.out, "Output folder (default: out/train/<file name>)")
+      ->check(non_empty_folder);
+  cmd->add_option("--set", args->sets, "Override a key: KEY=VALUE (repeatable)");
+  cmd->add_option("--threads,-t", args->threads, "Threads (training.threads)")->type_name("INT");
+  cmd->add_option("--seed,-s", args->seed, "Seed (training.seed), in [0, 2^64 - 1]")->type_name("INT");
   cmd->add_flag("--no-plot", args->request.no_plot, "Do not draw the learning curve");
   cmd->add_option("--export", args->request.export_samples,
                   "After training, write OUT/export/model.toml: the trained network for `neurite run`, on the "
@@ -64,7 +67,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("checkpoint", request->checkpoint, "Checkpoint file (checkpoint.pt)")->required();
   cmd->add_option("--data", request->data, "Which split: test or train (the samples the training file chose)")
       ->check(CLI::IsMember({"test", "train"}));
-  cmd->add_option("--out,-o", request->out, "Output folder for eval.json (default: the checkpoint's folder)");
+  cmd->add_option("--out,-o", request->out, "Output folder for eval.json (default: the checkpoint's folder)")
+      ->check(non_empty_folder);
   cmd->add_option("--threads,-t", request->threads, "Threads (default: the training file's)")->check(CLI::PositiveNumber);
   cmd->callback([request] { exit_with(learn_available("eval") ? eval_runner()(*request) : 1); });
 }

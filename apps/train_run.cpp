@@ -25,7 +25,7 @@ namespace {
 // The settings of a run: a training file's name, its text and the overrides applied to it.
 struct settings {
   std::string file, text;
-  std::vector<std::string> overrides;
+  io::override_list overrides;
 
   learn::training_run parse() const { return learn::parse_training(text, file, overrides); }
 };
@@ -54,7 +54,7 @@ class checkpoint_writer {
     const bool due = run_.checkpoint_every != 0 && epoch % run_.checkpoint_every == 0;
     if (!due && epoch != run_.config.epochs) return;
     auto c = learn::make_checkpoint(net_, state);
-    c.settings_file = settings_.file, c.settings_text = settings_.text, c.overrides = settings_.overrides;
+    c.settings_file = settings_.file, c.settings_text = settings_.text, c.overrides = io::override_texts(settings_.overrides);
     c.seed = run_.config.seed, c.epochs = run_.config.epochs;
     learn::write_checkpoint(out_ + "/checkpoint.pt", c);
     if (run_.keep_checkpoints) learn::write_checkpoint(fmt::format("{}/checkpoint-epoch-{}.pt", out_, epoch), c);
@@ -112,8 +112,7 @@ int run_training(const train_request& r) {
   const learn::training_hooks hooks{learn::print_progress, write_checkpoint, resumed ? &resumed->state : nullptr};
   const auto report = learn::train_classifier(run.config, net, train, test, hooks);
   auto metrics = learn::metrics_json(report);
-  metrics["config"] = s.file;
-  metrics["overrides"] = s.overrides;
+  metrics.update(nlohmann::json(io::provenance("config", s.file, io::override_texts(s.overrides), command_line())));
   metrics["threads"] = run.config.threads;
   metrics["seed"] = run.config.seed;
   metrics["train_samples"] = train.count;
@@ -122,7 +121,7 @@ int run_training(const train_request& r) {
   if (resumed) metrics["resumed_from"] = r.resume;
   io::write_text_file(out + "/metrics.json", metrics.dump(2) + "\n");
   io::write_text_file(out + "/learning_curve.csv", learn::learning_curve_csv(report));
-  if (!r.no_plot) run_python_helper("neurite_repro_plots.py", fmt::format("train '{}'", out), "the learning curve");
+  if (!r.no_plot) run_python_helper("neurite_repro_plots.py", {"train", absolute_path(out)}, "learning_curve.png");
   if (r.export_samples) {
     const auto input = learn::encode_first(run.config.input, test, std::min(r.export_samples, test.count));
     const auto file = learn::export_model_file(net, input, out + "/export");

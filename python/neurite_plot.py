@@ -4,9 +4,11 @@
     /usr/bin/python3 python/neurite_plot.py raster OUTDIR [--max-neurons N] [--t-max MS]
 
 reads OUTDIR/spikes.h5 (SONATA layout: /spikes/<population>/{timestamps [ms], node_ids}) and,
-for the title and population sizes, OUTDIR/summary.json if present, and writes OUTDIR/raster.png:
-a raster of at most N neurons per population (evenly spaced ids), each population in its own
-colour, above the population rates (1 ms bins, spikes per neuron per second, lightly smoothed).
+for the title, the population sizes and their order, OUTDIR/summary.json if present, and writes
+OUTDIR/raster.png: a raster of at most N neurons per population (evenly spaced ids), each
+population in its own colour and labelled with its mean rate in that colour, above the
+population rates (1 ms bins, spikes per neuron per second, lightly smoothed). Populations come in
+the model file's order (summary.json's), top to bottom.
 Exit status 2 with a one-line message when an input is missing or unreadable.
 """
 import argparse
@@ -22,6 +24,14 @@ SMOOTH_SIGMA_BINS = 1.5  # Gaussian smoothing of the rate, in bins
 
 class PlotError(Exception):
     pass
+
+
+def save_png(fig, path, **kw):
+    """fig as a PNG at path, written under a temporary name and renamed into place, so that a
+    crash never leaves a truncated figure where a complete one was."""
+    part = path + '.part'
+    fig.savefig(part, format='png', **kw)
+    os.replace(part, path)
 
 
 def read_summary(outdir):
@@ -58,6 +68,13 @@ def read_spikes(outdir):
             return out
     except OSError as e:  # h5py's way of saying "not HDF5", truncated, ...
         raise PlotError(f'{path}: not a readable HDF5 file ({e})')
+
+
+def in_model_order(spikes, pops):
+    """spikes' items in the order of summary.json's populations (the model file's), then the rest
+    in the order of spikes.h5 (whose groups HDF5 lists by name)."""
+    names = [n for n in pops if n in spikes] + [n for n in spikes if n not in pops]
+    return [(n, spikes[n]) for n in names]
 
 
 def shown_neurons(ids, size, max_neurons):
@@ -101,44 +118,54 @@ def raster(outdir, max_neurons=200, t_max=None):
 
     fig, (ax_r, ax_rate) = plt.subplots(2, 1, sharex=True, figsize=(10, 6),
                                         gridspec_kw={'height_ratios': [3, 1], 'hspace': 0.05})
-    row0, ticks, labels = 0, [], []
-    for k, (name, (t, ids)) in enumerate(spikes.items()):
-        colour = f'C{k % 10}'
+    shown_pops = []  # (name, size, timestamps, ids, ids drawn)
+    for name, (t, ids) in in_model_order(spikes, pops):
         size = pops.get(name, {}).get('size')
         keep = t <= t_max
-        t, ids = t[keep], ids[keep]
-        chosen = shown_neurons(ids, size, max_neurons)
+        shown_pops.append((name, size, t[keep], ids[keep], shown_neurons(ids[keep], size, max_neurons)))
+    # Each population gets a band of at least a 20th of the rows, so that the label of a population
+    # of one or two neurons does not run into its neighbours'.
+    min_band = sum(chosen.size for *_, chosen in shown_pops) / 20
+    row0, ticks, labels, colours = 0.0, [], [], []
+    for k, (name, size, t, ids, chosen) in enumerate(shown_pops):
+        colour = f'C{k % 10}'
+        band = max(chosen.size, min_band)
+        first = row0 + (band - chosen.size) / 2  # the row of chosen[0]: the neurons centred in the band
         shown = np.isin(ids, chosen)
-        rows = row0 + np.searchsorted(chosen, ids[shown])
-        ax_r.plot(t[shown], rows, '|' if chosen.size <= 50 else '.', color=colour,
-                  markersize=4 if chosen.size <= 50 else 1.5, rasterized=True)
-        ticks.append(row0 + chosen.size / 2)
-        labels.append(name if size is None or chosen.size == size else f'{name}\n({chosen.size} of {size})')
+        ax_r.plot(t[shown], first + np.searchsorted(chosen, ids[shown]), '|' if chosen.size <= 50 else '.',
+                  color=colour, markersize=4 if chosen.size <= 50 else 1.5, rasterized=True)
         n_neurons = size if size is not None else max(np.unique(ids).size, 1)
         centres, rate = smoothed_rate(t, n_neurons, t_max)
         mean = t.size / n_neurons / (t_max * 1e-3) if t_max > 0 else 0.0
-        ax_rate.plot(centres, rate, color=colour, lw=1, label=f'{name}: {mean:.2f} Hz')
-        row0 += chosen.size
-        if k < len(spikes) - 1:
+        ax_rate.plot(centres, rate, color=colour, lw=1)
+        # The label carries the mean rate and the colour of the rate curve: no legend, which
+        # for many populations would be wider than the figure.
+        ticks.append(first + (chosen.size - 1) / 2)
+        label = f'{name}  {mean:.2f} Hz'
+        labels.append(label if size is None or chosen.size == size else f'{label}\n({chosen.size} of {size})')
+        colours.append(colour)
+        row0 += band
+        if k < len(shown_pops) - 1:
             ax_r.axhline(row0 - 0.5, color='0.8', lw=0.5)
 
-    ax_r.set_yticks(ticks, labels)
-    ax_r.set_ylim(max(row0, 1) - 0.5, -0.5)  # first population on top
+    ax_r.set_yticks(ticks, labels, fontsize='small' if len(ticks) > 4 else None)
+    for tick, colour in zip(ax_r.get_yticklabels(), colours):
+        tick.set_color(colour)
+    ax_r.set_ylim(max(row0, 1) - 0.5, -0.5)  # the first population on top
     ax_r.set_xlim(0, t_max)
     ax_rate.set_xlabel('time (ms)')
     ax_rate.set_ylabel('rate (Hz)')
     ax_rate.set_ylim(bottom=0)
-    if spikes:
-        ax_rate.legend(loc='upper right', fontsize='small', ncol=len(spikes), frameon=False)
+    # Short enough for the figure's width whatever the number of populations (their rates are
+    # in the labels).
     title = os.path.basename(os.path.normpath(outdir))
     if summary:
-        rates = ', '.join(f"{n} {p.get('rate_hz', float('nan')):.2f} Hz" for n, p in pops.items())
-        title += f" - {sum(p.get('size', 0) for p in pops.values())} neurons, {rates}"
+        title += f" - {sum(p.get('size', 0) for p in pops.values())} neurons in {len(pops)} population(s)"
         if summary.get('threads'):
             title += f", {summary['threads']} thread(s), seed {summary.get('seed')}"
     ax_r.set_title(title, fontsize='medium')
     path = os.path.join(outdir, 'raster.png')
-    fig.savefig(path, dpi=120, bbox_inches='tight')
+    save_png(fig, path, dpi=120, bbox_inches='tight')
     plt.close(fig)
     return path
 

@@ -30,6 +30,8 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from neurite_plot import save_png  # noqa: E402  (beside this script)
+
 
 def read(outdir, name):
     return np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True)
@@ -42,7 +44,7 @@ def finish(fig, ax, outdir, name, title, xlabel, ylabel, legend_size=8):
     if legend_size:
         ax.legend(fontsize=legend_size)
     fig.tight_layout()
-    fig.savefig(os.path.join(outdir, name), dpi=120)
+    save_png(fig, os.path.join(outdir, name), dpi=120)
     plt.close(fig)
 
 
@@ -112,7 +114,7 @@ def dense_hebbian(outdir):
     fig, ax = plt.subplots(figsize=(6, 4))
     heat_map(fig, ax, d, 'rho', 'm', 'Retrieval overlap m at low load, P = 4, r = 0.2', 'rho')
     fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'rho_temperature.png'), dpi=120)
+    save_png(fig, os.path.join(outdir, 'rho_temperature.png'), dpi=120)
     plt.close(fig)
 
     d = read(outdir, 'alpha_temperature.csv')
@@ -120,7 +122,7 @@ def dense_hebbian(outdir):
     heat_map(fig, axes[0], d, 'alpha', 'm_mc', 'Heat-bath Monte Carlo, P = 2, rho = 0.273', 'load alpha = K / N')
     heat_map(fig, axes[1], d, 'alpha', 'm_rs', 'Replica-symmetric theory', '')
     fig.tight_layout()
-    fig.savefig(os.path.join(outdir, 'alpha_temperature.png'), dpi=120)
+    save_png(fig, os.path.join(outdir, 'alpha_temperature.png'), dpi=120)
     plt.close(fig)
 
     d = read(outdir, 'storage.csv')

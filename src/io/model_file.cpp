@@ -73,7 +73,7 @@ void read_simulation(const field& f, model_context& c) {
       duration_given = true;
     }
     if (const auto seed = f["seed"]; seed.present())
-      sim.seed = static_cast<std::uint64_t>(seed.integer(0, std::numeric_limits<std::int64_t>::max()));
+      sim.seed = seed.unsigned64();
     if (const auto threads = f["threads"]; threads.present())
       sim.threads = static_cast<int>(threads.integer(1, std::numeric_limits<int>::max()));
   }
@@ -231,7 +231,7 @@ void read_record(const field& f, model_context& c) {
 // ---- entry points ---------------------------------------------------------------------------
 
 network::network_desc parse_model(std::string_view text, const std::string& file_name,
-                                  const std::vector<std::string>& overrides) {
+                                  const override_list& overrides) {
   using namespace detail;
   toml::table root = parse_toml(text, file_name);
   origins o(file_name);
@@ -250,7 +250,13 @@ network::network_desc parse_model(std::string_view text, const std::string& file
   return desc;
 }
 
-network::network_desc read_model_file(const std::string& path, const std::vector<std::string>& overrides) {
+std::vector<std::string> override_texts(const override_list& overrides) {
+  std::vector<std::string> texts;
+  for (const auto& o : overrides) texts.push_back(o.text);
+  return texts;
+}
+
+network::network_desc read_model_file(const std::string& path, const override_list& overrides) {
   return parse_model(detail::read_config_text(path, "model file"), path, overrides);
 }
 

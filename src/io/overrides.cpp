@@ -60,8 +60,8 @@ toml::table parse_value(std::string_view text) {
   return as_string;
 }
 
-void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
-  const std::string where = fmt::format("--set:{}", n);
+// Applies override number n (its rank, for the file order of what it adds), located as `where`.
+void apply_one(toml::table& root, const std::string& text, int n, const std::string& where, origins& o) {
   const auto eq = text.find('=');
   const auto key = trim(std::string_view(text).substr(0, eq == std::string::npos ? text.size() : eq));
   const auto segments = split_key(key);
@@ -89,7 +89,7 @@ void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
         std::optional<origins::order_key> replaced;
         if (child) replaced = o.order(*child);
         value.visit([&](auto& v) { table->insert_or_assign(seg, std::move(v)); });
-        o.mark(*table->get(seg), n, replaced);
+        o.mark(*table->get(seg), n, where, replaced);
         return;
       }
       if (!child) {
@@ -104,7 +104,7 @@ void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
                            names.empty() ? "there are none" : join(names), seg, seg));
         }
         child = table->insert(seg, toml::table{}).first->second.as_table();
-        o.mark(*child, n);
+        o.mark(*child, n, where);
       }
       current = child;
       shown = next_shown;
@@ -122,7 +122,7 @@ void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
       if (last) {
         const auto replaced = o.order(*array->get(index));
         value.visit([&](auto& v) { array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(index), std::move(v)); });
-        o.mark(*array->get(index), n, replaced);
+        o.mark(*array->get(index), n, where, replaced);
         return;
       }
       current = array->get(index);
@@ -137,8 +137,13 @@ void apply_one(toml::table& root, const std::string& text, int n, origins& o) {
 
 }  // namespace
 
-void apply_overrides(toml::table& root, const std::vector<std::string>& overrides, origins& o) {
-  for (std::size_t i = 0; i < overrides.size(); ++i) apply_one(root, overrides[i], static_cast<int>(i) + 1, o);
+void apply_overrides(toml::table& root, const override_list& overrides, origins& o) {
+  int sets = 0;  // --set entries so far, for "--set:N"
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const auto& [text, origin] = overrides[i];
+    const std::string where = origin.empty() ? fmt::format("--set:{}", ++sets) : origin;
+    apply_one(root, text, static_cast<int>(i) + 1, where, o);
+  }
 }
 
 }  // namespace neurite::io::detail

@@ -13,7 +13,8 @@ namespace neurite::io::detail {
 // "projections.0.weight" or "projections[0].weight". VALUE is parsed as a TOML value, or taken
 // as a string when it does not parse. Missing tables on the way are created, except a new
 // population (set the whole table "populations.X={...}" to add one) and array elements, which
-// must exist. Every node set is marked in `o`, so messages about it read "--set:N".
-void apply_overrides(toml::table& root, const std::vector<std::string>& overrides, origins& o);
+// must exist. Every node set is marked in `o` with the override's origin, so messages about it
+// read "--set:N" or "--seed".
+void apply_overrides(toml::table& root, const override_list& overrides, origins& o);
 
 }  // namespace neurite::io::detail

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include "core/version.hpp"
+
 namespace neurite::io {
 namespace {
 
@@ -179,10 +181,15 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-nlohmann::json summarize(const core::simulation& sim, const run_timing& timing) {
-  nlohmann::json j;
+nlohmann::ordered_json provenance(const std::string& file_key, const std::string& file,
+                                  const std::vector<std::string>& overrides, const std::vector<std::string>& command_line) {
+  return {{"neurite_version", core::version()}, {file_key, file}, {"overrides", overrides}, {"command_line", command_line}};
+}
+
+nlohmann::ordered_json summarize(const core::simulation& sim, const run_timing& timing) {
+  nlohmann::ordered_json j;
   const double duration_s = static_cast<double>(sim.now()) * sim.dt() * 1e-3;
-  auto& pops = j["populations"] = nlohmann::json::object();
+  auto& pops = j["populations"] = nlohmann::ordered_json::object();
   for (const auto& p : sim.populations()) {
     std::uint64_t spikes = 0;
     double cv_sum = 0;
@@ -200,13 +207,13 @@ nlohmann::json summarize(const core::simulation& sim, const run_timing& timing) 
                     {"model", p.model->name},
                     {"spikes", spikes},
                     {"rate_hz", rate},
-                    {"cv_isi", cv_n ? nlohmann::json(cv_sum / static_cast<double>(cv_n)) : nlohmann::json(nullptr)}};
+                    {"cv_isi", cv_n ? nlohmann::ordered_json(cv_sum / static_cast<double>(cv_n)) : nlohmann::ordered_json(nullptr)}};
   }
   const auto synapses = sim.synapse_count();
   j["synapses"] = synapses;
   j["bytes_per_synapse"] = synapses ? static_cast<double>(sim.synapse_bytes()) / static_cast<double>(synapses) : 0.0;
   j["synaptic_events"] = sim.synaptic_events();
-  nlohmann::json plastic = nlohmann::json::object();  // synapses and bytes per synapse (traces included)
+  nlohmann::ordered_json plastic = nlohmann::ordered_json::object();  // synapses and bytes per synapse (traces included)
   for (const auto& proj : sim.projections())
     if (proj.plasticity && proj.synapse_count())
       plastic[proj.name] = {{"synapses", proj.synapse_count()},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -56,16 +57,16 @@ std::string shorten(std::string_view s) {
 
 // ---- origins ----------------------------------------------------------------------------
 
-void origins::mark(const toml::node& n, int set_index, std::optional<order_key> replaced) {
-  marks_[&n] = mark_t{set_index, replaced.has_value(), replaced.value_or(order_key{})};
+void origins::mark(const toml::node& n, int set_index, const std::string& where, std::optional<order_key> replaced) {
+  marks_[&n] = mark_t{set_index, where, replaced.has_value(), replaced.value_or(order_key{})};
   if (const auto* t = n.as_table())
-    for (const auto& [k, v] : *t) mark(v, set_index);
+    for (const auto& [k, v] : *t) mark(v, set_index, where);
   if (const auto* a = n.as_array())
-    for (const auto& v : *a) mark(v, set_index);
+    for (const auto& v : *a) mark(v, set_index, where);
 }
 
 std::string origins::where(const toml::node& n, const std::string& fallback) const {
-  if (const auto it = marks_.find(&n); it != marks_.end()) return fmt::format("--set:{}", it->second.set_index);
+  if (const auto it = marks_.find(&n); it != marks_.end()) return it->second.where;
   if (n.source().begin.line > 0) return fmt::format("{}:{}", file_, n.source().begin.line);
   return fallback;
 }
@@ -355,6 +356,24 @@ std::int64_t field::integer(std::int64_t min, std::int64_t max) const {
   const std::int64_t v = *node_->value<std::int64_t>();
   if (v < min || v > max) fail(fmt::format("expected {}, found {}", expected, v));
   return v;
+}
+
+std::uint64_t field::unsigned64() const {
+  const std::string expected = fmt::format(
+      "an integer in [0, {0}] (above {1} as a string of digits, e.g. \"{0}\")",
+      std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::int64_t>::max());
+  if (node_ && node_->is_integer()) {
+    const std::int64_t v = *node_->value<std::int64_t>();
+    if (v < 0) fail(fmt::format("expected {}, found {}", expected, v));
+    return static_cast<std::uint64_t>(v);
+  }
+  if (node_ && node_->is_string()) {
+    const std::string& s = node_->as_string()->get();
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);  // digits only: no sign, no space
+    if (!s.empty() && ec == std::errc{} && end == s.data() + s.size()) return v;
+  }
+  fail_expected(expected);
 }
 
 bool field::boolean() const {

@@ -22,7 +22,8 @@
 
 namespace neurite::io::detail {
 
-// Where each node of the tree came from: the model file, or override N (1-based).
+// Where each node of the tree came from: the model file, or override N (1-based) of an origin
+// such as "--set:2" or "--seed".
 class origins {
  public:
   explicit origins(std::string file) : file_(std::move(file)) {}
@@ -31,15 +32,17 @@ class origins {
   // Sort key that reproduces the order of entries in the file (overrides come last).
   using order_key = std::tuple<int, std::uint32_t, std::uint32_t>;
   order_key order(const toml::node& n) const;
-  // Marks n and everything below it as set by override set_index; when it replaced a node,
-  // it takes that node's place in the file order.
-  void mark(const toml::node& n, int set_index, std::optional<order_key> replaced = std::nullopt);
-  // "--set:N", "FILE:LINE", or fallback when the node has no position.
+  // Marks n and everything below it as set by override set_index, located as `where`; when it
+  // replaced a node, it takes that node's place in the file order.
+  void mark(const toml::node& n, int set_index, const std::string& where,
+            std::optional<order_key> replaced = std::nullopt);
+  // The override's origin ("--set:N", "--seed"), "FILE:LINE", or fallback when the node has no position.
   std::string where(const toml::node& n, const std::string& fallback) const;
 
  private:
   struct mark_t {
     int set_index;
+    std::string where;
     bool replaced;
     order_key replaced_order;
   };
@@ -116,6 +119,9 @@ class field {
   const toml::array& array(std::string_view expected = "an array") const;
   std::string string(std::string_view expected = "a string") const;
   std::int64_t integer(std::int64_t min, std::int64_t max) const;
+  // Any 64-bit unsigned integer (seeds): TOML integers are signed, so values above 2^63 - 1 are
+  // written as a string of decimal digits.
+  std::uint64_t unsigned64() const;
   bool boolean() const;
   double number(std::string_view expected = "a number") const;  // integer or float, finite
   // A quantity string such as "20 ms" of dimension d (bare numbers only when dimensionless).

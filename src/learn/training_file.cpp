@@ -93,7 +93,7 @@ void read_training(const field& f, training_run& run) {
   if (const auto x = f["learning_rate"]; x.present()) c.learning_rate = in_range(x, 1e-12, 1e3, "a positive number");
   if (const auto x = f["threads"]; x.present()) c.threads = static_cast<int>(x.integer(1, 1024));
   if (const auto x = f["seed"]; x.present())
-    c.seed = static_cast<std::uint64_t>(x.integer(0, std::numeric_limits<std::int64_t>::max()));
+    c.seed = x.unsigned64();
   c.input.seed = c.seed;
   if (const auto x = f["checkpoint_every"]; x.present()) run.checkpoint_every = static_cast<std::uint32_t>(x.integer(0, 100000));
   if (const auto x = f["keep_checkpoints"]; x.present()) run.keep_checkpoints = x.boolean();
@@ -101,7 +101,7 @@ void read_training(const field& f, training_run& run) {
 
 }  // namespace
 
-training_run parse_training(std::string_view text, const std::string& file_name, const std::vector<std::string>& overrides) {
+training_run parse_training(std::string_view text, const std::string& file_name, const io::override_list& overrides) {
   toml::table root = io::detail::parse_toml(text, file_name);
   io::detail::origins o(file_name);
   io::detail::apply_overrides(root, overrides, o);
@@ -116,7 +116,7 @@ training_run parse_training(std::string_view text, const std::string& file_name,
 
 std::string read_training_text(const std::string& path) { return io::detail::read_config_text(path, "training file"); }
 
-training_run read_training_file(const std::string& path, const std::vector<std::string>& overrides) {
+training_run read_training_file(const std::string& path, const io::override_list& overrides) {
   return parse_training(read_training_text(path), path, overrides);
 }
 

@@ -1,9 +1,11 @@
 """End-to-end tests of the neurite command: output files, errors, Ctrl-C, thread invariance.
 
-Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR
+Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NAMES...]
 """
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import unittest
 import h5py
 import numpy as np
 
-NEURITE, SOURCE = sys.argv[1], sys.argv[2]
+NEURITE, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 BRUNEL = os.path.join(SOURCE, "examples", "brunel.toml")
 SMALL = ["--set", "populations.E.size=800", "--set", "populations.I.size=200",
          "--set", "projections.0.connector.indegree=80", "--set", "projections.1.connector.indegree=80",
@@ -29,12 +31,29 @@ def neurite(*args, **kw):
     return subprocess.run([NEURITE, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
+def version():
+    """What `neurite --version` prints after "neurite "."""
+    return neurite("--version").stdout.removeprefix("neurite ").rstrip("\n")
+
+
+class Version(unittest.TestCase):
+    def test_version_prints_the_project_version_and_the_commit(self):
+        r = neurite("--version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(SOURCE, "CMakeLists.txt")) as f:
+            project = re.search(r"project\(neurite VERSION ([0-9.]+)", f.read()).group(1)
+        # The commit is there when the source was a git checkout at configure time.
+        commit = r"(?: \(git [0-9a-f]{7,40}\))" + ("" if os.path.exists(os.path.join(SOURCE, ".git")) else "?")
+        self.assertRegex(r.stdout, r"\Aneurite " + re.escape(project) + commit + r"\n\Z")
+
+
 class OutputFiles(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.out = os.path.join(cls.tmp.name, "brunel")
-        cls.result = neurite("run", BRUNEL, "--out", cls.out, "--duration", "300 ms", "--threads", "2", *SMALL)
+        cls.args = ["run", BRUNEL, "--out", cls.out, "--duration", "300 ms", "--threads", "2", *SMALL]
+        cls.result = neurite(*cls.args)
 
     def test_run_succeeds_and_prints_a_summary(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
@@ -54,6 +73,14 @@ class OutputFiles(unittest.TestCase):
             self.assertEqual(p["size"], size)
             self.assertAlmostEqual(p["rate_hz"], p["spikes"] / (size * 0.3), places=9)
             self.assertGreater(p["rate_hz"], 1.0)
+
+    def test_summary_json_says_where_the_result_came_from(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            s = json.load(f)
+        self.assertEqual(s["neurite_version"], version())
+        self.assertEqual(s["model"], BRUNEL)
+        self.assertEqual(s["overrides"], SMALL[1::2] + ["simulation.threads=2", 'simulation.duration="300 ms"'])
+        self.assertEqual(s["command_line"], [NEURITE, *self.args])
 
     def test_spikes_h5_follows_the_sonata_layout_and_matches_the_summary(self):
         with open(os.path.join(self.out, "summary.json")) as f:
@@ -117,6 +144,225 @@ class Errors(unittest.TestCase):
         self.assertIn("tau_syn_ex", r.stdout)
         self.assertNotIn("izhikevich", r.stdout)
         self.assertEqual(neurite("info", "no_such_model").returncode, 2)
+
+
+def files_named(root, name):
+    return [os.path.join(d, name) for d, _, files in os.walk(root) if name in files]
+
+
+class HostileNames(unittest.TestCase):
+    """Names with quotes and `;` reach the plot helper as plain arguments: no shell runs them."""
+
+    def run_in(self, tmp, model_name, *args):
+        model = os.path.join(tmp, model_name)
+        with open(os.path.join(SOURCE, "examples", "cuba.toml")) as src, open(model, "w") as dst:
+            dst.write(src.read())
+        return neurite("run", model_name, "--duration", "50 ms", *args, cwd=tmp)
+
+    def test_a_model_file_name_with_shell_code_runs_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "m';touch PWNED;'.toml")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, "out", "m';touch PWNED;'", "raster.png")), r.stderr)
+
+    def test_an_output_folder_with_shell_code_runs_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = "o'; touch PWNED; echo '"
+            r = self.run_in(tmp, "cuba.toml", "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, out, "raster.png")), r.stderr)
+
+    def test_an_output_folder_that_looks_like_an_option_gets_its_raster(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "cuba.toml", "--out=-h")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(tmp, "-h", "raster.png")), r.stdout)
+
+    def test_a_quote_in_the_model_name_still_gets_its_raster(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = self.run_in(tmp, "bob's_net.toml")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("warning", r.stderr)
+            path = os.path.join(tmp, "out", "bob's_net", "raster.png")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
+def learn_built():
+    return "snn-fmnist" in neurite("repro", "--list").stdout
+
+
+class Train(unittest.TestCase):
+    """`neurite train` starts its plot helper without a shell and records where its metrics came from."""
+
+    def test_a_hostile_output_folder_runs_nothing_and_metrics_say_where_they_came_from(self):
+        if not learn_built():
+            self.skipTest("built without LibTorch")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = "o'; touch PWNED; echo '"
+            config = os.path.join(SOURCE, "examples", "snn_fmnist.toml")
+            args = ["train", config, "--out", out, "--seed", "5", "--set", "data.train_samples=200",
+                    "--set", "data.test_samples=100", "--set", "training.epochs=1", "--set", "model.hidden=[8]",
+                    "--set", "data.steps=4"]
+            r = neurite(*args, cwd=tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(files_named(tmp, "PWNED"), [])
+            self.assertTrue(os.path.exists(os.path.join(tmp, out, "learning_curve.png")), r.stderr)
+            with open(os.path.join(tmp, out, "metrics.json")) as f:
+                m = json.load(f)
+            self.assertEqual(m["neurite_version"], version())
+            self.assertEqual(m["config"], config)
+            self.assertEqual(m["overrides"], args[7::2] + ["training.seed=5"])
+            self.assertEqual(m["command_line"], [NEURITE, *args])
+            self.assertEqual(m["seed"], 5)
+
+
+class PlotMessages(unittest.TestCase):
+    """The "wrote" line names raster.png only when it was drawn; a failed plot costs one warning line."""
+
+    def run_cuba(self, tmp, **kw):
+        out = os.path.join(tmp, "cuba")
+        r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--duration", "50 ms", **kw)
+        return out, r
+
+    def test_a_failed_plot_warns_in_one_line_and_keeps_the_results(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            broken = os.path.join(tmp, "broken")
+            os.mkdir(broken)
+            with open(os.path.join(broken, "h5py.py"), "w") as f:
+                f.write("raise ImportError('h5py is broken here')\n")
+            out, r = self.run_cuba(tmp, env={**os.environ, "PYTHONPATH": broken})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, "warning: raster.png could not be drawn: ImportError: h5py is broken here\n")
+            self.assertIn(f"wrote {out}/spikes.h5, summary.json\n", r.stdout)
+            self.assertNotIn("raster.png", r.stdout)
+            self.assertFalse(os.path.exists(os.path.join(out, "raster.png")))
+            for name in ("spikes.h5", "summary.json"):
+                self.assertTrue(os.path.exists(os.path.join(out, name)), name)
+
+    def test_with_stdout_piped_the_lines_come_in_order(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out, r = self.run_cuba(tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.splitlines()
+            table = next(i for i, line in enumerate(lines) if line.startswith("population"))
+            helper = lines.index(os.path.join(out, "raster.png"))
+            self.assertLess(table, helper)
+            self.assertEqual(lines[-1], f"wrote {out}/spikes.h5, summary.json, raster.png")
+
+
+class Companions(unittest.TestCase):
+    """The plot scripts are found at run time from the executable's path, not a path fixed at build time."""
+
+    def test_a_moved_binary_uses_the_scripts_of_its_installed_tree(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "bin"))
+            scripts = os.path.join(tmp, "share", "neurite", "python")
+            os.makedirs(scripts)
+            binary = shutil.copy(NEURITE, os.path.join(tmp, "bin", "neurite"))
+            with open(os.path.join(SOURCE, "python", "neurite_plot.py")) as src, \
+                    open(os.path.join(scripts, "neurite_plot.py"), "w") as dst:
+                dst.write("open(__file__ + '.ran', 'w').close()\n" + src.read())
+            out = os.path.join(tmp, "cuba")
+            r = subprocess.run([binary, "run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out,
+                                "--duration", "50 ms"], capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(scripts, "neurite_plot.py.ran")), r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(out, "raster.png")), r.stderr)
+
+    def test_a_missing_script_is_a_warning_that_says_where_it_looked(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            nowhere = os.path.join(tmp, "nowhere")
+            out = os.path.join(tmp, "cuba")
+            r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--duration", "20 ms",
+                        env={**os.environ, "NEURITE_PYTHON_DIR": nowhere})
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, f"warning: raster.png could not be drawn: no neurite_plot.py in {nowhere} "
+                                       "(NEURITE_PYTHON_DIR names the folder that has it)\n")
+            self.assertTrue(os.path.exists(os.path.join(out, "summary.json")))
+
+    def test_an_empty_output_folder_is_refused_naming_the_option(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for args in (("run", BRUNEL), ("repro", "sdr-dendrites")):
+                r = neurite(*args, "--out", "", cwd=tmp)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("--out: expected a folder name, found an empty string", r.stderr)
+                self.assertEqual(os.listdir(tmp), [])
+
+
+class OptionErrors(unittest.TestCase):
+    """An option that stands for a key is named in errors as typed; a seed takes any uint64."""
+    U64 = "an integer in [0, 18446744073709551615]"
+
+    def test_a_negative_seed_is_refused_naming_the_option(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("run", BRUNEL, "--out", out, "--seed", "-1")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith(f"--seed: simulation.seed: expected {self.U64}"), r.stderr)
+            self.assertTrue(r.stderr.endswith("found -1\n"), r.stderr)
+            self.assertFalse(os.path.exists(out))
+            r = neurite("repro", "sdr-dendrites", "--out", out, "--seed", "-1")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith(f'--seed: expected {self.U64}, found "-1"'), r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_seeds_above_two_to_the_63_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in ("9223372036854775808", "18446744073709551615"):
+                out = os.path.join(tmp, seed)
+                r = neurite("run", os.path.join(SOURCE, "examples", "cuba.toml"), "--out", out, "--seed", seed,
+                            "--duration", "10 ms", "--no-plot", "--quiet")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(out, "summary.json")) as f:
+                    self.assertEqual(json.load(f)["seed"], int(seed))
+
+    def test_a_bad_duration_names_the_option(self):
+        r = neurite("run", BRUNEL, "--duration", "3 mV")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr, '--duration: simulation.duration: expected a time (ms), found a voltage ("3 mV")\n')
+
+    def test_train_threads_zero_names_the_option(self):
+        if not learn_built():
+            self.skipTest("built without LibTorch")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "never")
+            r = neurite("train", os.path.join(SOURCE, "examples", "snn_fmnist.toml"), "--out", out, "--threads", "0")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertTrue(r.stderr.startswith("--threads: training.threads: expected an integer in [1, "), r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
+class FileOrder(unittest.TestCase):
+    """The table, summary.json and the raster list populations in the model file's order."""
+    ORDER = ["zeta", "alpha", "mu"]
+
+    def test_outputs_follow_the_order_of_the_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            model, out = os.path.join(tmp, "order.toml"), os.path.join(tmp, "order")
+            with open(model, "w") as f:
+                f.write('[simulation]\nduration = "50 ms"\n')
+                for k, name in enumerate(self.ORDER):
+                    f.write(f'[populations.{name}]\nmodel = "poisson_source"\nsize = {k + 2}\n'
+                            'params = { rate = "100 Hz" }\n')
+                f.write('[record]\nspikes = ["alpha", "mu", "zeta"]\n')  # sources are not recorded unless named
+            r = neurite("run", model, "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            table = [words[0] for words in map(str.split, r.stdout.splitlines()) if words and words[0] in self.ORDER]
+            self.assertEqual(table, self.ORDER)
+            with open(os.path.join(out, "summary.json")) as f:
+                summary = json.load(f)  # a dict keeps the file's order
+            self.assertEqual(list(summary["populations"]), self.ORDER)
+            sys.path.insert(0, os.path.join(SOURCE, "python"))
+            try:
+                import neurite_plot
+            finally:
+                sys.path.pop(0)
+            drawn = neurite_plot.in_model_order(neurite_plot.read_spikes(out), summary["populations"])
+            self.assertEqual([name for name, _ in drawn], self.ORDER)
+            self.assertTrue(os.path.exists(os.path.join(out, "raster.png")))
 
 
 class Interrupt(unittest.TestCase):
@@ -239,4 +485,4 @@ class Info(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    unittest.main(argv=sys.argv[:1] + sys.argv[3:], verbosity=2)

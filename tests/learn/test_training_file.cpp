@@ -10,7 +10,7 @@ using namespace neurite::learn;
 
 namespace {
 
-std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+std::string error_of(const std::string& text, const io::override_list& overrides = {}) {
   try {
     parse_training(text, "run.toml", overrides);
   } catch (const io::model_error& e) {
@@ -100,5 +100,8 @@ TEST(training_file, mistakes_name_file_line_key_and_expectation) {
   EXPECT_NE(error_of("[model]\nrecurrent = 1\n").find("run.toml:2: model.recurrent: expected"), std::string::npos)
       << error_of("[model]\nrecurrent = 1\n");
   EXPECT_NE(error_of("", {"training.threads=0"}).find("--set:1: training.threads"), std::string::npos);
+  EXPECT_EQ(error_of("", {{"training.threads=0", "--threads"}}).rfind("--threads: training.threads: expected", 0), 0u);
+  EXPECT_EQ(parse_training("", "run.toml", {{"training.seed=18446744073709551615", "--seed"}}).config.seed,
+            18446744073709551615u);
   EXPECT_NE(error_of("[model\n").find("run.toml:1"), std::string::npos);
 }

@@ -25,7 +25,7 @@ using network::value_dist;
 namespace {
 
 // What parsing reports: the model_error message, "(no error)", or the type of a wrong exception.
-std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {},
+std::string error_of(const std::string& text, const io::override_list& overrides = {},
                      const std::string& file = "bad.toml") {
   try {
     io::parse_model(text, file, overrides);
@@ -356,6 +356,38 @@ TEST(model_file, overridden_population_keeps_its_place) {
   EXPECT_EQ(d.populations[1].name, "A");
 }
 
+// Options that stand for a key (`--seed 7` is "simulation.seed=7") are named in messages as the
+// user typed them, and --set entries keep their own numbering around them.
+TEST(model_file, an_option_override_is_located_by_the_option) {
+  const std::string seed_error = error_of("", {{"simulation.seed=-1", "--seed"}});
+  EXPECT_EQ(seed_error.rfind("--seed: simulation.seed: expected an integer in [0, 18446744073709551615]", 0), 0u)
+      << seed_error;
+  EXPECT_NE(seed_error.find("found -1"), std::string::npos) << seed_error;
+  const std::string duration_error =
+      error_of("", {{"simulation.threads=2", "--threads"}, {"simulation.duration=\"3 mV\"", "--duration"}});
+  EXPECT_EQ(duration_error, "--duration: simulation.duration: expected a time (ms), found a voltage (\"3 mV\")");
+  const std::string set_error = error_of("[populations.E]\nmodel = \"iaf_psc_delta\"\nsize = 1\n",
+                                         {{"simulation.threads=2", "--threads"}, "populations.E.size=0"});
+  EXPECT_EQ(set_error.rfind("--set:1: populations.E.size:", 0), 0u) << set_error;
+}
+
+TEST(model_file, seeds_take_the_whole_uint64_range) {
+  const char* pop = "[populations.E]\nmodel = \"iaf_psc_delta\"\nsize = 1\n";
+  const auto seed = [&](const std::string& file_value, const io::override_list& overrides = {}) {
+    const std::string sim = file_value.empty() ? "" : "[simulation]\nseed = " + file_value + "\n";
+    return io::parse_model(sim + pop, "seed.toml", overrides).simulation.seed;
+  };
+  EXPECT_EQ(seed("9223372036854775807"), 9223372036854775807u);
+  EXPECT_EQ(seed("\"18446744073709551615\""), 18446744073709551615u);
+  EXPECT_EQ(seed("", {{"simulation.seed=9223372036854775808", "--seed"}}), 9223372036854775808u);
+  EXPECT_EQ(seed("", {{"simulation.seed=0", "--seed"}}), 0u);
+  for (const char* bad : {"\"18446744073709551616\"", "\"-1\"", "\"+1\"", "\" 1\"", "\"\"", "\"1e3\"", "-1", "1.0"})
+    EXPECT_NE(error_of(std::string("[simulation]\nseed = ") + bad + "\n" + pop).find(
+                  "bad.toml:2: simulation.seed: expected an integer in [0, 18446744073709551615]"),
+              std::string::npos)
+        << bad;
+}
+
 class explicit_connections : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -515,7 +547,7 @@ const std::vector<bad_case> bad_cases = {
      "@1: simulation.duration: expected a positive multiple of dt (0.3 ms), found the default 1000 ms"},
     {"[simulation]\nduration = \"1 parsec\"\n", {}, "@2: simulation.duration: expected a time (ms) such as \"20 ms\", "
                                                     "found \"1 parsec\" (unknown unit \"parsec\" in \"1 parsec\")"},
-    {"[simulation]\nseed = -1\n", {}, "@2: simulation.seed: expected an integer >= 0, found -1"},
+    {"[simulation]\nseed = -1\n", {}, "@2: simulation.seed: expected an integer in [0, 18446744073709551615]"},
     {"[simulation]\nthreads = 0\n", {}, "@2: simulation.threads: expected an integer in [1, 2147483647], found 0"},
     {"[simulation]\nthreads = \"4\"\n", {},
      "@2: simulation.threads: expected an integer in [1, 2147483647], found a string (\"4\")"},
@@ -684,7 +716,9 @@ const std::vector<bad_case> bad_cases = {
      "--set:1: projections[3]: expected an element number below 1 (elements count from 0), found 3"},
     {"", {"nokey"}, "--set:1: expected KEY=VALUE with a dotted KEY, e.g. \"simulation.duration=2 s\", found \"nokey\""},
     {"", {"simulation..dt=1 ms"}, "--set:1: expected KEY=VALUE with a dotted KEY"},
-    {"", {"simulation.seed=3", "simulation.seed=-3"}, "--set:2: simulation.seed: expected an integer >= 0, found -3"},
+    {"", {"simulation.seed=3", "simulation.seed=-3"}, "--set:2: simulation.seed: expected an integer in [0, "
+                                                      "18446744073709551615] (above 9223372036854775807 as a string of "
+                                                      "digits, e.g. \"18446744073709551615\"), found -3"},
     {"", {"populations.E.size.x=3"}, "--set:1: populations.E.size: expected a table to set \"x\" in, found an integer (10)"},
     {"", {"populations.E.size=big"}, "--set:1: populations.E.size: expected an integer in [1, 4294967295], found a string "
                                      "(\"big\")"},
