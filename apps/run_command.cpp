@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -27,8 +28,31 @@ struct run_args {
   bool no_plot = false, quiet = false;
 };
 
+// SIGINT (Ctrl-C) and SIGTERM (kill, timeout, batch schedulers) both stop the run at the next
+// interval; what was simulated is written and the exit status is 128 + the signal's number.
 std::atomic<bool> interrupt_requested{false};
-extern "C" void on_sigint(int) { interrupt_requested.store(true); }
+std::atomic<int> interrupt_signal{0};
+extern "C" void on_stop_signal(int signal) {
+  interrupt_signal.store(signal);
+  interrupt_requested.store(true);
+}
+
+// Installs on_stop_signal for SIGINT and SIGTERM while alive; restores the defaults after.
+class stop_signals {
+ public:
+  stop_signals() { install(on_stop_signal); }
+  ~stop_signals() { install(SIG_DFL); }
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+
+ private:
+  static void install(void (*handler)(int)) {
+    struct sigaction action {};
+    action.sa_handler = handler;
+    sigemptyset(&action.sa_mask);
+    for (const int signal : {SIGINT, SIGTERM}) sigaction(signal, &action, nullptr);
+  }
+};
 
 // One line, rewritten in place: simulated time, speed and time left. Silent for short runs.
 class progress_line {
@@ -99,9 +123,9 @@ int run(const run_args& a) {
     return exit_bad_input;
   }
   const std::string out = a.out.empty() ? "out/" + std::filesystem::path(a.model).stem().string() : a.out;
+  std::optional<stop_signals> signals(std::in_place);
   std::filesystem::create_directories(out);
 
-  std::signal(SIGINT, on_sigint);
   progress_line progress(a.quiet);
   core::run_options options;
   options.progress = [&](const core::run_status& s) { progress(s); };
@@ -110,7 +134,7 @@ int run(const run_args& a) {
   built.sim->run(desc.simulation.duration, options);
   const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress.finish();
-  std::signal(SIGINT, SIG_DFL);
+  signals.reset();
 
   const bool interrupted = interrupt_requested.load();
   const auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
@@ -122,7 +146,7 @@ int run(const run_args& a) {
                summary["duration_ms"].get<double>(), out);
   if (!a.no_plot) plot(out, a.quiet);
   if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, a.no_plot ? "" : ", raster.png");
-  return interrupted ? 130 : 0;
+  return interrupted ? 128 + interrupt_signal.load() : 0;
 }
 
 }  // namespace

@@ -139,6 +139,27 @@ class Interrupt(unittest.TestCase):
                 self.assertLessEqual(t.max(), s["duration_ms"] + 1e-9)
 
 
+    def test_sigterm_stops_like_ctrl_c_and_leaves_valid_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "long")
+            p = subprocess.Popen([NEURITE, "run", BRUNEL, "--out", out, "--duration", "1000 s", "--no-plot", *SMALL],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            while not os.path.isdir(out) and p.poll() is None:  # the folder appears once the handlers are set
+                time.sleep(0.05)
+            p.send_signal(signal.SIGTERM)
+            stdout, stderr = p.communicate(timeout=60)
+            self.assertEqual(p.returncode, 128 + signal.SIGTERM, stderr)
+            self.assertIn("interrupted", stderr)
+            with open(os.path.join(out, "summary.json")) as f:
+                s = json.load(f)
+            self.assertTrue(s["interrupted"])
+            self.assertLess(s["duration_ms"], 1e6)
+            with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+                for pop in ("E", "I"):
+                    self.assertEqual(len(f[f"spikes/{pop}/timestamps"]), s["populations"][pop]["spikes"])
+            self.assertEqual(sorted(os.listdir(out)), ["spikes.h5", "summary.json"])
+
+
 class Examples(unittest.TestCase):
     """Every example runs (Brunel at a tenth of its size, the others in full for 300 ms) and is active."""
 
