@@ -44,6 +44,19 @@ void write_string_attribute(hid_t object, const char* name, const std::string& v
   if (H5Awrite(attr, type, value.c_str()) < 0) throw std::runtime_error(fmt::format("HDF5: could not write {}", name));
 }
 
+// SONATA's `sorting` attribute as libsonata reads it: an HDF5 enum {none, by_id, by_time} over
+// an 8-bit integer (HDF5 converts enums by name, so readers with another base type agree).
+void write_sorting_attribute(hid_t group, const char* value) {
+  h5_handle type(H5Tenum_create(H5T_STD_U8LE), H5Tclose, "enum type");
+  const char* names[] = {"none", "by_id", "by_time"};
+  for (std::uint8_t k = 0; k < 3; ++k) H5Tenum_insert(type, names[k], &k);
+  std::uint8_t code = 0;
+  if (H5Tenum_valueof(type, value, &code) < 0) throw std::logic_error("no such sorting");
+  h5_handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
+  h5_handle attr(H5Acreate2(group, "sorting", type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "sorting");
+  if (H5Awrite(attr, type, &code) < 0) throw std::runtime_error("HDF5: could not write sorting");
+}
+
 template <class T>
 hid_t h5_type();
 template <>
@@ -75,7 +88,7 @@ void write_dataset(hid_t parent, const std::string& name, const std::vector<T>& 
 void write_population_spikes(hid_t spikes, const core::simulation& sim, const core::spike_recorder& rec) {
   const auto& pop = sim.populations()[rec.population];
   h5_handle group = make_group(spikes, pop.name);
-  write_string_attribute(group, "sorting", "by_time");
+  write_sorting_attribute(group, "by_time");
   std::vector<double> times;
   std::vector<std::uint64_t> ids;
   times.reserve(rec.spikes.size());
@@ -122,7 +135,8 @@ void write_weights(hid_t file, const core::simulation& sim) {
     write_dataset(group, "times", rec.times, rec.times.size(), 0, "ms");
     write_dataset(group, "source_ids", sources, sources.size());
     write_dataset(group, "target_ids", targets, targets.size());
-    write_dataset(group, "values", values, rec.values.size(), rec.synapses.size());
+    const auto unit = core::unit_name(sim.populations()[sim.projections()[rec.projection].target].model->weight_dim);
+    write_dataset(group, "values", values, rec.values.size(), rec.synapses.size(), std::string(unit).c_str());
   }
 }
 
@@ -147,30 +161,46 @@ void write_rates(hid_t file, const core::simulation& sim, double bin_ms) {
 
 std::string temporary_name(const std::string& path) { return path + ".part"; }
 
+// After a failed write: the temporary goes, and a good file already at the final path stays.
+void remove_temporary(const std::string& tmp) noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(tmp, ignored);
+}
+
 }  // namespace
 
 void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms) {
   const std::string tmp = temporary_name(path);
-  {
-    h5_handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "file " + tmp);
-    h5_handle spikes = make_group(file, "spikes");
-    for (const auto& rec : sim.spike_recorders()) write_population_spikes(spikes, sim, rec);
-    write_rates(file, sim, rate_bin_ms);
-    write_state(file, sim);
-    write_weights(file, sim);
+  try {
+    {
+      h5_handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "file " + tmp);
+      h5_handle spikes = make_group(file, "spikes");
+      for (const auto& rec : sim.spike_recorders()) write_population_spikes(spikes, sim, rec);
+      write_rates(file, sim, rate_bin_ms);
+      write_state(file, sim);
+      write_weights(file, sim);
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (...) {
+    remove_temporary(tmp);
+    throw;
   }
-  std::filesystem::rename(tmp, path);
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = temporary_name(path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("could not write " + tmp);
+  try {
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.flush();
+      if (!out) throw std::runtime_error("could not write " + tmp);
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (...) {
+    remove_temporary(tmp);
+    throw;
   }
-  std::filesystem::rename(tmp, path);
 }
 
 double peak_rss_mb() {
