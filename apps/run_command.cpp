@@ -130,6 +130,8 @@ int run(const run_args& a) {
   core::run_options options;
   options.progress = [&](const core::run_status& s) { progress(s); };
   options.stop = &interrupt_requested;
+  io::spike_file spikes(out + "/spikes.h5", *built.sim);  // filled as the run goes: memory stays bounded
+  options.drain = [&](const core::simulation& sim) { spikes.append(sim); };
   const auto t0 = std::chrono::steady_clock::now();
   built.sim->run(desc.simulation.duration, options);
   const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -138,7 +140,7 @@ int run(const run_args& a) {
 
   const bool interrupted = interrupt_requested.load();
   const auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
-  io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
+  spikes.finish(*built.sim);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <stdexcept>
 
 namespace neurite::core {
@@ -13,7 +14,8 @@ namespace neurite::core {
 struct simulation::worker_state {
   std::vector<std::vector<spike>> spikes[2];     // [interval parity][population]
   std::vector<std::vector<spike>> recorded;      // [spike recorder]
-  std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
+  std::vector<std::vector<std::uint32_t>> counts;  // [population][rate bin - bin0] of this interval
+  step_t bin0 = 0;                                 // the rate bin of the interval's first step
   std::vector<index_t> spiked;
   std::vector<input_t*> receptors;  // this step's ring-buffer rows of the population being updated
   // [projection] this worker's postsynaptic spikes that have not yet reached plastic synapses
@@ -47,7 +49,7 @@ std::uint32_t simulation::add_population(std::string name, const neuron_model_in
   p.isi_sum_sq.assign(size, 0.0);
   p.isi_count.assign(size, 0);
   pops_.push_back(std::move(p));
-  counts_.emplace_back();
+  rates_.counts.emplace_back();
   return static_cast<std::uint32_t>(pops_.size() - 1);
 }
 
@@ -58,6 +60,11 @@ std::uint32_t simulation::add_projection(projection p) {
   if (p.delay < 1) throw std::invalid_argument("delays must be at least one step");
   projs_.push_back(std::move(p));
   return static_cast<std::uint32_t>(projs_.size() - 1);
+}
+
+void simulation::set_rate_bin(step_t steps) {
+  require_not_started("set_rate_bin");
+  rates_.bin = std::max<step_t>(steps, 1);
 }
 
 void simulation::add_stimulus(std::unique_ptr<stimulus> s) {
@@ -105,7 +112,11 @@ void simulation::prepare() {
     min_delay_ = std::min<step_t>(min_delay_, p.delay);
     max_delay = std::max<step_t>(max_delay, p.max_delay);
   }
-  for (auto& ws : workers_) ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
+  for (auto& ws : workers_) {
+    ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
+    ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(static_cast<std::size_t>(min_delay_ / rates_.bin + 2), 0));
+  }
+  state_first_.resize(state_recs_.size(), 0);
   if (!ring_.empty()) return;  // sized at the first run; the network is fixed from then on
   for (auto& p : projs_)
     if (p.plasticity) prepare_plastic(p);
@@ -204,6 +215,7 @@ void simulation::require_not_started(const char* what) const {
 
 void simulation::update_interval(int w, step_t t0, step_t t1) {
   worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  ws.bin0 = t0 / rates_.bin;
   auto& out = ws.spikes[(t0 / min_delay_) & 1];
   for (auto& v : out) v.clear();
   for (step_t s = t0; s < t1; ++s) {
@@ -248,7 +260,7 @@ void simulation::note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::v
     pop.last_spike[id] = s;
     ++pop.spike_count[id];
   }
-  ws.counts[p][static_cast<std::size_t>(s - now_)] += static_cast<std::uint32_t>(ws.spiked.size());
+  ws.counts[p][static_cast<std::size_t>(s / rates_.bin - ws.bin0)] += static_cast<std::uint32_t>(ws.spiked.size());
   for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
     const auto& rec = spike_recs_[r];
     if (rec.population != p) continue;
@@ -265,9 +277,7 @@ void simulation::sample_state(int w, step_t s) {
     const std::uint32_t p = rec.population;
     const index_t b = slice_begin(p, w), e = slice_end(p, w);
     const double* values = pops_[p].dynamics->state(rec.variable);
-    // Row of this sample: rows appended for this run start at state_base_[r].
-    const auto sample = static_cast<std::size_t>((s + 1) / rec.interval - (now_ + rec.interval) / rec.interval);
-    auto& row = rec.values[state_base_[r] + sample];
+    auto& row = rec.values[static_cast<std::size_t>((s + 1) / rec.interval - state_first_[r])];
     for (std::size_t k = 0; k < rec.ids.size(); ++k)
       if (rec.ids[k] >= b && rec.ids[k] < e) row[k] = values[rec.ids[k]];
   }
@@ -355,42 +365,108 @@ void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, s
   }
 }
 
-step_t simulation::run(double duration_ms, const run_options& options) {
-  prepare();
-  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
-  if (end <= start) return 0;
-  const auto n_steps = static_cast<std::size_t>(end - start);
-  for (auto& ws : workers_)
-    ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(n_steps, 0));
-  state_base_.clear();
-  for (auto& rec : state_recs_) {
-    state_base_.push_back(rec.values.size());
-    const step_t first = (start + rec.interval) / rec.interval, last = end / rec.interval;
-    for (step_t k = first; k <= last; ++k) {
+// Rows for the state samples due in the steps [t0, t1), filled by the workers that own the neurons.
+void simulation::add_state_rows(step_t t0, step_t t1) {
+  for (std::size_t r = 0; r < state_recs_.size(); ++r) {
+    auto& rec = state_recs_[r];
+    for (step_t k = t0 / rec.interval + 1; k <= t1 / rec.interval; ++k) {
+      if (rec.values.empty()) state_first_[r] = k;
       rec.times.push_back(static_cast<double>(k * rec.interval) * dt_);
       rec.values.emplace_back(rec.ids.size(), 0.0);
     }
   }
+}
+
+// The rate counts of the interval [t0, t1) from every worker, summed as integers (so in any order).
+void simulation::collect_interval(step_t t0, step_t t1) {
+  const step_t b0 = t0 / rates_.bin, b1 = (t1 - 1) / rates_.bin;
+  for (std::size_t p = 0; p < pops_.size(); ++p) {
+    auto& total = rates_.counts[p];
+    total.resize(std::max(total.size(), static_cast<std::size_t>(b1 - rates_.first + 1)), 0);
+    for (auto& ws : workers_)
+      for (step_t b = b0; b <= b1; ++b) {
+        auto& n = ws->counts[p][static_cast<std::size_t>(b - b0)];
+        total[static_cast<std::size_t>(b - rates_.first)] += n;
+        n = 0;
+      }
+  }
+  rates_.complete = static_cast<std::size_t>(t1 / rates_.bin - rates_.first);
+}
+
+// Moves the workers' recorded spikes to their recorders, sorted by (step, id): every spike
+// recorded before is earlier, so the recorders stay sorted.
+void simulation::gather_spikes() {
+  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
+    auto& all = spike_recs_[r].spikes;
+    const std::size_t first_new = all.size();
+    for (auto& ws : workers_) {
+      all.insert(all.end(), ws->recorded[r].begin(), ws->recorded[r].end());
+      ws->recorded[r].clear();
+    }
+    std::sort(all.begin() + static_cast<std::ptrdiff_t>(first_new), all.end(),
+              [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
+  }
+}
+
+std::size_t simulation::recorded_bytes() const {
+  std::size_t n = 0;
+  for (const auto& ws : workers_)
+    for (const auto& list : ws->recorded) n += list.size() * sizeof(spike);
+  for (const auto& rec : spike_recs_) n += rec.spikes.size() * sizeof(spike);
+  for (const auto& c : rates_.counts) n += c.size() * sizeof(std::uint64_t);
+  for (const auto& rec : state_recs_) n += rec.values.size() * (rec.ids.size() + 1) * sizeof(double);
+  for (const auto& rec : weight_recs_) n += rec.values.size() * (rec.synapses.size() * sizeof(float) + sizeof(double));
+  return n;
+}
+
+// Hands what the recorders hold to options.drain and empties them (the last rate bin stays
+// while it is filling).
+void simulation::drain(const run_options& options) {
+  gather_spikes();
+  options.drain(*this);
+  for (auto& rec : spike_recs_) rec.spikes.clear();
+  for (auto& rec : state_recs_) rec.times.clear(), rec.values.clear();
+  for (auto& rec : weight_recs_) rec.times.clear(), rec.values.clear();
+  for (auto& c : rates_.counts) c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(rates_.complete));
+  rates_.first += static_cast<step_t>(rates_.complete);
+  rates_.complete = 0;
+}
+
+step_t simulation::run(double duration_ms, const run_options& options) {
+  prepare();
+  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
+  if (end <= start) return 0;
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.
   for (auto& rec : weight_recs_) rec.next = std::max(rec.next, (start / rec.interval + 1) * rec.interval);
   std::atomic<bool> stopping{false};
   std::atomic<step_t> reached{start};
+  std::exception_ptr drain_error;
   step_t delivered = start;  // every delivery before this step is done
   const auto wall0 = std::chrono::steady_clock::now();
   step_t interval_end = std::min(end, (start / min_delay_ + 1) * min_delay_);
+  add_state_rows(start, interval_end);
   auto on_interval = [&]() noexcept {
+    collect_interval(delivered, interval_end);
     sample_weights(delivered);
     flush_plastic(delivered - 1, false);
     delivered = interval_end;
     reached.store(interval_end, std::memory_order_relaxed);
     if (options.stop && options.stop->load()) stopping.store(true);
+    if (options.drain && recorded_bytes() > options.drain_bytes) try {
+        drain(options);
+      } catch (...) {
+        drain_error = std::current_exception();
+        stopping.store(true);
+      }
     if (options.progress) {
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       options.progress({static_cast<double>(interval_end - start) * dt_, static_cast<double>(end - start) * dt_, wall});
     }
-    interval_end = std::min(end, interval_end + min_delay_);
+    const step_t next_end = std::min(end, interval_end + min_delay_);
+    if (!stopping.load() && interval_end < end) add_state_rows(interval_end, next_end);
+    interval_end = next_end;
   };
   interval_barrier sync(team_.size(), on_interval);
   team_.run([&](int w) {
@@ -407,32 +483,10 @@ step_t simulation::run(double duration_ms, const run_options& options) {
   const step_t done = reached.load();
   sample_weights(done);
   flush_plastic(done - 1, true);
-
-  for (auto& ws : workers_) {
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-      auto& total = counts_[p];
-      const std::size_t base = total.size();
-      total.resize(base + static_cast<std::size_t>(done - start), 0);
-      for (std::size_t k = 0; k < static_cast<std::size_t>(done - start); ++k) total[base + k] += ws->counts[p][k];
-    }
-  }
-  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
-    auto& all = spike_recs_[r].spikes;
-    const std::size_t first_new = all.size();
-    for (auto& ws : workers_) {
-      all.insert(all.end(), ws->recorded[r].begin(), ws->recorded[r].end());
-      ws->recorded[r].clear();
-    }
-    std::sort(all.begin() + static_cast<std::ptrdiff_t>(first_new), all.end(),
-              [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
-  }
-  for (std::size_t r = 0; r < state_recs_.size(); ++r) {  // drop samples never reached
-    auto& rec = state_recs_[r];
-    const auto keep = state_base_[r] + static_cast<std::size_t>(done / rec.interval - start / rec.interval);
-    rec.times.resize(keep);
-    rec.values.resize(keep);
-  }
+  gather_spikes();
   now_ = done;
+  if (drain_error) std::rethrow_exception(drain_error);
+  if (options.drain) drain(options);
   return done - start;
 }
 

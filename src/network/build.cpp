@@ -215,6 +215,11 @@ memory_estimate estimate_memory(const network_desc& d) {
   }
   for (const auto& p : d.populations)  // state (~16 doubles), ISI statistics, ring buffers
     bytes += static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, 65536.0));
+  // Recorded data streams to spikes.h5 (run_options::drain, 8 MB at a time, and io's copy while
+  // it writes); state recorders also hold the rows of one interval (at most max_delay steps).
+  bytes += 2 * 8e6;
+  for (const auto& r : d.state_recordings)
+    bytes += static_cast<double>(r.ids.size()) * 8 * (max_delay / std::max(1.0, r.interval / d.simulation.dt) + 1);
   m.bytes = static_cast<std::size_t>(std::min(bytes + largest_temp, 1e19));
   m.available = available_memory();
   return m;
@@ -231,6 +236,7 @@ build_result build(const network_desc& d) {
         static_cast<double>(r.estimate.available) / 1e9));
   const auto index = population_index(d);
   r.sim = std::make_unique<core::simulation>(d.simulation.dt, d.simulation.seed, d.simulation.threads);
+  r.sim->set_rate_bin(core::steps_of(d.rate_bin, d.simulation.dt));
   for (std::uint32_t p = 0; p < d.populations.size(); ++p) {
     const auto& pd = d.populations[p];
     const auto& model = model_of(pd);

@@ -163,6 +163,32 @@ class Interrupt(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(out)), ["spikes.h5", "summary.json"])
 
 
+class Memory(unittest.TestCase):
+    """Memory is bounded by the network, not by the duration: rate bins and recorders stream to disk."""
+
+    TINY = ["--set", "populations.E.size=80", "--set", "populations.I.size=20",
+            "--set", "projections.0.connector.indegree=8", "--set", "projections.1.connector.indegree=8",
+            "--set", "projections.2.connector.indegree=2", "--set", "projections.3.connector.indegree=2",
+            "--set", "stimuli.0.n=8", "--set", "stimuli.1.n=8", "--threads", "2", "--no-plot", "--quiet"]
+
+    def peak_mb(self, tmp, duration):
+        out = os.path.join(tmp, duration.replace(" ", ""))
+        r = neurite("run", BRUNEL, "--out", out, "--duration", duration, *self.TINY)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "summary.json")) as f:
+            s = json.load(f)
+        with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:  # everything simulated was written
+            self.assertEqual(len(f["spikes/E/timestamps"]), s["populations"]["E"]["spikes"])
+            self.assertEqual(len(f["population_rate/E/rate"]), round(s["duration_ms"]))
+        return s["peak_rss_mb"]
+
+    def test_a_long_run_of_a_tiny_network_uses_no_more_memory_than_a_short_one(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            short, long = self.peak_mb(tmp, "10 s"), self.peak_mb(tmp, "300 s")
+            # 3e6 steps: per-step counts alone would take 24 MB per population and copy
+            self.assertLess(long - short, 12, f"peak memory {short:.0f} MB at 10 s, {long:.0f} MB at 300 s")
+
+
 class Examples(unittest.TestCase):
     """Every example runs (Brunel at a tenth of its size, the others in full for 300 ms) and is active."""
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "io/results.hpp"
 #include "network/build.hpp"
@@ -45,7 +46,7 @@ TEST_F(results_file, sorting_is_an_hdf5_enum_and_weights_carry_their_unit) {
   auto built = network::build(plastic_network("EE"));
   built.sim->run(20);
   const auto path = (dir / "spikes.h5").string();
-  io::write_spikes_h5(path, *built.sim, 1.0);
+  io::write_spikes_h5(path, *built.sim);
 
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(file, 0);
@@ -85,15 +86,73 @@ TEST_F(results_file, a_failed_write_keeps_the_good_file_and_leaves_no_temporary)
   const auto path = dir / "spikes.h5";
   auto good = network::build(plastic_network("EE"));
   good.sim->run(10);
-  io::write_spikes_h5(path.string(), *good.sim, 1.0);
+  io::write_spikes_h5(path.string(), *good.sim);
   const auto before = read_bytes(path);
   ASSERT_FALSE(before.empty());
 
   auto bad = network::build(plastic_network("E/E"));
   bad.sim->run(10);
-  EXPECT_THROW(io::write_spikes_h5(path.string(), *bad.sim, 1.0), std::runtime_error);
+  EXPECT_THROW(io::write_spikes_h5(path.string(), *bad.sim), std::runtime_error);
   EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
   EXPECT_EQ(read_bytes(path), before);
+}
+
+// Every dataset of an HDF5 file, read as doubles, by path.
+std::map<std::string, std::vector<double>> datasets(const std::string& path) {
+  std::map<std::string, std::vector<double>> out;
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  H5Ovisit(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t root, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        if (info->type != H5O_TYPE_DATASET) return 0;
+        const hid_t set = H5Dopen2(root, name, H5P_DEFAULT);
+        const hid_t space = H5Dget_space(set);
+        std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+        if (!values.empty()) H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+        (*static_cast<std::map<std::string, std::vector<double>>*>(data))[name] = std::move(values);
+        H5Sclose(space);
+        H5Dclose(set);
+        return 0;
+      },
+      &out, H5O_INFO_BASIC);
+  H5Fclose(file);
+  return out;
+}
+
+// Drained in small pieces while it runs (as `neurite run` does), a run writes the same file as
+// one kept in memory and written at the end, and the kernel holds only a drain's worth.
+TEST_F(results_file, streaming_in_pieces_writes_what_one_write_at_the_end_does) {
+  auto d = plastic_network("EE");
+  d.state_recordings = {{"E", "V_m", {0, 7, 199}, 0.3}};
+  d.rate_bin = 0.7;
+  auto whole = network::build(d);
+  whole.sim->run(150);
+  whole.sim->run(100);
+  io::write_spikes_h5((dir / "whole.h5").string(), *whole.sim);
+
+  auto streamed = network::build(d);
+  io::spike_file file((dir / "streamed.h5").string(), *streamed.sim);
+  core::run_options options;
+  int drains = 0;
+  std::size_t largest = 0;
+  options.drain = [&](const core::simulation& sim) {
+    file.append(sim);
+    ++drains;
+    largest = std::max(largest, sim.recorded_bytes());
+  };
+  options.drain_bytes = 2048;
+  streamed.sim->run(150, options);
+  streamed.sim->run(100, options);
+  file.finish(*streamed.sim);
+
+  EXPECT_GT(drains, 20);
+  EXPECT_LT(largest, 64u << 10) << "the recorders must not hold much more than a drain's worth";
+  EXPECT_LE(streamed.sim->rates().counts[0].size(), 1u);  // only the bin still filling
+  EXPECT_TRUE(streamed.sim->spike_recorders()[0].spikes.empty());
+  const auto a = datasets((dir / "whole.h5").string()), b = datasets((dir / "streamed.h5").string());
+  EXPECT_EQ(a.size(), 15u);
+  EXPECT_GT(a.at("spikes/E/timestamps").size(), 100u);
+  EXPECT_EQ(a, b);
 }
 
 }  // namespace
