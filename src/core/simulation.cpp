@@ -104,14 +104,17 @@ state_recorder& simulation::record_state(std::uint32_t population, const std::st
   return state_recs_.back();
 }
 
+step_t simulation::interval_steps() const {
+  step_t d = projs_.empty() ? 10 : std::numeric_limits<step_t>::max();
+  for (const auto& p : projs_) d = std::min<step_t>(d, p.delay);
+  return d;
+}
+
 // Sizes the ring buffers for the longest delay and sets the interval length to the shortest.
 void simulation::prepare() {
   step_t max_delay = 1;
-  min_delay_ = projs_.empty() ? 10 : std::numeric_limits<step_t>::max();
-  for (const auto& p : projs_) {
-    min_delay_ = std::min<step_t>(min_delay_, p.delay);
-    max_delay = std::max<step_t>(max_delay, p.max_delay);
-  }
+  min_delay_ = interval_steps();
+  for (const auto& p : projs_) max_delay = std::max<step_t>(max_delay, p.max_delay);
   for (auto& ws : workers_) {
     ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
     ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(static_cast<std::size_t>(min_delay_ / rates_.bin + 2), 0));
@@ -488,6 +491,112 @@ step_t simulation::run(double duration_ms, const run_options& options) {
   if (drain_error) std::rethrow_exception(drain_error);
   if (options.drain) drain(options);
   return done - start;
+}
+
+namespace {
+// A value the checkpoint must agree with the network on.
+template <class T>
+void expect_same(state_visitor& v, const std::string& name, T value) {
+  T seen = value;
+  v.scalar(name, seen);
+  if (v.restoring() && seen != value)
+    throw std::invalid_argument(name + ": the checkpoint has " + std::to_string(seen) + ", the network " +
+                                std::to_string(value));
+}
+}  // namespace
+
+void simulation::visit_state(state_visitor& v) {
+  prepare();
+  if (v.restoring()) {
+    if (v.step() < 0) throw std::invalid_argument("step: negative");
+    now_ = v.step();
+  }
+  expect_same(v, "populations", pops_.size());
+  expect_same(v, "projections", projs_.size());
+  expect_same(v, "rate_bin", rates_.bin);
+  std::uint64_t events = synaptic_events();
+  v.scalar("synaptic_events", events);
+  v.scalar("rate_first", rates_.first);
+  for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+    v.integers("rates/" + pops_[p].name, rates_.counts[p], true);
+    visit_population(v, p);
+  }
+  for (std::uint32_t k = 0; k < projs_.size(); ++k)
+    if (projs_[k].plasticity) visit_plastic(v, k);
+  for (std::size_t r = 0; r < weight_recs_.size(); ++r) v.scalar("weight_recorders/" + std::to_string(r), weight_recs_[r].next);
+  if (!v.restoring()) return;
+  for (auto& ws : workers_) ws->events = 0;
+  workers_.front()->events = events;
+  const step_t bins = (now_ + rates_.bin - 1) / rates_.bin - rates_.first;
+  for (const auto& c : rates_.counts)
+    if (rates_.first < 0 || bins < 0 || c.size() > static_cast<std::size_t>(bins))
+      throw std::invalid_argument("rates: more bins than the steps simulated");
+  rates_.complete = static_cast<std::size_t>(std::max<step_t>(0, now_ / rates_.bin - rates_.first));
+  rates_.complete = std::min(rates_.complete, rates_.counts.empty() ? 0 : rates_.counts.front().size());
+}
+
+// Model state, ISI statistics and the ring buffers (the spikes in flight) of a population.
+void simulation::visit_population(state_visitor& v, std::uint32_t p) {
+  population& pop = pops_[p];
+  prefixed_visitor pv(v, "populations/" + pop.name);
+  pop.dynamics->visit_state(pv);
+  pv.integers("last_spike", pop.last_spike);
+  pv.integers("spike_count", pop.spike_count);
+  pv.reals("isi_sum", pop.isi_sum);
+  pv.reals("isi_sum_sq", pop.isi_sum_sq);
+  pv.integers("isi_count", pop.isi_count);
+  for (std::size_t r = 0; r < ring_[p].size(); ++r) pv.floats("ring_" + std::to_string(r), ring_[p][r]);
+  if (v.restoring())
+    for (const step_t t : pop.last_spike)
+      if (t < -1 || t >= now_) throw std::invalid_argument("populations/" + pop.name + "/last_spike: a spike after the step");
+}
+
+// The weights of a plastic projection, by source and then target (the same order for any number
+// of workers), its rule's state and the postsynaptic spikes still on their way to the synapses.
+void simulation::visit_plastic(state_visitor& v, std::uint32_t p) {
+  projection& proj = projs_[p];
+  const std::string where = "projections/" + proj.name;
+  prefixed_visitor pv(v, where);
+  std::vector<std::int64_t> targets;
+  std::vector<float> weights;
+  for (index_t src = 0; src < pops_[proj.source].size; ++src)
+    for (const auto& b : proj.blocks)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
+        targets.push_back(b.target(k)), weights.push_back(b.weight[k]);
+  const auto built = targets;
+  pv.integers("targets", targets, true);
+  if (v.restoring() && targets != built)
+    throw std::invalid_argument(where + "/targets: the checkpoint's synapses differ from the network's");
+  pv.floats("weights", weights);
+  std::size_t n = 0;
+  for (index_t src = 0; src < pops_[proj.source].size; ++src)
+    for (auto& b : proj.blocks)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k) b.weight[k] = weights[n++];
+  try {
+    proj.plasticity->visit_state(pv);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + "/" + e.what());
+  }
+  std::vector<spike> pending;
+  for (const auto& ws : workers_) pending.insert(pending.end(), ws->post_pending[p].begin(), ws->post_pending[p].end());
+  std::sort(pending.begin(), pending.end(),
+            [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
+  std::vector<std::int64_t> steps, ids;
+  for (const auto& s : pending) steps.push_back(s.step), ids.push_back(s.id);
+  pv.integers("pending_step", steps, true);
+  pv.integers("pending_id", ids, true);
+  if (!v.restoring()) return;
+  if (steps.size() != ids.size()) throw std::invalid_argument(where + "/pending_id: not one per pending_step");
+  for (auto& ws : workers_) ws->post_pending[p].clear();
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const index_t id = static_cast<index_t>(ids[k]);
+    if (ids[k] < 0 || ids[k] >= pops_[proj.target].size || steps[k] >= now_ || steps[k] + proj.delay < now_ ||
+        (k > 0 && (steps[k] < steps[k - 1] || (steps[k] == steps[k - 1] && ids[k] <= ids[k - 1]))))
+      throw std::invalid_argument(where + "/pending_step: a spike that cannot be on its way at this step");
+    int w = 0;
+    while (w + 1 < team_.size() && id >= slice_end(proj.target, w)) ++w;
+    workers_[static_cast<std::size_t>(w)]->post_pending[p].push_back({steps[k], id});
+  }
 }
 
 std::uint64_t simulation::synaptic_events() const {

@@ -26,6 +26,7 @@
 #include "core/neuron_model.hpp"
 #include "core/projection.hpp"
 #include "core/rng.hpp"
+#include "core/state.hpp"
 #include "core/stimulus.hpp"
 #include "core/thread_team.hpp"
 
@@ -105,7 +106,7 @@ struct run_options {
   // drain_bytes, and at the end of run(). It reads spike_recorders(), rates() (the whole
   // bins), state_recorders() and weight_recorders(); the kernel empties them when it returns.
   std::function<void(const simulation&)> drain;
-  std::size_t drain_bytes = std::size_t{8} << 20;
+  std::size_t drain_bytes = std::size_t{2} << 20;
 };
 
 class simulation {
@@ -144,6 +145,15 @@ class simulation {
   step_t run(double duration_ms, const run_options& options = {});
 
   step_t now() const { return now_; }
+  // Steps per interval (the shortest delay; 10 without projections). Runs that stop at
+  // multiples of it give exactly the results of one run.
+  step_t interval_steps() const;
+  // Lists the state of the network and the kernel (core/state.hpp) between runs, for
+  // checkpoints: neuron state, ISI statistics, ring buffers with the spikes in flight, plastic
+  // weights, the rules' traces and the postsynaptic spikes still travelling back, rate bins,
+  // recorder positions, event counts. A restoring visitor sets the step to v.step(); it needs
+  // the same network built the same way, with any number of threads.
+  void visit_state(state_visitor& v);
   std::vector<population>& populations() { return pops_; }
   const std::vector<population>& populations() const { return pops_; }
   const std::vector<projection>& projections() const { return projs_; }
@@ -178,6 +188,8 @@ class simulation {
                        std::size_t parity);
   void deliver_spikes_at(int w, projection& proj, step_t s, std::vector<std::size_t>& cursor, std::size_t parity);
   void prepare_plastic(projection& proj);
+  void visit_population(state_visitor& v, std::uint32_t p);
+  void visit_plastic(state_visitor& v, std::uint32_t p);
   void flush_plastic(step_t t, bool always);
   void locate_weights(weight_recorder& rec) const;
   void sample_weights(step_t boundary);

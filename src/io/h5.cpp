@@ -51,8 +51,13 @@ handle open_group(hid_t parent, const std::string& name) {
   return {H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "group " + name};
 }
 
+// A path "a/b/c" exists when each of "a", "a/b", "a/b/c" does (H5Lexists needs the parents).
 bool exists(hid_t parent, const std::string& name) {
-  return name.find('/') == std::string::npos && H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
+  if (name.empty() || name.front() == '/' || name.back() == '/' || name.find("//") != std::string::npos) return false;
+  for (std::size_t end = name.find('/');; end = name.find('/', end + 1)) {
+    if (H5Lexists(parent, name.substr(0, end).c_str(), H5P_DEFAULT) <= 0) return false;
+    if (end == std::string::npos) return true;
+  }
 }
 
 void write_string_attribute(hid_t object, const char* name, const std::string& value) {

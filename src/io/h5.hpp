@@ -44,7 +44,7 @@ handle create_file(const std::string& path);
 handle open_file(const std::string& path, bool writable);
 handle make_group(hid_t parent, const std::string& name);
 handle open_group(hid_t parent, const std::string& name);
-bool exists(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& name);  // a path "a/b" too
 
 void write_string_attribute(hid_t object, const char* name, const std::string& value);
 std::string read_string_attribute(hid_t object, const char* name);

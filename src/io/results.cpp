@@ -142,6 +142,7 @@ struct spike_file::impl {
   }
   bool finished = false;
 
+  void reopen(const std::vector<std::pair<std::string, std::uint64_t>>& rows);
   std::size_t rates_base() const { return 2 * n_spikes; }
   std::size_t state_base() const { return 2 * (n_spikes + n_pops); }
   std::size_t weights_base() const { return 2 * (n_spikes + n_pops + n_state); }
@@ -223,6 +224,24 @@ void spike_file::flush() {
   if (H5Fflush(impl_->file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error("HDF5: could not flush " + impl_->tmp);
 }
 
+// Opens tmp for appending with every dataset cut back to the checkpoint's rows.
+void spike_file::impl::reopen(const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
+  file = h5::open_file(tmp, true);
+  if (rows.size() != 2 * layout.size())
+    throw std::runtime_error("the checkpoint lists other datasets than this model records");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& e = layout[k / 2];
+    const std::string name = e.group + "/" + (k % 2 ? e.second : e.first);
+    if (rows[k].first != name) throw std::runtime_error("the checkpoint lists other datasets than this model records");
+    auto set = h5::growing_dataset::open(file, name);
+    if (set.rows() < rows[k].second)
+      throw std::runtime_error(
+          fmt::format("{} holds {} rows, fewer than the {} the checkpoint counts", name, set.rows(), rows[k].second));
+    set.truncate(rows[k].second);
+    sets.push_back(std::move(set));
+  }
+}
+
 std::unique_ptr<spike_file> spike_file::resume(std::string path, const core::simulation& sim,
                                                const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
   auto f = std::make_unique<impl>();
@@ -230,34 +249,22 @@ std::unique_ptr<spike_file> spike_file::resume(std::string path, const core::sim
   f->tmp = temporary_name(f->path);
   f->layout = spike_layout(sim);
   f->count(sim);
-  if (std::filesystem::exists(f->path))
-    std::filesystem::copy_file(f->path, f->tmp, std::filesystem::copy_options::overwrite_existing);
-  else if (!std::filesystem::exists(f->tmp))
-    throw std::runtime_error(fmt::format("{}: missing (neither it nor {} exists), so the run cannot go on", f->path, f->tmp));
-  const auto where = [&](const std::string& what) { return fmt::format("{}: {}", f->path, what); };
-  try {
-    f->file = h5::open_file(f->tmp, true);
-    if (rows.size() != 2 * f->layout.size())
-      throw std::runtime_error(where("the checkpoint lists other datasets than this model records"));
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const auto& e = f->layout[k / 2];
-      const std::string name = e.group + "/" + (k % 2 ? e.second : e.first);
-      if (rows[k].first != name) throw std::runtime_error(where("the checkpoint lists other datasets than this model records"));
-      auto set = h5::growing_dataset::open(f->file, name);
-      if (set.rows() < rows[k].second)
-        throw std::runtime_error(where(fmt::format("{} holds {} rows, fewer than the {} the checkpoint counts", name,
-                                                   set.rows(), rows[k].second)));
-      set.truncate(rows[k].second);
-      f->sets.push_back(std::move(set));
+  // A killed run's PATH.part is newer than PATH when it is readable; else PATH is copied.
+  std::string error = "missing";
+  for (const bool from_part : {true, false}) {
+    if (!std::filesystem::exists(from_part ? f->tmp : f->path)) continue;
+    try {
+      if (!from_part) std::filesystem::copy_file(f->path, f->tmp, std::filesystem::copy_options::overwrite_existing);
+      f->reopen(rows);
+      return std::unique_ptr<spike_file>(new spike_file(std::move(f)));
+    } catch (const std::exception& e) {
+      error = e.what();
+      f->sets.clear();
+      f->file.reset();
     }
-  } catch (const std::runtime_error& e) {
-    f->sets.clear();
-    f->file.reset();
-    remove_temporary(f->tmp);
-    if (std::string_view(e.what()).starts_with(f->path)) throw;
-    throw std::runtime_error(where(e.what()));
   }
-  return std::unique_ptr<spike_file>(new spike_file(std::move(f)));
+  remove_temporary(f->tmp);
+  throw std::runtime_error(fmt::format("{}: {}, so the run cannot go on from the checkpoint", f->path, error));
 }
 
 void write_spikes_h5(const std::string& path, const core::simulation& sim) {

@@ -215,11 +215,12 @@ memory_estimate estimate_memory(const network_desc& d) {
   }
   for (const auto& p : d.populations)  // state (~16 doubles), ISI statistics, ring buffers
     bytes += static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, 65536.0));
-  // Recorded data streams to spikes.h5 (run_options::drain, 8 MB at a time, and io's copy while
+  // Recorded data streams to spikes.h5 (run_options::drain, 2 MB at a time, and io's copies while
   // it writes); state recorders also hold the rows of one interval (at most max_delay steps).
-  bytes += 2 * 8e6;
+  bytes += 3 * 2e6;
+  const double interval = std::min(max_delay, 65536.0);
   for (const auto& r : d.state_recordings)
-    bytes += static_cast<double>(r.ids.size()) * 8 * (max_delay / std::max(1.0, r.interval / d.simulation.dt) + 1);
+    bytes += static_cast<double>(r.ids.size()) * 8 * (interval / std::max(1.0, r.interval / d.simulation.dt) + 1);
   m.bytes = static_cast<std::size_t>(std::min(bytes + largest_temp, 1e19));
   m.available = available_memory();
   return m;

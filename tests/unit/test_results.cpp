@@ -114,7 +114,7 @@ std::map<std::string, std::vector<double>> datasets(const std::string& path) {
         H5Dclose(set);
         return 0;
       },
-      &out, H5O_INFO_BASIC);
+      &out);
   H5Fclose(file);
   return out;
 }
