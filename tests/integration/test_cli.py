@@ -189,6 +189,11 @@ class Memory(unittest.TestCase):
             self.assertLess(long - short, 12, f"peak memory {short:.0f} MB at 10 s, {long:.0f} MB at 300 s")
 
 
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 def h5_content(path):
     """Every dataset of an HDF5 file, by path."""
     d = {}
@@ -217,7 +222,7 @@ class Checkpoint(unittest.TestCase):
         self.assertEqual(sorted(ca), sorted(cb))
         for name in ca:
             np.testing.assert_array_equal(ca[name], cb[name], err_msg=name)
-        sa, sb = (json.load(open(os.path.join(d, "summary.json"))) for d in (a, b))
+        sa, sb = (read_json(os.path.join(d, "summary.json")) for d in (a, b))
         for key in ("populations", "synaptic_events", "duration_ms", "synapses"):
             self.assertEqual(sa[key], sb[key], key)
         self.assertGreater(len(ca["spikes/E/timestamps"]), 100)
