@@ -508,7 +508,7 @@ void expect_same(state_visitor& v, const std::string& name, T value) {
 void simulation::visit_state(state_visitor& v) {
   prepare();
   if (v.restoring()) {
-    if (v.step() < 0) throw std::invalid_argument("step: negative");
+    if (v.step() < 0 || v.step() > max_step) throw std::invalid_argument("step: outside [0, 2^53]");
     now_ = v.step();
   }
   expect_same(v, "populations", pops_.size());
@@ -527,10 +527,11 @@ void simulation::visit_state(state_visitor& v) {
   if (!v.restoring()) return;
   for (auto& ws : workers_) ws->events = 0;
   workers_.front()->events = events;
+  if (rates_.first < 0 || rates_.first > now_ / rates_.bin)
+    throw std::invalid_argument("rate_first: a bin after the step");
   const step_t bins = (now_ + rates_.bin - 1) / rates_.bin - rates_.first;
   for (const auto& c : rates_.counts)
-    if (rates_.first < 0 || bins < 0 || c.size() > static_cast<std::size_t>(bins))
-      throw std::invalid_argument("rates: more bins than the steps simulated");
+    if (c.size() > static_cast<std::size_t>(bins)) throw std::invalid_argument("rates: more bins than the steps simulated");
   rates_.complete = static_cast<std::size_t>(std::max<step_t>(0, now_ / rates_.bin - rates_.first));
   rates_.complete = std::min(rates_.complete, rates_.counts.empty() ? 0 : rates_.counts.front().size());
 }

@@ -148,6 +148,8 @@ class simulation {
   // Steps per interval (the shortest delay; 10 without projections). Runs that stop at
   // multiples of it give exactly the results of one run.
   step_t interval_steps() const;
+  // The longest run in steps: 2^53, where step counts are still exact as doubles.
+  static constexpr step_t max_step = step_t{1} << 53;
   // Lists the state of the network and the kernel (core/state.hpp) between runs, for
   // checkpoints: neuron state, ISI statistics, ring buffers with the spikes in flight, plastic
   // weights, the rules' traces and the postsynaptic spikes still travelling back, rate bins,

@@ -140,7 +140,8 @@ checkpoint read_file(const std::string& path) {
     throw std::runtime_error(fmt::format("written by neurite {}; this is neurite {}, whose state may differ",
                                          c.neurite_version, neurite_version()));
   c.step = counters[1], c.end_step = counters[2], c.checkpoint_every = counters[3];
-  if (c.step < 0 || c.end_step < 0 || c.checkpoint_every < 0) throw std::runtime_error("negative steps");
+  for (const auto n : {c.step, c.end_step, c.checkpoint_every})
+    if (n < 0 || n > core::simulation::max_step) throw std::runtime_error(fmt::format("a step count of {}, outside [0, 2^53]", n));
   c.model_file = text("model_file");
   c.model_text = text("model_text");
   c.model_hash = text("model_hash");
