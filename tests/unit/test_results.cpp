@@ -155,4 +155,28 @@ TEST_F(results_file, streaming_in_pieces_writes_what_one_write_at_the_end_does) 
   EXPECT_EQ(a, b);
 }
 
+// A write that fails while the run goes (here: the drain throws, as HDF5 does on a full disk)
+// stops the run where it was, leaves the kernel consistent and the temporary removed.
+TEST_F(results_file, a_write_failing_during_the_run_stops_it_and_leaves_no_temporary) {
+  auto built = network::build(plastic_network("EE"));
+  core::run_options options;
+  int drains = 0;
+  {
+    io::spike_file file((dir / "spikes.h5").string(), *built.sim);
+    options.drain = [&](const core::simulation& sim) {
+      if (++drains == 3) throw std::runtime_error("disk full");
+      file.append(sim);
+    };
+    options.drain_bytes = 1024;
+    EXPECT_THROW(built.sim->run(200, options), std::runtime_error);
+    EXPECT_TRUE(std::filesystem::exists(dir / "spikes.h5.part"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5"));
+  EXPECT_GT(built.sim->now(), 0);
+  EXPECT_LT(built.sim->now(), 2000);
+  EXPECT_EQ(built.sim->now() % built.sim->interval_steps(), 0);
+  built.sim->run(10);  // and it can go on
+}
+
 }  // namespace
