@@ -76,6 +76,7 @@ std::string read_string_attribute(hid_t object, const char* name) {
   handle space(H5Aget_space(attr), H5Sclose, "dataspace of " + std::string(name));
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0 || H5Sget_simple_extent_npoints(space) != 1)
     throw std::runtime_error(fmt::format("attribute {} is not a fixed-length string", name));
+  if (H5Tget_size(type) > (std::size_t{1} << 28)) throw std::runtime_error(fmt::format("attribute {} is too long", name));
   std::string value(H5Tget_size(type), '\0');
   handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
   H5Tset_size(memory, value.size());
