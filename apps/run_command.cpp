@@ -1,5 +1,6 @@
 // `neurite run MODEL.toml`: read and check the model, build, simulate with a progress line,
-// write spikes.h5, summary.json and raster.png, and print a summary.
+// write spikes.h5, summary.json and raster.png, and print a summary. Checkpoints: --checkpoint-every,
+// on SIGINT/SIGTERM, and --resume (docs/checkpoint.md).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -7,11 +8,13 @@
 #include <filesystem>
 #include <optional>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
+#include "io/checkpoint.hpp"
 #include "io/model_file.hpp"
 #include "io/results.hpp"
 #include "network/build.hpp"
@@ -20,7 +23,7 @@ namespace neurite::apps {
 namespace {
 
 struct run_args {
-  std::string model, out;
+  std::string model, out, checkpoint_every, resume;
   std::optional<int> threads;
   // As typed: the model-file reader checks them, and its messages name the option.
   std::optional<std::string> seed, duration;
@@ -28,8 +31,31 @@ struct run_args {
   bool no_plot = false, quiet = false;
 };
 
+// SIGINT (Ctrl-C) and SIGTERM (kill, timeout, batch schedulers) both stop the run at the next
+// interval; what was simulated is written and the exit status is 128 + the signal's number.
 std::atomic<bool> interrupt_requested{false};
-extern "C" void on_sigint(int) { interrupt_requested.store(true); }
+std::atomic<int> interrupt_signal{0};
+extern "C" void on_stop_signal(int signal) {
+  interrupt_signal.store(signal);
+  interrupt_requested.store(true);
+}
+
+// Installs on_stop_signal for SIGINT and SIGTERM while alive; restores the defaults after.
+class stop_signals {
+ public:
+  stop_signals() { install(on_stop_signal); }
+  ~stop_signals() { install(SIG_DFL); }
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+
+ private:
+  static void install(void (*handler)(int)) {
+    struct sigaction action {};
+    action.sa_handler = handler;
+    sigemptyset(&action.sa_mask);
+    for (const int signal : {SIGINT, SIGTERM}) sigaction(signal, &action, nullptr);
+  }
+};
 
 // One line, rewritten in place: simulated time, speed and time left. Silent for short runs.
 class progress_line {
@@ -86,46 +112,151 @@ bool plot(const std::string& out, bool quiet) {
   return run_python_helper("neurite_plot.py", {"raster", absolute_path(out)}, "raster.png", quiet);
 }
 
-int run(const run_args& a) {
-  const auto overrides = overrides_of(a);
+// What one invocation runs: a model from its file, or a checkpoint's model resumed.
+struct session {
+  std::string model_file, model_text;
+  io::override_list overrides;
   network::network_desc desc;
   network::build_result built;
+  std::optional<io::checkpoint> resumed;
+  std::string out;
+  core::step_t end = 0, every = 0;  // [steps] the run's end, checkpoint cadence (0: on signals only)
+};
+
+// A time given on the command line, in whole steps; exits 2 naming the option when it is bad.
+core::step_t steps_option(const std::string& option, const std::string& text, double dt) {
+  std::string error;
+  const auto q = core::parse_quantity(text, error);
+  if (!q || q->dim != core::dimension::time || !(q->value > 0) || q->value / dt > 9e15) {
+    fmt::print(stderr, "{}: expected a positive time such as \"10 s\", found \"{}\"\n", option, text);
+    throw CLI::RuntimeError(exit_bad_input);
+  }
+  return std::max<core::step_t>(1, core::steps_of(q->value, dt));
+}
+
+// Reads the model (or the checkpoint and its model) and builds the network.
+session open_session(const run_args& a) {
+  session s;
+  if (!a.resume.empty()) {
+    if (!a.model.empty() || a.seed || !a.sets.empty()) {
+      fmt::print(stderr, "--resume: continues the checkpoint's model; give no model file, --seed or --set\n");
+      throw CLI::RuntimeError(exit_bad_input);
+    }
+    s.resumed = io::read_checkpoint(a.resume);
+    s.model_file = s.resumed->model_file, s.model_text = s.resumed->model_text;
+    s.overrides = io::override_list(s.resumed->overrides);
+  } else {
+    s.model_file = std::filesystem::absolute(a.model).string();
+    s.model_text = io::read_model_text(a.model);
+  }
+  for (const auto& o : overrides_of(a)) s.overrides.push_back(o);
+  s.desc = io::parse_model(s.model_text, s.resumed ? s.model_file : a.model, s.overrides);
+  s.built = network::build(s.desc);
+  const double dt = s.desc.simulation.dt;
+  s.end = core::steps_of(s.desc.simulation.duration, dt);
+  if (s.resumed) {
+    io::restore_state(*s.resumed, *s.built.sim, a.resume);
+    if (!a.duration) s.end = s.resumed->end_step;
+    s.every = s.resumed->checkpoint_every;
+  }
+  if (!a.checkpoint_every.empty()) s.every = steps_option("--checkpoint-every", a.checkpoint_every, dt);
+  s.out = !a.out.empty() ? a.out
+          : s.resumed    ? std::filesystem::path(a.resume).parent_path().string()
+                         : "out/" + std::filesystem::path(a.model).stem().string();
+  if (s.out.empty()) s.out = ".";
+  return s;
+}
+
+// OUT/checkpoint.h5 for the state now, naming the rows spikes.h5 holds.
+void write_checkpoint(const session& s, io::spike_file& spikes) {
+  io::checkpoint c;
+  c.neurite_version = io::neurite_version();
+  c.model_file = s.model_file, c.model_text = s.model_text, c.overrides = io::override_texts(s.overrides);
+  c.model_hash = io::model_hash(c.model_text, c.overrides);
+  c.step = s.built.sim->now(), c.end_step = s.end, c.checkpoint_every = s.every;
+  spikes.flush();
+  c.output_rows = spikes.rows();
+  c.arrays = io::capture_state(*s.built.sim);
+  io::write_checkpoint(s.out + "/checkpoint.h5", c);
+}
+
+// Runs to the end in pieces that stop at checkpoints; each piece ends on an interval boundary
+// (a multiple of the shortest delay), so the pieces add up to the same run as one.
+void simulate(session& s, io::spike_file& spikes, core::run_options options, progress_line& progress) {
+  core::simulation& sim = *s.built.sim;
+  const double dt = sim.dt();
+  const core::step_t start = sim.now(), interval = sim.interval_steps();
+  const auto t0 = std::chrono::steady_clock::now();
+  while (sim.now() < s.end && !interrupt_requested.load()) {
+    core::step_t stop = s.end;
+    if (s.every) stop = std::min(s.end, ((sim.now() / s.every + 1) * s.every + interval - 1) / interval * interval);
+    const double offset = static_cast<double>(sim.now() - start) * dt;
+    options.progress = [&](const core::run_status& r) {
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress({offset + r.simulated_ms, static_cast<double>(s.end - start) * dt, wall});
+    };
+    sim.run(static_cast<double>(stop - sim.now()) * dt, options);
+    if (s.every && sim.now() < s.end && !interrupt_requested.load()) write_checkpoint(s, spikes);
+  }
+}
+
+int run(const run_args& a) {
+  std::optional<session> opened;
   try {
-    desc = io::read_model_file(a.model, overrides);
-    built = network::build(desc);
+    opened.emplace(open_session(a));
   } catch (const io::model_error& e) {
     fmt::print(stderr, "{}\n", e.what());
     return exit_bad_input;
   } catch (const network::build_error& e) {
     fmt::print(stderr, "{}\n", e.what());
     return exit_bad_input;
+  } catch (const io::checkpoint_error& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
   }
-  const std::string out = a.out.empty() ? "out/" + std::filesystem::path(a.model).stem().string() : a.out;
+  session& s = *opened;
+  const std::string& out = s.out;
+  std::optional<stop_signals> signals(std::in_place);
   std::filesystem::create_directories(out);
 
-  std::signal(SIGINT, on_sigint);
   progress_line progress(a.quiet);
   core::run_options options;
-  options.progress = [&](const core::run_status& s) { progress(s); };
   options.stop = &interrupt_requested;
+  // Filled as the run goes, so memory stays bounded; a resumed run appends to its outputs.
+  std::unique_ptr<io::spike_file> spikes;
+  try {
+    spikes = s.resumed ? io::spike_file::resume(out + "/spikes.h5", *s.built.sim, s.resumed->output_rows)
+                       : std::make_unique<io::spike_file>(out + "/spikes.h5", *s.built.sim);
+  } catch (const std::runtime_error& e) {
+    if (!s.resumed) throw;
+    fmt::print(stderr, "{}\n", e.what());  // the outputs the checkpoint continues are missing or damaged
+    return exit_bad_input;
+  }
+  options.drain = [&](const core::simulation& sim) { spikes->append(sim); };
   const auto t0 = std::chrono::steady_clock::now();
-  built.sim->run(desc.simulation.duration, options);
+  simulate(s, *spikes, options, progress);
   const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress.finish();
-  std::signal(SIGINT, SIG_DFL);
+  signals.reset();
 
   const bool interrupted = interrupt_requested.load();
-  auto summary = io::summarize(*built.sim, {built.build_s, simulate_s, interrupted});
-  summary.update(io::provenance("model", a.model, io::override_texts(overrides), command_line()));
-  io::write_spikes_h5(out + "/spikes.h5", *built.sim, desc.rate_bin);
+  const bool checkpointed = interrupted || s.every;
+  if (checkpointed) write_checkpoint(s, *spikes);
+  auto summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
+  summary.update(io::provenance("model", s.model_file, io::override_texts(s.overrides), command_line()));
+  spikes->finish(*s.built.sim);
   io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)
-    fmt::print(stderr, "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then\n",
-               summary["duration_ms"].get<double>(), out);
+    fmt::print(stderr,
+               "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then; "
+               "neurite run --resume {}/checkpoint.h5 goes on\n",
+               summary["duration_ms"].get<double>(), out, out);
   const bool plotted = !a.no_plot && plot(out, a.quiet);
-  if (!a.quiet) fmt::print("wrote {}/spikes.h5, summary.json{}\n", out, plotted ? ", raster.png" : "");
-  return interrupted ? 130 : 0;
+  if (!a.quiet)
+    fmt::print("wrote {}/spikes.h5, summary.json{}{}\n", out, checkpointed ? ", checkpoint.h5" : "",
+               plotted ? ", raster.png" : "");
+  return interrupted ? 128 + interrupt_signal.load() : 0;
 }
 
 }  // namespace
@@ -133,18 +264,29 @@ int run(const run_args& a) {
 void add_run_command(CLI::App& app) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand("run", "Simulate a model file and write spikes.h5, summary.json and raster.png");
-  cmd->add_option("model", args->model, "Model file (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>)")
+  cmd->add_option("model", args->model, "Model file (TOML)")->check(CLI::ExistingFile);
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; with --resume, the checkpoint's)")
       ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--seed,-s", args->seed, "Random seed, in [0, 2^64 - 1]")->type_name("INT");
-  cmd->add_option("--duration,-d", args->duration, "Biological time to simulate, with unit (e.g. \"2 s\")")
+  cmd->add_option("--duration,-d", args->duration,
+                  "Biological time to simulate, with unit (e.g. \"2 s\"); with --resume, the new end")
       ->type_name("TIME");
   cmd->add_option("--set", args->sets, "Override a model-file key: --set populations.E.size=100");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every,
+                  "Write OUT/checkpoint.h5 every so much biological time (e.g. \"10 s\"), and at the end");
+  auto* resume = cmd->add_option("--resume", args->resume, "Go on from a checkpoint.h5 (same outputs, any threads)")
+                     ->check(CLI::ExistingFile);
   cmd->add_flag("--no-plot", args->no_plot, "Do not draw raster.png");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
-  cmd->callback([args] { exit_with(run(*args)); });
+  cmd->callback([args, resume] {
+    if (args->model.empty() == (resume->count() == 0)) {
+      fmt::print(stderr, "run: give a model file or --resume CHECKPOINT (one of them)\n");
+      exit_with(exit_bad_input);
+    }
+    exit_with(run(*args));
+  });
 }
 
 }  // namespace neurite::apps

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/params.hpp"
+#include "core/state.hpp"
 
 namespace neurite::core {
 
@@ -45,6 +46,8 @@ class neuron_dynamics {
   virtual void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) = 0;
   // The array of a state variable (size = population size), or nullptr if there is none.
   virtual double* state(std::string_view name) = 0;
+  // Lists every array of state that changes as the network runs (core/state.hpp), for checkpoints.
+  virtual void visit_state(state_visitor& v) = 0;
 };
 
 struct state_spec {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "core/registry.hpp"
 
@@ -22,6 +24,16 @@ decay_table::decay_table(double tau_ms, double dt_ms) : rate_(dt_ms / tau_ms), t
 }
 
 double decay_table::far(step_t lag) const { return std::exp(-static_cast<double>(lag) * rate_); }
+
+void trace_set::visit(state_visitor& v, const std::string& name) {
+  v.field(name + "_value", state_, &entry::value);
+  v.field(name + "_last", state_, &entry::last);
+  if (!v.restoring()) return;
+  for (const auto& e : state_)
+    if (e.last < 0 || e.last > v.step())
+      throw std::invalid_argument(name + ": a last spike at step " + std::to_string(e.last) + ", outside [0, " +
+                                  std::to_string(v.step()) + "]");
+}
 
 std::size_t deferred_posts::bytes() const {
   std::size_t n = latest_.capacity() * sizeof(step_t) + events_.capacity() * sizeof(std::vector<event>);

@@ -31,6 +31,7 @@
 
 #include "core/neuron_model.hpp"
 #include "core/params.hpp"
+#include "core/state.hpp"
 
 namespace neurite::core {
 
@@ -68,6 +69,9 @@ class plasticity_rule {
   // Weights must lie in [min, max]; initial weights are checked against it.
   virtual double weight_min() const = 0;
   virtual double weight_max() const = 0;
+  // Lists the rule's state (core/state.hpp) for checkpoints; called between runs, after flush(),
+  // so nothing is pending. Per-worker copies of presynaptic traces are listed once.
+  virtual void visit_state(state_visitor& v) = 0;
 };
 
 struct plasticity_rule_info {
@@ -112,6 +116,8 @@ class trace_set {
   step_t last(index_t i) const { return state_[i].last; }  // the last spike's step (0: none)
   void add(index_t i, step_t t) { state_[i] = {(nearest_ ? 0.0 : at(i, t)) + 1.0, t}; }
   std::size_t bytes() const { return state_.capacity() * sizeof(entry); }
+  // As NAME_value and NAME_last; a restored last spike must lie in [0, v.step()].
+  void visit(state_visitor& v, const std::string& name);
 
  private:
   struct entry {  // together: one cache line holds both

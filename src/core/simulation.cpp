@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <stdexcept>
 
 namespace neurite::core {
@@ -13,7 +14,8 @@ namespace neurite::core {
 struct simulation::worker_state {
   std::vector<std::vector<spike>> spikes[2];     // [interval parity][population]
   std::vector<std::vector<spike>> recorded;      // [spike recorder]
-  std::vector<std::vector<std::uint32_t>> counts;  // [population][step]
+  std::vector<std::vector<std::uint32_t>> counts;  // [population][rate bin - bin0] of this interval
+  step_t bin0 = 0;                                 // the rate bin of the interval's first step
   std::vector<index_t> spiked;
   std::vector<input_t*> receptors;  // this step's ring-buffer rows of the population being updated
   // [projection] this worker's postsynaptic spikes that have not yet reached plastic synapses
@@ -47,7 +49,7 @@ std::uint32_t simulation::add_population(std::string name, const neuron_model_in
   p.isi_sum_sq.assign(size, 0.0);
   p.isi_count.assign(size, 0);
   pops_.push_back(std::move(p));
-  counts_.emplace_back();
+  rates_.counts.emplace_back();
   return static_cast<std::uint32_t>(pops_.size() - 1);
 }
 
@@ -58,6 +60,11 @@ std::uint32_t simulation::add_projection(projection p) {
   if (p.delay < 1) throw std::invalid_argument("delays must be at least one step");
   projs_.push_back(std::move(p));
   return static_cast<std::uint32_t>(projs_.size() - 1);
+}
+
+void simulation::set_rate_bin(step_t steps) {
+  require_not_started("set_rate_bin");
+  rates_.bin = std::max<step_t>(steps, 1);
 }
 
 void simulation::add_stimulus(std::unique_ptr<stimulus> s) {
@@ -97,15 +104,22 @@ state_recorder& simulation::record_state(std::uint32_t population, const std::st
   return state_recs_.back();
 }
 
+step_t simulation::interval_steps() const {
+  step_t d = projs_.empty() ? 10 : std::numeric_limits<step_t>::max();
+  for (const auto& p : projs_) d = std::min<step_t>(d, p.delay);
+  return d;
+}
+
 // Sizes the ring buffers for the longest delay and sets the interval length to the shortest.
 void simulation::prepare() {
   step_t max_delay = 1;
-  min_delay_ = projs_.empty() ? 10 : std::numeric_limits<step_t>::max();
-  for (const auto& p : projs_) {
-    min_delay_ = std::min<step_t>(min_delay_, p.delay);
-    max_delay = std::max<step_t>(max_delay, p.max_delay);
+  min_delay_ = interval_steps();
+  for (const auto& p : projs_) max_delay = std::max<step_t>(max_delay, p.max_delay);
+  for (auto& ws : workers_) {
+    ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
+    ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(static_cast<std::size_t>(min_delay_ / rates_.bin + 2), 0));
   }
-  for (auto& ws : workers_) ws->recorded.resize(spike_recs_.size());  // recorders may be added between runs
+  state_first_.resize(state_recs_.size(), 0);
   if (!ring_.empty()) return;  // sized at the first run; the network is fixed from then on
   for (auto& p : projs_)
     if (p.plasticity) prepare_plastic(p);
@@ -204,6 +218,7 @@ void simulation::require_not_started(const char* what) const {
 
 void simulation::update_interval(int w, step_t t0, step_t t1) {
   worker_state& ws = *workers_[static_cast<std::size_t>(w)];
+  ws.bin0 = t0 / rates_.bin;
   auto& out = ws.spikes[(t0 / min_delay_) & 1];
   for (auto& v : out) v.clear();
   for (step_t s = t0; s < t1; ++s) {
@@ -248,7 +263,7 @@ void simulation::note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::v
     pop.last_spike[id] = s;
     ++pop.spike_count[id];
   }
-  ws.counts[p][static_cast<std::size_t>(s - now_)] += static_cast<std::uint32_t>(ws.spiked.size());
+  ws.counts[p][static_cast<std::size_t>(s / rates_.bin - ws.bin0)] += static_cast<std::uint32_t>(ws.spiked.size());
   for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
     const auto& rec = spike_recs_[r];
     if (rec.population != p) continue;
@@ -265,9 +280,7 @@ void simulation::sample_state(int w, step_t s) {
     const std::uint32_t p = rec.population;
     const index_t b = slice_begin(p, w), e = slice_end(p, w);
     const double* values = pops_[p].dynamics->state(rec.variable);
-    // Row of this sample: rows appended for this run start at state_base_[r].
-    const auto sample = static_cast<std::size_t>((s + 1) / rec.interval - (now_ + rec.interval) / rec.interval);
-    auto& row = rec.values[state_base_[r] + sample];
+    auto& row = rec.values[static_cast<std::size_t>((s + 1) / rec.interval - state_first_[r])];
     for (std::size_t k = 0; k < rec.ids.size(); ++k)
       if (rec.ids[k] >= b && rec.ids[k] < e) row[k] = values[rec.ids[k]];
   }
@@ -355,42 +368,108 @@ void simulation::deliver_plastic(int w, std::uint32_t p, step_t t0, step_t t1, s
   }
 }
 
-step_t simulation::run(double duration_ms, const run_options& options) {
-  prepare();
-  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
-  if (end <= start) return 0;
-  const auto n_steps = static_cast<std::size_t>(end - start);
-  for (auto& ws : workers_)
-    ws->counts.assign(pops_.size(), std::vector<std::uint32_t>(n_steps, 0));
-  state_base_.clear();
-  for (auto& rec : state_recs_) {
-    state_base_.push_back(rec.values.size());
-    const step_t first = (start + rec.interval) / rec.interval, last = end / rec.interval;
-    for (step_t k = first; k <= last; ++k) {
+// Rows for the state samples due in the steps [t0, t1), filled by the workers that own the neurons.
+void simulation::add_state_rows(step_t t0, step_t t1) {
+  for (std::size_t r = 0; r < state_recs_.size(); ++r) {
+    auto& rec = state_recs_[r];
+    for (step_t k = t0 / rec.interval + 1; k <= t1 / rec.interval; ++k) {
+      if (rec.values.empty()) state_first_[r] = k;
       rec.times.push_back(static_cast<double>(k * rec.interval) * dt_);
       rec.values.emplace_back(rec.ids.size(), 0.0);
     }
   }
+}
+
+// The rate counts of the interval [t0, t1) from every worker, summed as integers (so in any order).
+void simulation::collect_interval(step_t t0, step_t t1) {
+  const step_t b0 = t0 / rates_.bin, b1 = (t1 - 1) / rates_.bin;
+  for (std::size_t p = 0; p < pops_.size(); ++p) {
+    auto& total = rates_.counts[p];
+    total.resize(std::max(total.size(), static_cast<std::size_t>(b1 - rates_.first + 1)), 0);
+    for (auto& ws : workers_)
+      for (step_t b = b0; b <= b1; ++b) {
+        auto& n = ws->counts[p][static_cast<std::size_t>(b - b0)];
+        total[static_cast<std::size_t>(b - rates_.first)] += n;
+        n = 0;
+      }
+  }
+  rates_.complete = static_cast<std::size_t>(t1 / rates_.bin - rates_.first);
+}
+
+// Moves the workers' recorded spikes to their recorders, sorted by (step, id): every spike
+// recorded before is earlier, so the recorders stay sorted.
+void simulation::gather_spikes() {
+  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
+    auto& all = spike_recs_[r].spikes;
+    const std::size_t first_new = all.size();
+    for (auto& ws : workers_) {
+      all.insert(all.end(), ws->recorded[r].begin(), ws->recorded[r].end());
+      ws->recorded[r].clear();
+    }
+    std::sort(all.begin() + static_cast<std::ptrdiff_t>(first_new), all.end(),
+              [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
+  }
+}
+
+std::size_t simulation::recorded_bytes() const {
+  std::size_t n = 0;
+  for (const auto& ws : workers_)
+    for (const auto& list : ws->recorded) n += list.size() * sizeof(spike);
+  for (const auto& rec : spike_recs_) n += rec.spikes.size() * sizeof(spike);
+  for (const auto& c : rates_.counts) n += c.size() * sizeof(std::uint64_t);
+  for (const auto& rec : state_recs_) n += rec.values.size() * (rec.ids.size() + 1) * sizeof(double);
+  for (const auto& rec : weight_recs_) n += rec.values.size() * (rec.synapses.size() * sizeof(float) + sizeof(double));
+  return n;
+}
+
+// Hands what the recorders hold to options.drain and empties them (the last rate bin stays
+// while it is filling).
+void simulation::drain(const run_options& options) {
+  gather_spikes();
+  options.drain(*this);
+  for (auto& rec : spike_recs_) rec.spikes.clear();
+  for (auto& rec : state_recs_) rec.times.clear(), rec.values.clear();
+  for (auto& rec : weight_recs_) rec.times.clear(), rec.values.clear();
+  for (auto& c : rates_.counts) c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(rates_.complete));
+  rates_.first += static_cast<step_t>(rates_.complete);
+  rates_.complete = 0;
+}
+
+step_t simulation::run(double duration_ms, const run_options& options) {
+  prepare();
+  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
+  if (end <= start) return 0;
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.
   for (auto& rec : weight_recs_) rec.next = std::max(rec.next, (start / rec.interval + 1) * rec.interval);
   std::atomic<bool> stopping{false};
   std::atomic<step_t> reached{start};
+  std::exception_ptr drain_error;
   step_t delivered = start;  // every delivery before this step is done
   const auto wall0 = std::chrono::steady_clock::now();
   step_t interval_end = std::min(end, (start / min_delay_ + 1) * min_delay_);
+  add_state_rows(start, interval_end);
   auto on_interval = [&]() noexcept {
+    collect_interval(delivered, interval_end);
     sample_weights(delivered);
     flush_plastic(delivered - 1, false);
     delivered = interval_end;
     reached.store(interval_end, std::memory_order_relaxed);
     if (options.stop && options.stop->load()) stopping.store(true);
+    if (options.drain && recorded_bytes() > options.drain_bytes) try {
+        drain(options);
+      } catch (...) {
+        drain_error = std::current_exception();
+        stopping.store(true);
+      }
     if (options.progress) {
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       options.progress({static_cast<double>(interval_end - start) * dt_, static_cast<double>(end - start) * dt_, wall});
     }
-    interval_end = std::min(end, interval_end + min_delay_);
+    const step_t next_end = std::min(end, interval_end + min_delay_);
+    if (!stopping.load() && interval_end < end) add_state_rows(interval_end, next_end);
+    interval_end = next_end;
   };
   interval_barrier sync(team_.size(), on_interval);
   team_.run([&](int w) {
@@ -407,33 +486,118 @@ step_t simulation::run(double duration_ms, const run_options& options) {
   const step_t done = reached.load();
   sample_weights(done);
   flush_plastic(done - 1, true);
-
-  for (auto& ws : workers_) {
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-      auto& total = counts_[p];
-      const std::size_t base = total.size();
-      total.resize(base + static_cast<std::size_t>(done - start), 0);
-      for (std::size_t k = 0; k < static_cast<std::size_t>(done - start); ++k) total[base + k] += ws->counts[p][k];
-    }
-  }
-  for (std::size_t r = 0; r < spike_recs_.size(); ++r) {
-    auto& all = spike_recs_[r].spikes;
-    const std::size_t first_new = all.size();
-    for (auto& ws : workers_) {
-      all.insert(all.end(), ws->recorded[r].begin(), ws->recorded[r].end());
-      ws->recorded[r].clear();
-    }
-    std::sort(all.begin() + static_cast<std::ptrdiff_t>(first_new), all.end(),
-              [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
-  }
-  for (std::size_t r = 0; r < state_recs_.size(); ++r) {  // drop samples never reached
-    auto& rec = state_recs_[r];
-    const auto keep = state_base_[r] + static_cast<std::size_t>(done / rec.interval - start / rec.interval);
-    rec.times.resize(keep);
-    rec.values.resize(keep);
-  }
+  gather_spikes();
   now_ = done;
+  if (drain_error) std::rethrow_exception(drain_error);
+  if (options.drain) drain(options);
   return done - start;
+}
+
+namespace {
+// A value the checkpoint must agree with the network on.
+template <class T>
+void expect_same(state_visitor& v, const std::string& name, T value) {
+  T seen = value;
+  v.scalar(name, seen);
+  if (v.restoring() && seen != value)
+    throw std::invalid_argument(name + ": the checkpoint has " + std::to_string(seen) + ", the network " +
+                                std::to_string(value));
+}
+}  // namespace
+
+void simulation::visit_state(state_visitor& v) {
+  prepare();
+  if (v.restoring()) {
+    if (v.step() < 0 || v.step() > max_step) throw std::invalid_argument("step: outside [0, 2^53]");
+    now_ = v.step();
+  }
+  expect_same(v, "populations", pops_.size());
+  expect_same(v, "projections", projs_.size());
+  expect_same(v, "rate_bin", rates_.bin);
+  std::uint64_t events = synaptic_events();
+  v.scalar("synaptic_events", events);
+  v.scalar("rate_first", rates_.first);
+  for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+    v.integers("rates/" + pops_[p].name, rates_.counts[p], true);
+    visit_population(v, p);
+  }
+  for (std::uint32_t k = 0; k < projs_.size(); ++k)
+    if (projs_[k].plasticity) visit_plastic(v, k);
+  for (std::size_t r = 0; r < weight_recs_.size(); ++r) v.scalar("weight_recorders/" + std::to_string(r), weight_recs_[r].next);
+  if (!v.restoring()) return;
+  for (auto& ws : workers_) ws->events = 0;
+  workers_.front()->events = events;
+  if (rates_.first < 0 || rates_.first > now_ / rates_.bin)
+    throw std::invalid_argument("rate_first: a bin after the step");
+  const step_t bins = (now_ + rates_.bin - 1) / rates_.bin - rates_.first;
+  for (const auto& c : rates_.counts)
+    if (c.size() > static_cast<std::size_t>(bins)) throw std::invalid_argument("rates: more bins than the steps simulated");
+  rates_.complete = static_cast<std::size_t>(std::max<step_t>(0, now_ / rates_.bin - rates_.first));
+  rates_.complete = std::min(rates_.complete, rates_.counts.empty() ? 0 : rates_.counts.front().size());
+}
+
+// Model state, ISI statistics and the ring buffers (the spikes in flight) of a population.
+void simulation::visit_population(state_visitor& v, std::uint32_t p) {
+  population& pop = pops_[p];
+  prefixed_visitor pv(v, "populations/" + pop.name);
+  pop.dynamics->visit_state(pv);
+  pv.integers("last_spike", pop.last_spike);
+  pv.integers("spike_count", pop.spike_count);
+  pv.reals("isi_sum", pop.isi_sum);
+  pv.reals("isi_sum_sq", pop.isi_sum_sq);
+  pv.integers("isi_count", pop.isi_count);
+  for (std::size_t r = 0; r < ring_[p].size(); ++r) pv.floats("ring_" + std::to_string(r), ring_[p][r]);
+  if (v.restoring())
+    for (const step_t t : pop.last_spike)
+      if (t < -1 || t >= now_) throw std::invalid_argument("populations/" + pop.name + "/last_spike: a spike after the step");
+}
+
+// The weights of a plastic projection, by source and then target (the same order for any number
+// of workers), its rule's state and the postsynaptic spikes still on their way to the synapses.
+void simulation::visit_plastic(state_visitor& v, std::uint32_t p) {
+  projection& proj = projs_[p];
+  const std::string where = "projections/" + proj.name;
+  prefixed_visitor pv(v, where);
+  std::vector<std::int64_t> targets;
+  std::vector<float> weights;
+  for (index_t src = 0; src < pops_[proj.source].size; ++src)
+    for (const auto& b : proj.blocks)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k)
+        targets.push_back(b.target(k)), weights.push_back(b.weight[k]);
+  const auto built = targets;
+  pv.integers("targets", targets, true);
+  if (v.restoring() && targets != built)
+    throw std::invalid_argument(where + "/targets: the checkpoint's synapses differ from the network's");
+  pv.floats("weights", weights);
+  std::size_t n = 0;
+  for (index_t src = 0; src < pops_[proj.source].size; ++src)
+    for (auto& b : proj.blocks)
+      for (std::uint32_t k = b.row_start[src]; k < b.row_start[src + 1]; ++k) b.weight[k] = weights[n++];
+  try {
+    proj.plasticity->visit_state(pv);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + "/" + e.what());
+  }
+  std::vector<spike> pending;
+  for (const auto& ws : workers_) pending.insert(pending.end(), ws->post_pending[p].begin(), ws->post_pending[p].end());
+  std::sort(pending.begin(), pending.end(),
+            [](const spike& a, const spike& b) { return a.step != b.step ? a.step < b.step : a.id < b.id; });
+  std::vector<std::int64_t> steps, ids;
+  for (const auto& s : pending) steps.push_back(s.step), ids.push_back(s.id);
+  pv.integers("pending_step", steps, true);
+  pv.integers("pending_id", ids, true);
+  if (!v.restoring()) return;
+  if (steps.size() != ids.size()) throw std::invalid_argument(where + "/pending_id: not one per pending_step");
+  for (auto& ws : workers_) ws->post_pending[p].clear();
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const index_t id = static_cast<index_t>(ids[k]);
+    if (ids[k] < 0 || ids[k] >= pops_[proj.target].size || steps[k] >= now_ || steps[k] + proj.delay < now_ ||
+        (k > 0 && (steps[k] < steps[k - 1] || (steps[k] == steps[k - 1] && ids[k] <= ids[k - 1]))))
+      throw std::invalid_argument(where + "/pending_step: a spike that cannot be on its way at this step");
+    int w = 0;
+    while (w + 1 < team_.size() && id >= slice_end(proj.target, w)) ++w;
+    workers_[static_cast<std::size_t>(w)]->post_pending[p].push_back({steps[k], id});
+  }
 }
 
 std::uint64_t simulation::synaptic_events() const {

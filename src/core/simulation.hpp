@@ -26,6 +26,7 @@
 #include "core/neuron_model.hpp"
 #include "core/projection.hpp"
 #include "core/rng.hpp"
+#include "core/state.hpp"
 #include "core/stimulus.hpp"
 #include "core/thread_team.hpp"
 
@@ -81,13 +82,31 @@ struct synapse_weight {
   float weight;
 };
 
+// Spikes of each population counted in bins of `bin` steps, bin k covering the steps
+// [k bin, (k + 1) bin): counts[pop][j] is bin first + j. The first `complete` bins are whole;
+// a last one may still be filling.
+struct rate_counts {
+  step_t bin = 1;
+  step_t first = 0;
+  std::size_t complete = 0;
+  std::vector<std::vector<std::uint64_t>> counts;
+};
+
 struct run_status {
   double simulated_ms = 0, total_ms = 0, wall_s = 0;
 };
 
+class simulation;
+
 struct run_options {
   std::function<void(const run_status&)> progress;  // called between intervals, one thread
   const std::atomic<bool>* stop = nullptr;            // set asynchronously (e.g. by SIGINT)
+  // Takes what the recorders hold away (to a file, say) so that memory does not grow with the
+  // duration: called between intervals, on one thread, once the recorders hold more than
+  // drain_bytes, and at the end of run(). It reads spike_recorders(), rates() (the whole
+  // bins), state_recorders() and weight_recorders(); the kernel empties them when it returns.
+  std::function<void(const simulation&)> drain;
+  std::size_t drain_bytes = std::size_t{2} << 20;
 };
 
 class simulation {
@@ -117,11 +136,26 @@ class simulation {
   state_recorder& record_state(std::uint32_t population, const std::string& variable, std::vector<index_t> ids,
                                step_t interval);
 
+  // The population-rate bin [steps]; before the first run (default: one step).
+  void set_rate_bin(step_t steps);
+
   // Advances the network by duration (rounded to whole steps). Returns the steps simulated,
-  // fewer than asked when options.stop was set.
+  // fewer than asked when options.stop was set. Runs may follow each other: a network run in
+  // pieces gives the same results as in one.
   step_t run(double duration_ms, const run_options& options = {});
 
   step_t now() const { return now_; }
+  // Steps per interval (the shortest delay; 10 without projections). Runs that stop at
+  // multiples of it give exactly the results of one run.
+  step_t interval_steps() const;
+  // The longest run in steps: 2^53, where step counts are still exact as doubles.
+  static constexpr step_t max_step = step_t{1} << 53;
+  // Lists the state of the network and the kernel (core/state.hpp) between runs, for
+  // checkpoints: neuron state, ISI statistics, ring buffers with the spikes in flight, plastic
+  // weights, the rules' traces and the postsynaptic spikes still travelling back, rate bins,
+  // recorder positions, event counts. A restoring visitor sets the step to v.step(); it needs
+  // the same network built the same way, with any number of threads.
+  void visit_state(state_visitor& v);
   std::vector<population>& populations() { return pops_; }
   const std::vector<population>& populations() const { return pops_; }
   const std::vector<projection>& projections() const { return projs_; }
@@ -131,8 +165,10 @@ class simulation {
   // The synapses of a projection (onto `targets` only, when given) with their current weights,
   // by (source, target).
   std::vector<synapse_weight> weights(std::uint32_t projection, const std::vector<index_t>& targets = {}) const;
-  // Spikes of each population per step since the start: rate[pop][step].
-  const std::vector<std::vector<std::uint32_t>>& spike_counts_per_step() const { return counts_; }
+  // Spikes of each population per rate bin, since the start or the last drain.
+  const rate_counts& rates() const { return rates_; }
+  // Bytes the recorders hold (spikes, rate bins, state and weight samples).
+  std::size_t recorded_bytes() const;
   std::uint64_t synaptic_events() const;
   std::size_t synapse_count() const;
   std::size_t synapse_bytes() const;
@@ -141,6 +177,10 @@ class simulation {
   struct worker_state;
   void prepare();
   void require_not_started(const char* what) const;
+  void add_state_rows(step_t t0, step_t t1);
+  void collect_interval(step_t t0, step_t t1);
+  void gather_spikes();
+  void drain(const run_options& options);
   void update_interval(int w, step_t t0, step_t t1);
   void update_population(int w, std::uint32_t p, step_t s);
   void note_spikes(worker_state& ws, std::uint32_t p, step_t s, std::vector<spike>& out);
@@ -150,6 +190,8 @@ class simulation {
                        std::size_t parity);
   void deliver_spikes_at(int w, projection& proj, step_t s, std::vector<std::size_t>& cursor, std::size_t parity);
   void prepare_plastic(projection& proj);
+  void visit_population(state_visitor& v, std::uint32_t p);
+  void visit_plastic(state_visitor& v, std::uint32_t p);
   void flush_plastic(step_t t, bool always);
   void locate_weights(weight_recorder& rec) const;
   void sample_weights(step_t boundary);
@@ -163,12 +205,12 @@ class simulation {
   std::vector<spike_recorder> spike_recs_;
   std::vector<state_recorder> state_recs_;
   std::vector<weight_recorder> weight_recs_;
-  std::vector<std::vector<std::uint32_t>> counts_;
+  rate_counts rates_;
   // Ring buffers: ring_[pop][receptor] holds slots_ rows of size pop.size.
   std::vector<std::vector<std::vector<input_t>>> ring_;
   std::vector<std::vector<double>> current_;
   std::vector<std::unique_ptr<worker_state>> workers_;
-  std::vector<std::size_t> state_base_;  // first row of the current run in each state recorder
+  std::vector<step_t> state_first_;  // the sample number (time / interval) of each state recorder's first row
   step_t min_delay_ = 10, slots_ = 1, now_ = 0;
 };
 

@@ -6,5 +6,7 @@
 namespace neurite::core {
 
 std::string_view version();
+// The project's version alone ("0.1.0"): what checkpoints must agree on to be read.
+std::string_view release();
 
 }  // namespace neurite::core

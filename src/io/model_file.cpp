@@ -256,8 +256,10 @@ std::vector<std::string> override_texts(const override_list& overrides) {
   return texts;
 }
 
+std::string read_model_text(const std::string& path) { return detail::read_config_text(path, "model file"); }
+
 network::network_desc read_model_file(const std::string& path, const override_list& overrides) {
-  return parse_model(detail::read_config_text(path, "model file"), path, overrides);
+  return parse_model(read_model_text(path), path, overrides);
 }
 
 }  // namespace neurite::io

@@ -44,6 +44,10 @@ std::vector<std::string> override_texts(const override_list& overrides);
 // (explicit connection lists) are relative to the file's directory.
 network::network_desc read_model_file(const std::string& path, const override_list& overrides = {});
 
+// The text of the model file at path, as read_model_file reads it (a regular file of at most
+// 64 MiB), for callers that keep it (checkpoints store the model they continue).
+std::string read_model_text(const std::string& path);
+
 // The same for a model given as text; file_name is used in messages and as the base of
 // relative paths.
 network::network_desc parse_model(std::string_view text, const std::string& file_name,

@@ -10,169 +10,285 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <hdf5.h>
+
+#include "core/units.hpp"
+#include "io/h5.hpp"
 
 #include "core/version.hpp"
 
 namespace neurite::io {
 namespace {
 
-// Owns an HDF5 identifier and closes it with the matching function.
-class h5_handle {
- public:
-  h5_handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id < 0) throw std::runtime_error("HDF5: could not create " + what);
-  }
-  ~h5_handle() { close_(id_); }
-  h5_handle(const h5_handle&) = delete;
-  h5_handle& operator=(const h5_handle&) = delete;
-  operator hid_t() const { return id_; }
+std::string temporary_name(const std::string& path) { return path + ".part"; }
 
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
+// After a failed write: the temporary goes, and a good file already at the final path stays.
+void remove_temporary(const std::string& tmp) noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(tmp, ignored);
+}
+
+// Where each recorder's datasets live, in the order spike_file keeps them.
+struct layout_entry {
+  std::string group, first, second;  // a group and its two growing datasets
 };
 
-h5_handle make_group(hid_t parent, const std::string& name) {
-  return {H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group " + name};
-}
-
-void write_string_attribute(hid_t object, const char* name, const std::string& value) {
-  h5_handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  H5Tset_size(type, value.size());
-  H5Tset_strpad(type, H5T_STR_NULLTERM);
-  h5_handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
-  h5_handle attr(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  if (H5Awrite(attr, type, value.c_str()) < 0) throw std::runtime_error(fmt::format("HDF5: could not write {}", name));
-}
-
-template <class T>
-hid_t h5_type();
-template <>
-hid_t h5_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <>
-hid_t h5_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
-
-// A 1-D or 2-D dataset, gzip-compressed in chunks when it is large.
-template <class T>
-void write_dataset(hid_t parent, const std::string& name, const std::vector<T>& data, hsize_t rows, hsize_t cols = 0,
-                   const char* units = nullptr) {
-  const int rank = cols ? 2 : 1;
-  const hsize_t dims[2] = {rows, cols};
-  h5_handle space(H5Screate_simple(rank, dims, nullptr), H5Sclose, "dataspace for " + name);
-  h5_handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "properties");
-  if (data.size() >= 4096) {
-    const hsize_t chunk[2] = {cols ? std::max<hsize_t>(1, 65536 / cols) : 65536, cols};
-    const hsize_t c[2] = {std::min(chunk[0], rows), cols};
-    H5Pset_chunk(props, rank, c);
-    H5Pset_deflate(props, 4);
-  }
-  h5_handle set(H5Dcreate2(parent, name.c_str(), h5_type<T>(), space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
-                "dataset " + name);
-  if (!data.empty() && H5Dwrite(set, h5_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
-    throw std::runtime_error("HDF5: could not write " + name);
-  if (units) write_string_attribute(set, "units", units);
-}
-
-void write_population_spikes(hid_t spikes, const core::simulation& sim, const core::spike_recorder& rec) {
-  const auto& pop = sim.populations()[rec.population];
-  h5_handle group = make_group(spikes, pop.name);
-  write_string_attribute(group, "sorting", "by_time");
-  std::vector<double> times;
-  std::vector<std::uint64_t> ids;
-  times.reserve(rec.spikes.size());
-  ids.reserve(rec.spikes.size());
-  for (const auto& s : rec.spikes) {
-    times.push_back(static_cast<double>(s.step + 1) * sim.dt());
-    ids.push_back(s.id);
-  }
-  write_dataset(group, "timestamps", times, times.size(), 0, "ms");
-  write_dataset(group, "node_ids", ids, ids.size());
-}
-
-void write_state(hid_t file, const core::simulation& sim) {
-  if (sim.state_recorders().empty()) return;
-  h5_handle state = make_group(file, "state");
+std::vector<layout_entry> spike_layout(const core::simulation& sim) {
+  std::vector<layout_entry> out;
+  for (const auto& rec : sim.spike_recorders())
+    out.push_back({"spikes/" + sim.populations()[rec.population].name, "timestamps", "node_ids"});
+  for (const auto& pop : sim.populations()) out.push_back({"population_rate/" + pop.name, "times", "rate"});
   for (std::size_t r = 0; r < sim.state_recorders().size(); ++r) {
     const auto& rec = sim.state_recorders()[r];
-    h5_handle group = make_group(state, fmt::format("{}_{}_{}", sim.populations()[rec.population].name, rec.variable, r));
-    write_string_attribute(group, "population", sim.populations()[rec.population].name);
-    write_string_attribute(group, "variable", rec.variable);
-    std::vector<double> values;
-    values.reserve(rec.values.size() * rec.ids.size());
-    for (const auto& row : rec.values) values.insert(values.end(), row.begin(), row.end());
-    write_dataset(group, "times", rec.times, rec.times.size(), 0, "ms");
-    write_dataset(group, "node_ids", std::vector<std::uint64_t>(rec.ids.begin(), rec.ids.end()), rec.ids.size());
-    write_dataset(group, "values", values, rec.values.size(), rec.ids.size());
+    out.push_back({fmt::format("state/{}_{}_{}", sim.populations()[rec.population].name, rec.variable, r), "times", "values"});
   }
+  for (std::size_t r = 0; r < sim.weight_recorders().size(); ++r)
+    out.push_back({fmt::format("weights/{}_{}", sim.projections()[sim.weight_recorders()[r].projection].name, r), "times",
+                   "values"});
+  return out;
 }
 
-// /weights/<projection>_<k>: times [ms], source_ids and target_ids of the recorded synapses,
-// values[sample][synapse] in the target model's weight unit.
-void write_weights(hid_t file, const core::simulation& sim) {
-  if (sim.weight_recorders().empty()) return;
-  h5_handle weights = make_group(file, "weights");
-  for (std::size_t r = 0; r < sim.weight_recorders().size(); ++r) {
-    const auto& rec = sim.weight_recorders()[r];
-    const std::string& name = sim.projections()[rec.projection].name;
-    h5_handle group = make_group(weights, fmt::format("{}_{}", name, r));
-    write_string_attribute(group, "projection", name);
-    std::vector<std::uint64_t> sources, targets;
-    for (const auto& [s, t] : rec.synapses) sources.push_back(s), targets.push_back(t);
-    std::vector<double> values;
-    for (const auto& row : rec.values) values.insert(values.end(), row.begin(), row.end());
-    write_dataset(group, "times", rec.times, rec.times.size(), 0, "ms");
-    write_dataset(group, "source_ids", sources, sources.size());
-    write_dataset(group, "target_ids", targets, targets.size());
-    write_dataset(group, "values", values, rec.values.size(), rec.synapses.size());
-  }
-}
-
-void write_rates(hid_t file, const core::simulation& sim, double bin_ms) {
-  h5_handle rates = make_group(file, "population_rate");
-  const auto steps_per_bin = static_cast<std::size_t>(std::max<core::step_t>(1, core::steps_of(bin_ms, sim.dt())));
-  for (std::size_t p = 0; p < sim.populations().size(); ++p) {
-    const auto& counts = sim.spike_counts_per_step()[p];
-    const double size = sim.populations()[p].size, bin_s = static_cast<double>(steps_per_bin) * sim.dt() * 1e-3;
-    std::vector<double> times, rate;
-    for (std::size_t k = 0; k < counts.size(); k += steps_per_bin) {
-      double n = 0;
-      for (std::size_t j = k; j < std::min(counts.size(), k + steps_per_bin); ++j) n += counts[j];
-      times.push_back(static_cast<double>(k) * sim.dt());
-      rate.push_back(n / (size * bin_s));
+// The groups and fixed datasets of a new file, and its growing datasets in spike_layout's order.
+std::vector<h5::growing_dataset> create_layout(hid_t file, const core::simulation& sim) {
+  std::vector<h5::growing_dataset> sets;
+  const auto group_of = [&](hid_t parent, const std::string& name) { return h5::make_group(parent, name); };
+  {
+    auto spikes = group_of(file, "spikes");
+    for (const auto& rec : sim.spike_recorders()) {
+      auto g = group_of(spikes, sim.populations()[rec.population].name);
+      h5::write_sorting_attribute(g, "by_time");
+      sets.push_back(h5::growing_dataset::create<double>(g, "timestamps", 0, "ms"));
+      sets.push_back(h5::growing_dataset::create<std::uint64_t>(g, "node_ids"));
     }
-    h5_handle group = make_group(rates, sim.populations()[p].name);
-    write_dataset(group, "times", times, times.size(), 0, "ms");
-    write_dataset(group, "rate", rate, rate.size(), 0, "Hz");
+  }
+  {
+    auto rates = group_of(file, "population_rate");
+    for (const auto& pop : sim.populations()) {
+      auto g = group_of(rates, pop.name);
+      sets.push_back(h5::growing_dataset::create<double>(g, "times", 0, "ms"));
+      sets.push_back(h5::growing_dataset::create<double>(g, "rate", 0, "Hz"));
+    }
+  }
+  const auto& states = sim.state_recorders();
+  if (!states.empty()) {
+    auto state = group_of(file, "state");
+    for (std::size_t r = 0; r < states.size(); ++r) {
+      const auto& rec = states[r];
+      const std::string& pop = sim.populations()[rec.population].name;
+      auto g = group_of(state, fmt::format("{}_{}_{}", pop, rec.variable, r));
+      h5::write_string_attribute(g, "population", pop);
+      h5::write_string_attribute(g, "variable", rec.variable);
+      sets.push_back(h5::growing_dataset::create<double>(g, "times", 0, "ms"));
+      h5::write_dataset(g, "node_ids", std::vector<std::uint64_t>(rec.ids.begin(), rec.ids.end()));
+      sets.push_back(h5::growing_dataset::create<double>(g, "values", rec.ids.size()));
+    }
+  }
+  const auto& weights = sim.weight_recorders();
+  if (!weights.empty()) {
+    auto group = group_of(file, "weights");
+    for (std::size_t r = 0; r < weights.size(); ++r) {
+      const auto& rec = weights[r];
+      const auto& proj = sim.projections()[rec.projection];
+      auto g = group_of(group, fmt::format("{}_{}", proj.name, r));
+      h5::write_string_attribute(g, "projection", proj.name);
+      std::vector<std::uint64_t> sources, targets;
+      for (const auto& [s, t] : rec.synapses) sources.push_back(s), targets.push_back(t);
+      sets.push_back(h5::growing_dataset::create<double>(g, "times", 0, "ms"));
+      h5::write_dataset(g, "source_ids", sources);
+      h5::write_dataset(g, "target_ids", targets);
+      const std::string unit(core::unit_name(sim.populations()[proj.target].model->weight_dim));
+      sets.push_back(h5::growing_dataset::create<double>(g, "values", rec.synapses.size(), unit.c_str()));
+    }
+  }
+  return sets;
+}
+
+// Population rates [Hz] of the bins [j0, j1) of the rate counts.
+void append_rates(std::vector<h5::growing_dataset>& sets, std::size_t base, const core::simulation& sim, std::size_t j0,
+                  bool all) {
+  const auto& rc = sim.rates();
+  const double bin_s = static_cast<double>(rc.bin) * sim.dt() * 1e-3;
+  for (std::size_t p = 0; p < sim.populations().size(); ++p) {
+    const auto& counts = rc.counts[p];
+    const std::size_t j1 = all ? counts.size() : std::min(rc.complete, counts.size());
+    const double size = sim.populations()[p].size;
+    std::vector<double> times, rate;
+    for (std::size_t j = j0; j < j1; ++j) {
+      times.push_back(static_cast<double>((rc.first + static_cast<core::step_t>(j)) * rc.bin) * sim.dt());
+      rate.push_back(static_cast<double>(counts[j]) / (size * bin_s));
+    }
+    sets[base + 2 * p].append(times);
+    sets[base + 2 * p + 1].append(rate);
   }
 }
 
-std::string temporary_name(const std::string& path) { return path + ".part"; }
+template <class Row>
+std::vector<double> flatten(const std::vector<Row>& rows) {
+  std::vector<double> out;
+  for (const auto& row : rows) out.insert(out.end(), row.begin(), row.end());
+  return out;
+}
 
 }  // namespace
 
-void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms) {
-  const std::string tmp = temporary_name(path);
-  {
-    h5_handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "file " + tmp);
-    h5_handle spikes = make_group(file, "spikes");
-    for (const auto& rec : sim.spike_recorders()) write_population_spikes(spikes, sim, rec);
-    write_rates(file, sim, rate_bin_ms);
-    write_state(file, sim);
-    write_weights(file, sim);
+struct spike_file::impl {
+  std::string path, tmp;
+  h5::quiet_errors quiet;
+  h5::handle file;
+  std::vector<layout_entry> layout;
+  std::vector<h5::growing_dataset> sets;  // two per layout entry
+  std::size_t n_spikes = 0, n_pops = 0, n_state = 0, n_weights = 0;
+
+  void count(const core::simulation& sim) {
+    n_spikes = sim.spike_recorders().size(), n_pops = sim.populations().size();
+    n_state = sim.state_recorders().size(), n_weights = sim.weight_recorders().size();
   }
-  std::filesystem::rename(tmp, path);
+  bool finished = false;
+
+  void reopen(const std::vector<std::pair<std::string, std::uint64_t>>& rows);
+  std::size_t rates_base() const { return 2 * n_spikes; }
+  std::size_t state_base() const { return 2 * (n_spikes + n_pops); }
+  std::size_t weights_base() const { return 2 * (n_spikes + n_pops + n_state); }
+};
+
+spike_file::spike_file(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+
+spike_file::spike_file(std::string path, const core::simulation& sim) : impl_(std::make_unique<impl>()) {
+  impl& f = *impl_;
+  f.path = std::move(path);
+  f.tmp = temporary_name(f.path);
+  f.layout = spike_layout(sim);
+  f.count(sim);
+  try {
+    f.file = h5::create_file(f.tmp);
+    f.sets = create_layout(f.file, sim);
+  } catch (...) {
+    f.file.reset();
+    remove_temporary(f.tmp);
+    throw;
+  }
+}
+
+spike_file::~spike_file() {
+  if (!impl_ || impl_->finished) return;
+  impl_->sets.clear();
+  impl_->file.reset();
+  remove_temporary(impl_->tmp);
+}
+
+void spike_file::append(const core::simulation& sim) {
+  impl& f = *impl_;
+  for (std::size_t r = 0; r < f.n_spikes; ++r) {
+    const auto& spikes = sim.spike_recorders()[r].spikes;
+    std::vector<double> times;
+    std::vector<std::uint64_t> ids;
+    times.reserve(spikes.size());
+    ids.reserve(spikes.size());
+    for (const auto& s : spikes) {
+      times.push_back(static_cast<double>(s.step + 1) * sim.dt());
+      ids.push_back(s.id);
+    }
+    f.sets[2 * r].append(times);
+    f.sets[2 * r + 1].append(ids);
+  }
+  append_rates(f.sets, f.rates_base(), sim, 0, false);
+  for (std::size_t r = 0; r < f.n_state; ++r) {
+    const auto& rec = sim.state_recorders()[r];
+    f.sets[f.state_base() + 2 * r].append(rec.times);
+    f.sets[f.state_base() + 2 * r + 1].append(flatten(rec.values));
+  }
+  for (std::size_t r = 0; r < f.n_weights; ++r) {
+    const auto& rec = sim.weight_recorders()[r];
+    f.sets[f.weights_base() + 2 * r].append(rec.times);
+    f.sets[f.weights_base() + 2 * r + 1].append(flatten(rec.values));
+  }
+}
+
+void spike_file::finish(const core::simulation& sim) {
+  impl& f = *impl_;
+  append_rates(f.sets, f.rates_base(), sim, sim.rates().complete, true);
+  f.sets.clear();
+  f.file.reset();
+  std::filesystem::rename(f.tmp, f.path);
+  f.finished = true;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> spike_file::rows() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (std::size_t k = 0; k < impl_->layout.size(); ++k) {
+    const auto& e = impl_->layout[k];
+    out.emplace_back(e.group + "/" + e.first, impl_->sets[2 * k].rows());
+    out.emplace_back(e.group + "/" + e.second, impl_->sets[2 * k + 1].rows());
+  }
+  return out;
+}
+
+void spike_file::flush() {
+  if (H5Fflush(impl_->file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error("HDF5: could not flush " + impl_->tmp);
+}
+
+// Opens tmp for appending with every dataset cut back to the checkpoint's rows.
+void spike_file::impl::reopen(const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
+  file = h5::open_file(tmp, true);
+  if (rows.size() != 2 * layout.size())
+    throw std::runtime_error("the checkpoint lists other datasets than this model records");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& e = layout[k / 2];
+    const std::string name = e.group + "/" + (k % 2 ? e.second : e.first);
+    if (rows[k].first != name) throw std::runtime_error("the checkpoint lists other datasets than this model records");
+    auto set = h5::growing_dataset::open(file, name);
+    if (set.rows() < rows[k].second)
+      throw std::runtime_error(
+          fmt::format("{} holds {} rows, fewer than the {} the checkpoint counts", name, set.rows(), rows[k].second));
+    set.truncate(rows[k].second);
+    sets.push_back(std::move(set));
+  }
+}
+
+std::unique_ptr<spike_file> spike_file::resume(std::string path, const core::simulation& sim,
+                                               const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
+  auto f = std::make_unique<impl>();
+  f->path = std::move(path);
+  f->tmp = temporary_name(f->path);
+  f->layout = spike_layout(sim);
+  f->count(sim);
+  // A killed run's PATH.part is newer than PATH when it is readable; else PATH is copied.
+  std::string error = "missing";
+  for (const bool from_part : {true, false}) {
+    if (!std::filesystem::exists(from_part ? f->tmp : f->path)) continue;
+    try {
+      if (!from_part) std::filesystem::copy_file(f->path, f->tmp, std::filesystem::copy_options::overwrite_existing);
+      f->reopen(rows);
+      return std::unique_ptr<spike_file>(new spike_file(std::move(f)));
+    } catch (const std::exception& e) {
+      error = e.what();
+      f->sets.clear();
+      f->file.reset();
+    }
+  }
+  remove_temporary(f->tmp);
+  throw std::runtime_error(fmt::format("{}: {}, so the run cannot go on from the checkpoint", f->path, error));
+}
+
+void write_spikes_h5(const std::string& path, const core::simulation& sim) {
+  spike_file f(path, sim);
+  f.append(sim);
+  f.finish(sim);
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = temporary_name(path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("could not write " + tmp);
+  try {
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.flush();
+      if (!out) throw std::runtime_error("could not write " + tmp);
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (...) {
+    remove_temporary(tmp);
+    throw;
   }
-  std::filesystem::rename(tmp, path);
 }
 
 double peak_rss_mb() {

@@ -2,6 +2,8 @@
 // What a run leaves on disk: spikes in the SONATA layout (HDF5), sampled state, and a JSON
 // summary. Every file is written under a temporary name and renamed into place, so a crash
 // or Ctrl-C never leaves a truncated file where a complete one was.
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,44 @@ struct run_timing {
   bool interrupted = false;
 };
 
-// /spikes/<population>/{timestamps [ms], node_ids}, sorted by time (attribute sorting =
-// "by_time"); /population_rate/<population>/{times [ms], rate [Hz]} in bins of rate_bin_ms
-// (times are bin starts); /state/<name>/{times, node_ids, values} for state recorders.
-void write_spikes_h5(const std::string& path, const core::simulation& sim, double rate_bin_ms);
+// spikes.h5: /spikes/<population>/{timestamps [ms], node_ids}, sorted by time (attribute
+// sorting = by_time, an HDF5 enum); /population_rate/<population>/{times [ms], rate [Hz]} in the
+// simulation's rate bins (times are bin starts); /state/<population>_<variable>_<k>/{times,
+// node_ids, values} for state recorders; /weights/<projection>_<k>/{times, source_ids,
+// target_ids, values (with units)} for weight recorders.
+//
+// Written while the network runs: the kernel drains its recorders into append() (as
+// core::run_options::drain), which grows chunked datasets in PATH.part; finish() adds the rate
+// bin still filling and renames PATH.part to PATH. Memory stays bounded by the drain size.
+// Covers the recorders that exist when it is created. Destroyed unfinished (an error), it
+// removes PATH.part; a file already at PATH stays as it was.
+class spike_file {
+ public:
+  spike_file(std::string path, const core::simulation& sim);
+  ~spike_file();
+  spike_file(const spike_file&) = delete;
+  spike_file& operator=(const spike_file&) = delete;
+
+  void append(const core::simulation& sim);
+  void finish(const core::simulation& sim);
+  // Rows of every dataset that grows, by path in the file, e.g. "spikes/E/node_ids".
+  std::vector<std::pair<std::string, std::uint64_t>> rows() const;
+  // Makes the rows appended so far durable (for a checkpoint that names them).
+  void flush();
+
+  // For a resumed run: PATH (or, where a run was killed, PATH.part) copied to PATH.part, every
+  // dataset cut back to the rows given, to be appended to.
+  static std::unique_ptr<spike_file> resume(std::string path, const core::simulation& sim,
+                                            const std::vector<std::pair<std::string, std::uint64_t>>& rows);
+
+ private:
+  struct impl;
+  explicit spike_file(std::unique_ptr<impl> i);
+  std::unique_ptr<impl> impl_;
+};
+
+// The whole file at once, from what the recorders hold (for runs without a drain).
+void write_spikes_h5(const std::string& path, const core::simulation& sim);
 
 // Rate, spike count and mean ISI coefficient of variation per population; synapses; timing.
 // Populations and projections are in the model file's order (an ordered object, not sorted).

@@ -70,6 +70,10 @@ class aeif_cond_exp final : public neuron_dynamics {
     if (name == "g_in") return g_in_.data();
     return nullptr;
   }
+  void visit_state(state_visitor& v) override {
+    v.reals("V_m", V_), v.reals("w", W_), v.reals("g_ex", g_ex_), v.reals("g_in", g_in_);
+    v.integers("refractory", refractory_);
+  }
 
  private:
   struct neuron {

@@ -18,6 +18,9 @@ struct current_lif_state {
     if (name == "I_syn_in") return I_in.data();
     return nullptr;
   }
+  void visit(core::state_visitor& v) {
+    v.reals("V_m", V), v.reals("I_syn_ex", I_ex), v.reals("I_syn_in", I_in), v.integers("refractory", refractory);
+  }
   std::vector<double> V, I_ex, I_in;
   std::vector<int> refractory;
 };

@@ -42,6 +42,9 @@ class iaf_cond_exp final : public neuron_dynamics {
     if (name == "g_in") return g_in_.data();
     return nullptr;
   }
+  void visit_state(state_visitor& v) override {
+    v.reals("V_m", V_), v.reals("g_ex", g_ex_), v.reals("g_in", g_in_), v.integers("refractory", refractory_);
+  }
 
  private:
   // One step for neurons [begin, end). The restrict-qualified parameters (GCC honours restrict

@@ -28,6 +28,7 @@ class iaf_psc_delta final : public neuron_dynamics {
   }
 
   double* state(std::string_view name) override { return name == "V_m" ? V_.data() : nullptr; }
+  void visit_state(state_visitor& v) override { v.reals("V_m", V_), v.integers("refractory", refractory_); }
 
  private:
   // One step for neurons [begin, end); restrict-qualified parameters let the loop vectorise.

@@ -52,6 +52,7 @@ class iaf_psc_exp final : public neuron_dynamics {
   }
 
   double* state(std::string_view name) override { return s_.find(name); }
+  void visit_state(state_visitor& v) override { s_.visit(v); }
 
  private:
   // One step for neurons [begin, end). The restrict-qualified parameters (GCC honours restrict

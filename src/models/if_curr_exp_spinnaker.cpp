@@ -45,6 +45,7 @@ class if_curr_exp_spinnaker final : public neuron_dynamics {
   }
 
   double* state(std::string_view name) override { return s_.find(name); }
+  void visit_state(state_visitor& v) override { s_.visit(v); }
 
  private:
   // Steps 1 and 2 for neurons [begin, end); restrict-qualified parameters let the loop vectorise.

@@ -47,6 +47,7 @@ class izhikevich final : public neuron_dynamics {
     if (name == "U_m") return U_.data();
     return nullptr;
   }
+  void visit_state(state_visitor& v) override { v.reals("V_m", V_), v.reals("U_m", U_); }
 
  private:
   double a_, b_, c_, d_, V_th_, V_min_, I_e_, h_;

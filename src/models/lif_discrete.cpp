@@ -52,6 +52,7 @@ class lif_discrete final : public neuron_dynamics {
     if (name == "a_sfa") return a_.data();
     return nullptr;
   }
+  void visit_state(state_visitor& v) override { v.reals("V_m", V_), v.reals("a_sfa", a_); }
 
  private:
   float beta_, rho_, V_th_, q_sfa_;

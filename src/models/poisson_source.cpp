@@ -24,6 +24,7 @@ class poisson_source final : public neuron_dynamics {
       if (static_cast<double>(words(i)) < threshold_) spiked.push_back(i);
   }
   double* state(std::string_view) override { return nullptr; }
+  void visit_state(state_visitor&) override {}  // draws depend on (seed, neuron, step) only
 
  private:
   double threshold_;  // P(spike in a step) * 2^32

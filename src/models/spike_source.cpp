@@ -31,6 +31,7 @@ class spike_source final : public neuron_dynamics {
     }
   }
   double* state(std::string_view) override { return nullptr; }
+  void visit_state(state_visitor&) override {}  // next_ catches up with the step by itself
 
  private:
   std::vector<std::vector<step_t>> steps_;  // emitting step per spike (time = (step + 1) dt)

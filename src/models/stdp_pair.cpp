@@ -64,6 +64,12 @@ class stdp_pair final : public plasticity_rule {
   }
   double weight_min() const override { return bounds_.min; }
   double weight_max() const override { return bounds_.max; }
+  void visit_state(state_visitor& v) override {
+    pre_.front().visit(v, "pre");  // every worker's copy is the same between runs
+    for (auto& t : pre_) t = pre_.front();
+    post_.visit(v, "post");
+    v.scalar("flushed", flushed_);
+  }
 
  private:
   float potentiate_owed(float w, const trace_set& pre, index_t source, index_t target, step_t since) const {

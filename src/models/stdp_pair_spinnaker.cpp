@@ -19,6 +19,7 @@
 // SpiNNaker's fixed point (11-bit traces, 16-bit weights) becomes double precision; it
 // changes none of those spikes.
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,23 @@ class stdp_pair_spinnaker final : public plasticity_rule {
   }
   double weight_min() const override { return w_min_; }
   double weight_max() const override { return w_max_; }
+  void visit_state(state_visitor& v) override {
+    auto& pre = pre_.front();  // every worker's copy is the same between runs
+    v.field("pre_time", pre, &pre_state::time);
+    v.field("pre_trace", pre, &pre_state::trace);
+    for (auto& p : pre_) p = pre;
+    std::vector<std::int64_t> counts, times;
+    std::vector<double> traces;
+    for (const auto& h : post_) {
+      counts.push_back(static_cast<std::int64_t>(h.count()));
+      times.insert(times.end(), h.time.begin(), h.time.end());
+      traces.insert(traces.end(), h.trace.begin(), h.trace.end());
+    }
+    v.integers("post_count", counts);
+    v.integers("post_time", times, true);
+    v.reals("post_trace", traces, true);
+    if (v.restoring()) restore_posts(counts, times, traces, v.step());
+  }
 
  private:
   // One synapse at a presynaptic spike at t: the postsynaptic spikes emitted in
@@ -107,6 +125,27 @@ class stdp_pair_spinnaker final : public plasticity_rule {
       w = std::max(w_min_, w - a_minus_ * h.trace[stop - 1] * decay_minus_(t - arrival));
     }
     return static_cast<float>(w);
+  }
+
+  // Histories from their flattened arrays, checked: decays are only ever taken forwards in time.
+  void restore_posts(const std::vector<std::int64_t>& counts, const std::vector<std::int64_t>& times,
+                     const std::vector<double>& traces, step_t step) {
+    for (const auto& p : pre_.front())
+      if (p.time < 0 || p.time > step) throw std::invalid_argument("pre_time: a spike outside [0, " + std::to_string(step) + "]");
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < post_.size(); ++i) {
+      const auto n = static_cast<std::size_t>(counts[i]);
+      if (counts[i] < 1 || n > capacity_ || times.size() - k < n || traces.size() != times.size())
+        throw std::invalid_argument("post_count: histories that do not match their lengths or the capacity");
+      post_[i].time.assign(times.begin() + static_cast<std::ptrdiff_t>(k), times.begin() + static_cast<std::ptrdiff_t>(k + n));
+      post_[i].trace.assign(traces.begin() + static_cast<std::ptrdiff_t>(k), traces.begin() + static_cast<std::ptrdiff_t>(k + n));
+      if (post_[i].time[0] != 0) throw std::invalid_argument("post_time: a history without its placeholder entry");
+      for (std::size_t j = 1; j < n; ++j)
+        if (post_[i].time[j] < post_[i].time[j - 1] || post_[i].time[j] > step - delay_)
+          throw std::invalid_argument("post_time: a history out of order or later than its arrival");
+      k += n;
+    }
+    if (k != times.size()) throw std::invalid_argument("post_time: more entries than the histories count");
   }
 
   double a_plus_, a_minus_, w_min_, w_max_;

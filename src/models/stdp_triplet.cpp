@@ -74,6 +74,15 @@ class stdp_triplet final : public plasticity_rule {
   }
   double weight_min() const override { return bounds_.min; }
   double weight_max() const override { return bounds_.max; }
+  void visit_state(state_visitor& v) override {
+    r1_.front().visit(v, "r1");  // every worker's copy is the same between runs
+    r2_.front().visit(v, "r2");
+    for (auto& t : r1_) t = r1_.front();
+    for (auto& t : r2_) t = r2_.front();
+    o1_.visit(v, "o1");
+    o2_.visit(v, "o2");
+    v.scalar("flushed", flushed_);
+  }
 
  private:
   // Each owed spike: r1 at its arrival times (A2_plus + A3_plus o2 before it).

@@ -84,6 +84,12 @@ class two_compartment_nmda final : public neuron_dynamics {
     if (name == "V_d") return V_d_.data();
     return nullptr;  // conductances live per neuron in one struct, not as arrays
   }
+  void visit_state(state_visitor& v) override {
+    v.reals("V_m", V_), v.reals("V_d", V_d_), v.integers("refractory", refractory_);
+    v.field("g_ex", g_, &conductances::ex), v.field("g_in", g_, &conductances::in);
+    v.field("g_ex_d", g_, &conductances::ex_d), v.field("g_in_d", g_, &conductances::in_d);
+    v.field("g_nmda", g_, &conductances::nmda);
+  }
 
  private:
   struct slope {

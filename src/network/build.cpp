@@ -242,7 +242,12 @@ memory_estimate estimate_memory(const network_desc& d) {
   for (const auto& p : d.populations)  // state (~16 doubles), ISI statistics, ring buffers
     parts.push_back({p.where, "populations." + p.name, "",
                      static_cast<double>(p.size) * (16 * 8 + 40 + 2 * 8 * std::min(max_delay + 1, max_delay_steps + 1))});
-  double bytes = largest_temp;
+  // Recorded data streams to spikes.h5 (run_options::drain, 2 MB at a time, and io's copies while
+  // it writes); state recorders also hold the rows of one interval (at most max_delay steps).
+  double bytes = largest_temp + 3 * 2e6;
+  const double interval = std::min(max_delay, max_delay_steps + 1);
+  for (const auto& r : d.state_recordings)
+    bytes += static_cast<double>(r.ids.size()) * 8 * (interval / std::max(1.0, r.interval / d.simulation.dt) + 1);
   for (auto& part : parts) {
     bytes += part.bytes;
     part.bytes = std::min(part.bytes, 1e19);  // as the total: no more digits than a size_t holds
@@ -280,6 +285,7 @@ build_result build(const network_desc& d) {
   if (r.estimate.bytes > r.estimate.available) memory_error(d, r.estimate);
   const auto index = population_index(d);
   r.sim = std::make_unique<core::simulation>(d.simulation.dt, d.simulation.seed, d.simulation.threads);
+  r.sim->set_rate_bin(core::steps_of(d.rate_bin, d.simulation.dt));
   for (std::uint32_t p = 0; p < d.populations.size(); ++p) {
     const auto& pd = d.populations[p];
     const auto& model = model_of(pd);

@@ -1,0 +1,182 @@
+// spikes.h5 as SONATA readers expect it (sorting as an HDF5 enum, units on recorded weights),
+// and a write that fails leaves neither a temporary nor a damaged file behind.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "io/results.hpp"
+#include "network/build.hpp"
+#include "../small_networks.hpp"
+
+using namespace neurite;
+
+namespace {
+
+// A small Brunel network whose E->E synapses learn, recording the weights onto neuron 0.
+network::network_desc plastic_network(const std::string& projection_name) {
+  auto d = test_networks::brunel_network({200, 50, 20, 5}, 3, 2);
+  d.projections[0].name = projection_name;
+  d.projections[0].plasticity = network::plasticity_desc{"stdp_pair", {{"w_min", 0.0}, {"w_max", 2.0}}};
+  d.weight_recordings.push_back({projection_name, {}, {0}, 5.0, "test"});
+  return d;
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+class results_file : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("neurite_test_results_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+};
+
+TEST_F(results_file, sorting_is_an_hdf5_enum_and_weights_carry_their_unit) {
+  auto built = network::build(plastic_network("EE"));
+  built.sim->run(20);
+  const auto path = (dir / "spikes.h5").string();
+  io::write_spikes_h5(path, *built.sim);
+
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  const hid_t attr = H5Aopen_by_name(file, "spikes/E", "sorting", H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(attr, 0);
+  const hid_t type = H5Aget_type(attr);
+  EXPECT_EQ(H5Tget_class(type), H5T_ENUM);
+  std::uint8_t code = 0;
+  ASSERT_GE(H5Aread(attr, type, &code), 0);
+  char name[16] = {};
+  ASSERT_GE(H5Tenum_nameof(type, &code, name, sizeof name), 0);
+  EXPECT_STREQ(name, "by_time");
+  std::uint8_t none = 0, by_id = 0;
+  H5Tenum_valueof(type, "none", &none);
+  H5Tenum_valueof(type, "by_id", &by_id);
+  EXPECT_EQ(none, 0);
+  EXPECT_EQ(by_id, 1);
+  EXPECT_EQ(code, 2);
+  H5Tclose(type);
+  H5Aclose(attr);
+
+  const hid_t units = H5Aopen_by_name(file, "weights/EE_0/values", "units", H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(units, 0) << "/weights/EE_0/values has no units attribute";
+  const hid_t string_type = H5Aget_type(units);
+  char unit[16] = {};
+  ASSERT_LT(H5Tget_size(string_type), sizeof unit);
+  ASSERT_GE(H5Aread(units, string_type, unit), 0);
+  EXPECT_STREQ(unit, "mV");  // iaf_psc_delta's weights are voltage jumps
+  H5Tclose(string_type);
+  H5Aclose(units);
+  H5Fclose(file);
+}
+
+// A name HDF5 cannot take (the model-file reader refuses it; the C++ API does not) makes the
+// write fail midway: the earlier, good file stays as it was and no .part is left.
+TEST_F(results_file, a_failed_write_keeps_the_good_file_and_leaves_no_temporary) {
+  const auto path = dir / "spikes.h5";
+  auto good = network::build(plastic_network("EE"));
+  good.sim->run(10);
+  io::write_spikes_h5(path.string(), *good.sim);
+  const auto before = read_bytes(path);
+  ASSERT_FALSE(before.empty());
+
+  auto bad = network::build(plastic_network("E/E"));
+  bad.sim->run(10);
+  EXPECT_THROW(io::write_spikes_h5(path.string(), *bad.sim), std::runtime_error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
+  EXPECT_EQ(read_bytes(path), before);
+}
+
+// Every dataset of an HDF5 file, read as doubles, by path.
+std::map<std::string, std::vector<double>> datasets(const std::string& path) {
+  std::map<std::string, std::vector<double>> out;
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  H5Ovisit(
+      file, H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t root, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        if (info->type != H5O_TYPE_DATASET) return 0;
+        const hid_t set = H5Dopen2(root, name, H5P_DEFAULT);
+        const hid_t space = H5Dget_space(set);
+        std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+        if (!values.empty()) H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+        (*static_cast<std::map<std::string, std::vector<double>>*>(data))[name] = std::move(values);
+        H5Sclose(space);
+        H5Dclose(set);
+        return 0;
+      },
+      &out);
+  H5Fclose(file);
+  return out;
+}
+
+// Drained in small pieces while it runs (as `neurite run` does), a run writes the same file as
+// one kept in memory and written at the end, and the kernel holds only a drain's worth.
+TEST_F(results_file, streaming_in_pieces_writes_what_one_write_at_the_end_does) {
+  auto d = plastic_network("EE");
+  d.state_recordings = {{"E", "V_m", {0, 7, 199}, 0.3}};
+  d.rate_bin = 0.7;
+  auto whole = network::build(d);
+  whole.sim->run(150);
+  whole.sim->run(100);
+  io::write_spikes_h5((dir / "whole.h5").string(), *whole.sim);
+
+  auto streamed = network::build(d);
+  io::spike_file file((dir / "streamed.h5").string(), *streamed.sim);
+  core::run_options options;
+  int drains = 0;
+  std::size_t largest = 0;
+  options.drain = [&](const core::simulation& sim) {
+    file.append(sim);
+    ++drains;
+    largest = std::max(largest, sim.recorded_bytes());
+  };
+  options.drain_bytes = 2048;
+  streamed.sim->run(150, options);
+  streamed.sim->run(100, options);
+  file.finish(*streamed.sim);
+
+  EXPECT_GT(drains, 20);
+  EXPECT_LT(largest, 64u << 10) << "the recorders must not hold much more than a drain's worth";
+  EXPECT_LE(streamed.sim->rates().counts[0].size(), 1u);  // only the bin still filling
+  EXPECT_TRUE(streamed.sim->spike_recorders()[0].spikes.empty());
+  const auto a = datasets((dir / "whole.h5").string()), b = datasets((dir / "streamed.h5").string());
+  EXPECT_EQ(a.size(), 15u);
+  EXPECT_GT(a.at("spikes/E/timestamps").size(), 100u);
+  EXPECT_EQ(a, b);
+}
+
+// A write that fails while the run goes (here: the drain throws, as HDF5 does on a full disk)
+// stops the run where it was, leaves the kernel consistent and the temporary removed.
+TEST_F(results_file, a_write_failing_during_the_run_stops_it_and_leaves_no_temporary) {
+  auto built = network::build(plastic_network("EE"));
+  core::run_options options;
+  int drains = 0;
+  {
+    io::spike_file file((dir / "spikes.h5").string(), *built.sim);
+    options.drain = [&](const core::simulation& sim) {
+      if (++drains == 3) throw std::runtime_error("disk full");
+      file.append(sim);
+    };
+    options.drain_bytes = 1024;
+    EXPECT_THROW(built.sim->run(200, options), std::runtime_error);
+    EXPECT_TRUE(std::filesystem::exists(dir / "spikes.h5.part"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5"));
+  EXPECT_GT(built.sim->now(), 0);
+  EXPECT_LT(built.sim->now(), 2000);
+  EXPECT_EQ(built.sim->now() % built.sim->interval_steps(), 0);
+  built.sim->run(10);  // and it can go on
+}
+
+}  // namespace
