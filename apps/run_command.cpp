@@ -268,7 +268,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; with --resume, the checkpoint's)")
       ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, io::max_threads));
   cmd->add_option("--seed,-s", args->seed, "Random seed, in [0, 2^64 - 1]")->type_name("INT");
   cmd->add_option("--duration,-d", args->duration,
                   "Biological time to simulate, with unit (e.g. \"2 s\"); with --resume, the new end")

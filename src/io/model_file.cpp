@@ -75,7 +75,7 @@ void read_simulation(const field& f, model_context& c) {
     if (const auto seed = f["seed"]; seed.present())
       sim.seed = seed.unsigned64();
     if (const auto threads = f["threads"]; threads.present())
-      sim.threads = static_cast<int>(threads.integer(1, std::numeric_limits<int>::max()));
+      sim.threads = static_cast<int>(threads.integer(1, max_threads));
   }
   c.check_steps(duration_where, "simulation.duration", sim.duration);
   if (!is_step_multiple(sim.duration, sim.dt))

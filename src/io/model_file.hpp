@@ -16,6 +16,9 @@
 
 namespace neurite::io {
 
+// The most worker threads a run may ask for, in the file or with --threads.
+inline constexpr int max_threads = 256;
+
 struct model_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

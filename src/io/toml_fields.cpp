@@ -431,6 +431,10 @@ network::value_dist field::value(core::dimension d) const {
     if (v.b < 0) sd.fail(fmt::format("expected a standard deviation >= 0, found {}", core::format_quantity(v.b, d)));
     if (v.type == kind::lognormal && v.a == 0)
       (*this)["mean"].fail("expected a non-zero mean (its sign is the sign of every draw), found 0");
+    // Draws are exp(mu + sigma z) with sigma^2 = log(1 + (sd/mean)^2): that square must be finite.
+    if (v.type == kind::lognormal && !std::isfinite((v.b / v.a) * (v.b / v.a)))
+      sd.fail(fmt::format("expected a standard deviation below 1e150 times |mean| ({}), found {}",
+                          core::format_quantity(std::fabs(v.a), d), core::format_quantity(v.b, d)));
     const field min = (*this)["min"], max = (*this)["max"];
     if (min.present()) v.min = min.quantity(d);
     if (max.present()) v.max = max.quantity(d);

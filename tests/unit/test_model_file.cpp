@@ -548,9 +548,9 @@ const std::vector<bad_case> bad_cases = {
     {"[simulation]\nduration = \"1 parsec\"\n", {}, "@2: simulation.duration: expected a time (ms) such as \"20 ms\", "
                                                     "found \"1 parsec\" (unknown unit \"parsec\" in \"1 parsec\")"},
     {"[simulation]\nseed = -1\n", {}, "@2: simulation.seed: expected an integer in [0, 18446744073709551615]"},
-    {"[simulation]\nthreads = 0\n", {}, "@2: simulation.threads: expected an integer in [1, 2147483647], found 0"},
+    {"[simulation]\nthreads = 0\n", {}, "@2: simulation.threads: expected an integer in [1, 256], found 0"},
     {"[simulation]\nthreads = \"4\"\n", {},
-     "@2: simulation.threads: expected an integer in [1, 2147483647], found a string (\"4\")"},
+     "@2: simulation.threads: expected an integer in [1, 256], found a string (\"4\")"},
     // populations
     {"[populations.X]\nmodel = \"iaf_psc_delta\"\nsize = 0\n", {},
      "@3: populations.X.size: expected an integer in [1, 4294967295], found 0"},
@@ -631,6 +631,8 @@ const std::vector<bad_case> bad_cases = {
      "@5: projections[0].weight.sd: expected a standard deviation >= 0, found -0.1 mV"},
     {proj + conn + "weight = { dist = \"lognormal\", mean = \"0 mV\", sd = \"0.1 mV\" }\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].weight.mean: expected a non-zero mean"},
+    {proj + conn + "weight = { dist = \"lognormal\", mean = \"0.5 mV\", sd = \"1e300 mV\" }\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].weight.sd: expected a standard deviation below 1e150 times |mean| (0.5 mV), found 1e+300 mV"},
     {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay, "
      "plasticity, receptor), found unknown key \"wieght\" (did you mean \"weight\"?)"},
@@ -719,6 +721,7 @@ const std::vector<bad_case> bad_cases = {
     {"", {"simulation.seed=3", "simulation.seed=-3"}, "--set:2: simulation.seed: expected an integer in [0, "
                                                       "18446744073709551615] (above 9223372036854775807 as a string of "
                                                       "digits, e.g. \"18446744073709551615\"), found -3"},
+    {"", {"simulation.threads=1000"}, "--set:1: simulation.threads: expected an integer in [1, 256], found 1000"},
     {"", {"populations.E.size.x=3"}, "--set:1: populations.E.size: expected a table to set \"x\" in, found an integer (10)"},
     {"", {"populations.E.size=big"}, "--set:1: populations.E.size: expected an integer in [1, 4294967295], found a string "
                                      "(\"big\")"},
