@@ -1,6 +1,7 @@
 #include "io/idx.hpp"
 
 #include <cstring>
+#include <limits>
 #include <span>
 #include <stdexcept>
 
@@ -23,6 +24,9 @@ std::vector<std::uint8_t> idx_payload(const std::string& path, std::uint32_t mag
   std::size_t size = 1;
   for (std::size_t k = 0; k < (magic & 0xff); ++k) {
     dims.push_back(big_endian(d.subspan(4 + 4 * k)));
+    // A product past 64 bits would wrap (to 0 for 2^19 x 3*2^20 x 11*2^25) and pass the check below.
+    if (dims.back() != 0 && size > std::numeric_limits<std::size_t>::max() / dims.back())
+      throw std::runtime_error(path + ": truncated IDX data (its dimensions declare more bytes than a file can hold)");
     size *= dims.back();
   }
   if (d.size() - header < size) throw std::runtime_error(path + ": truncated IDX data");
