@@ -432,6 +432,8 @@ def defect_rows():
             model=edit("times = [[1.0, 5.0], [], [2.5]]", "times = [[30, 3, 3], [], []]"),
             check=ran(40.0, src_spikes=3), waits_for="defect 6"),
         Row("defects", "the tiny model runs (control row)", RUN, 0, r"spikes\.h5", check=ran(20.0)),
+        Row("defects", "the tiny model runs and plots (control row)", ["run", "{model}", "--out", "{out}"], 0, "",
+            check=ran(20.0, raster=True)),
     ]
 
 
