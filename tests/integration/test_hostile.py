@@ -214,6 +214,8 @@ def override_rows():
     add("huge", "projections.2.connector.p", "1.5")
     rows.append(Row("huge", 'simulation.dt="1e300 ms"', RUN + ["--set", 'simulation.dt="1e300 ms"'], 2,
                     r"(dt|duration).*expected"))  # dt beyond the duration: either key may be blamed
+    # --threads stops at 256; the same key in the file or --set must too (not try 1,000 threads).
+    add("huge", "simulation.threads", "1000", "new: simulation.threads has no upper bound, unlike --threads (256)")
     # Times kept as step counts: 1e301 steps fit no integer (as durations in defect 2).
     for key in ("populations.E.params.t_ref", "record.rate_bin", "record.state.0.interval", "record.weights.0.interval"):
         add("huge", key, '"1e300 ms"', "new: step count overflow of a time (reader, like defect 2)")
