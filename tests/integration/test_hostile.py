@@ -268,6 +268,15 @@ def file_rows():
     add("wrong type", "ids = [0, 1]", 'ids = [0, "1"]', "ids")
     add("huge", "ids = [0, 1]", "ids = [0, 99]", "ids")
     add("negative", "autapses = false", "autapses = -1", "autapses")
+    v_m = 'initial = { V_m = { dist = "uniform", low = "-70 mV", high = "-56 mV" } }'
+    add("negative", v_m, 'initial = { V_m = { dist = "uniform", low = "-56 mV", high = "-70 mV" } }', "high")
+    add("negative", v_m, 'initial = { V_m = { dist = "normal", mean = "-60 mV", sd = "-1 mV" } }', "sd")
+    add("wrong unit", v_m, 'initial = { V_m = { dist = "normal", mean = "-60 mV", sd = "1 ms" } }', "sd")
+    add("nan", v_m, 'initial = { V_m = { dist = "normal", mean = "nan mV", sd = "1 mV" } }', "mean")
+    add("empty", v_m, 'initial = { V_m = { dist = "" } }', "dist")
+    # sd^2 / mean^2 overflows: the lognormal's sigma is inf, and the weights come out at w_max.
+    add("huge", 'weight = "0.5 mV"', 'weight = { dist = "lognormal", mean = "0.5 mV", sd = "1e300 mV" }', "weight",
+        "new: a lognormal whose parameters overflow is accepted")
     return r
 
 
