@@ -1,6 +1,8 @@
 #include "io/idx.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <stdexcept>
 
@@ -26,16 +28,20 @@ std::vector<std::uint8_t> idx_payload(const std::string& path, std::uint32_t mag
                                          path, magic, header,
                                          d.size() < 4 ? fmt::format("{} bytes", d.size())
                                                       : fmt::format("magic number {:#010x}", big_endian(d))));
-  // The declared size, stopped as soon as it exceeds the data (no overflow for any dimensions).
+  // The declared size; a product past 64 bits (2^19 x 3*2^20 x 11*2^25 wraps to 0, found by
+  // tests/fuzz/fuzz_idx) is more than any file holds, unless another dimension is 0.
   const std::size_t available = d.size() - header;
   std::size_t size = 1;
+  bool overflow = false;
   for (std::size_t k = 0; k < (magic & 0xff); ++k) {
     dims.push_back(big_endian(d.subspan(4 + 4 * k)));
-    if (size <= available) size = dims.back() == 0 ? 0 : size * dims.back();
+    overflow = __builtin_mul_overflow(size, std::size_t{dims.back()}, &size) || overflow;
   }
-  if (available < size)
+  if (std::find(dims.begin(), dims.end(), 0u) != dims.end()) size = 0, overflow = false;
+  if (overflow || available < size)
     throw std::runtime_error(fmt::format("{}: expected {} bytes of data for dimensions {}, found {} (truncated IDX data)",
-                                         path, size, fmt::join(dims, "x"), available));
+                                         path, overflow ? "more than 2^64" : std::to_string(size),
+                                         fmt::join(dims, "x"), available));
   return {raw.begin() + static_cast<std::ptrdiff_t>(header), raw.begin() + static_cast<std::ptrdiff_t>(header + size)};
 }
 

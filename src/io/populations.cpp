@@ -78,7 +78,9 @@ void read_initial(const field& f, const core::neuron_model_info& model, network:
   for (const auto& s : model.state) names.push_back(s.name);
   f.check_keys(names, fmt::format("a state variable of {}", model.name));
   for (const auto& [name, v] : f.entries()) {
-    const auto spec = std::find_if(model.state.begin(), model.state.end(), [&](const auto& s) { return s.name == name; });
+    // An init-capture: clang 14 cannot capture a structured binding (the fuzzers build with it).
+    const auto spec =
+        std::find_if(model.state.begin(), model.state.end(), [&key = name](const auto& s) { return s.name == key; });
     p.initial.emplace_back(name, v.value(spec->dim));
   }
 }

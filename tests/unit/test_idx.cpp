@@ -40,6 +40,9 @@ TEST(idx, bad_files_are_reported_with_their_path) {
   // Dimensions whose product wraps to 0 in 64 bits (2^22 * 2^21 * 2^21): truncated, not empty.
   expect_error(write_gzip("neurite_idx_wrap.gz", idx_bytes(0x803, {1u << 22, 1u << 21, 1u << 21}, {1, 2, 3})),
                "(truncated IDX data)");
+  // Dimensions whose product wraps to 0 in 64 bits (found by tests/fuzz/fuzz_idx).
+  expect_error(write_gzip("neurite_idx_wrap_fuzz.gz", idx_bytes(0x803, {0x80000, 0x300000, 0x16000000}, {1, 2, 3})),
+               "truncated IDX data");
   // A gzip stream cut in half: zlib's error, not a silent short read.
   const auto whole = write_gzip("neurite_idx_whole.gz", idx_bytes(0x803, {50, 28, 28}, std::vector<std::uint8_t>(39200, 5)));
   std::ifstream in(whole, std::ios::binary);
