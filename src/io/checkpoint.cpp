@@ -1,6 +1,9 @@
 #include "io/checkpoint.hpp"
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -81,6 +84,46 @@ class restoring_visitor final : public core::state_visitor {
 
 std::string error_text(const std::string& path, const std::string& what) { return fmt::format("{}: {}", path, what); }
 
+// The seal: the file's first seal_bytes (an HDF5 user block) name the checksum and length of the
+// rest, so that a truncated or damaged checkpoint is refused before HDF5 parses it (HDF5 trusts
+// the sizes it reads: a damaged file can make it allocate gigabytes or read out of place).
+constexpr std::size_t seal_bytes = 512;
+constexpr std::string_view seal_magic = "neurite checkpoint seal 1\n";
+
+std::uint64_t fnv1a(std::istream& in) {
+  std::uint64_t h = 14695981039346656037ull;
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+    for (std::streamsize k = 0; k < in.gcount(); ++k)
+      h = (h ^ static_cast<unsigned char>(buffer[static_cast<std::size_t>(k)])) * 1099511628211ull;
+  return h;
+}
+
+std::string seal_header(std::uint64_t hash, std::uint64_t length) {
+  std::string head = fmt::format("{}fnv1a64 {:016x} bytes {}\n", seal_magic, hash, length);
+  head.resize(seal_bytes, '\0');
+  return head;
+}
+
+void check_seal(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(seal_bytes, '\0');
+  const auto size = std::filesystem::file_size(path);
+  if (!in.read(head.data(), seal_bytes) || !head.starts_with(seal_magic))
+    throw std::runtime_error(fmt::format("expected a neurite checkpoint (a file starting \"{}\"), found {}",
+                                         seal_magic.substr(0, seal_magic.size() - 1),
+                                         size < seal_bytes ? fmt::format("{} bytes", size) : "other contents"));
+  unsigned long long hash = 0, length = 0;
+  if (std::sscanf(head.c_str() + seal_magic.size(), "fnv1a64 %llx bytes %llu", &hash, &length) != 2 ||
+      head != seal_header(hash, length))
+    throw std::runtime_error("expected a checksum and a length in the checkpoint's header, found a damaged header");
+  if (length != size - seal_bytes)
+    throw std::runtime_error(fmt::format("expected {} bytes after the header, found {} (a truncated or extended file)",
+                                         length, size - seal_bytes));
+  if (fnv1a(in) != hash)
+    throw std::runtime_error("expected contents matching the header's checksum, found other bytes (a damaged file)");
+}
+
 void write_array(hid_t group, const std::string& name, const state_array& a) {
   switch (a.type) {
     case state_array::kind::real: return h5::write_dataset(group, name, a.reals);
@@ -102,7 +145,7 @@ std::size_t array_bytes(const state_array& a) {
 }
 
 void write_file(const std::string& path, const checkpoint& c) {
-  auto file = h5::create_file(path);
+  auto file = h5::create_file(path, seal_bytes);
   h5::write_string_attribute(file, "format", format_name);
   h5::write_string_attribute(file, "neurite_version", c.neurite_version);
   h5::write_string_attribute(file, "model_file", c.model_file);
@@ -125,6 +168,7 @@ void write_file(const std::string& path, const checkpoint& c) {
 
 // The checks of read_checkpoint, throwing std::runtime_error or nlohmann's errors.
 checkpoint read_file(const std::string& path) {
+  check_seal(path);
   const auto file_size = std::filesystem::file_size(path);
   // No array may hold more than the file could expand to (gzip packs at most ~1000:1).
   const std::size_t max_bytes = static_cast<std::size_t>(file_size) * 1100 + (std::size_t{1} << 20);
@@ -204,12 +248,26 @@ void write_checkpoint(const std::string& path, const checkpoint& c) {
   h5::quiet_errors quiet;
   try {
     write_file(tmp, c);
+    seal_checkpoint(tmp);
     std::filesystem::rename(tmp, path);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
     throw;
   }
+}
+
+void seal_checkpoint(const std::string& path) {
+  std::fstream file(path, std::ios::binary | std::ios::in | std::ios::out);
+  const auto size = std::filesystem::file_size(path);
+  if (!file || size < seal_bytes) throw std::runtime_error(path + ": expected a checkpoint with a header to seal");
+  file.seekg(static_cast<std::streamoff>(seal_bytes));
+  const std::uint64_t hash = fnv1a(file);
+  file.clear();
+  const std::string head = seal_header(hash, size - seal_bytes);
+  file.seekp(0);
+  if (!file.write(head.data(), static_cast<std::streamsize>(seal_bytes)).flush())
+    throw std::runtime_error(path + ": could not write the checkpoint's header");
 }
 
 checkpoint read_checkpoint(const std::string& path) {

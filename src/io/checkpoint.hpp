@@ -53,6 +53,9 @@ std::vector<state_array> capture_state(core::simulation& sim);
 void restore_state(const checkpoint& c, core::simulation& sim, const std::string& path);
 
 void write_checkpoint(const std::string& path, const checkpoint& c);
+// Writes the header (the first 512 bytes, an HDF5 user block) naming the checksum and length of
+// the rest of the file; write_checkpoint calls it, read_checkpoint checks it before HDF5 reads.
+void seal_checkpoint(const std::string& path);
 // Reads and checks a checkpoint file (format, version, hash, sizes): the entry point for
 // fuzzing. Throws checkpoint_error "PATH: what is wrong".
 checkpoint read_checkpoint(const std::string& path);

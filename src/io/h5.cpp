@@ -32,8 +32,10 @@ quiet_errors::quiet_errors() {
 
 quiet_errors::~quiet_errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
 
-handle create_file(const std::string& path) {
-  return {H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "file " + path};
+handle create_file(const std::string& path, hsize_t userblock) {
+  handle props(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "file properties");
+  if (userblock && H5Pset_userblock(props, userblock) < 0) throw std::runtime_error("HDF5: could not reserve a user block");
+  return {H5Fcreate(path.c_str(), H5F_ACC_TRUNC, props, H5P_DEFAULT), H5Fclose, "file " + path};
 }
 
 handle open_file(const std::string& path, bool writable) {

@@ -40,7 +40,8 @@ class quiet_errors {
   void* data_ = nullptr;
 };
 
-handle create_file(const std::string& path);
+// userblock: bytes kept free at the start of the file for its owner (0, or a power of 2 >= 512).
+handle create_file(const std::string& path, hsize_t userblock = 0);
 handle open_file(const std::string& path, bool writable);
 handle make_group(hid_t parent, const std::string& name);
 handle open_group(hid_t parent, const std::string& name);

@@ -129,22 +129,21 @@ TEST_F(checkpoints, damaged_foreign_and_mismatched_checkpoints_are_errors_naming
     std::ofstream(path(name), std::ios::binary) << content;
     return path(name);
   };
-  expect_error(write("truncated.h5", bytes.substr(0, bytes.size() / 2)), "");
-  expect_error(write("empty.h5", ""), "");
-  expect_error(write("text.h5", "[simulation]\ndt = \"0.1 ms\"\n"), "not an HDF5 file");
-  // Every byte flipped in turn in a stretch of the data: errors, never a crash or a silent read
-  // of other values (HDF5 checksums each chunk).
-  for (std::size_t k = bytes.size() / 2; k < bytes.size() / 2 + 4096 && k < bytes.size(); k += 97) {
+  expect_error(write("truncated.h5", bytes.substr(0, bytes.size() / 2)), "(a truncated or extended file)");
+  expect_error(write("extended.h5", bytes + "x"), "(a truncated or extended file)");
+  expect_error(write("empty.h5", ""), "expected a neurite checkpoint");
+  expect_error(write("text.h5", "[simulation]\ndt = \"0.1 ms\"\n"), "expected a neurite checkpoint");
+  // A byte flipped anywhere, in the header or the HDF5 data: an error before HDF5 reads the file
+  // (the header's checksum covers every byte after it), never a crash or a silent read.
+  for (std::size_t k = 0; k < 512; k += 7) {
     std::string damaged = bytes;
     damaged[k] = static_cast<char>(damaged[k] ^ 0x5a);
-    const auto file = write("damaged.h5", damaged);
-    try {
-      const auto c = io::read_checkpoint(file);
-      auto other = network::build(plastic("stdp_pair", 1));
-      io::restore_state(c, *other.sim, file);  // read fine: then the flip hit padding
-    } catch (const io::checkpoint_error& e) {
-      EXPECT_EQ(std::string(e.what()).rfind(file + ": ", 0), 0u) << e.what();
-    }
+    expect_error(write("damaged.h5", damaged), "expected");
+  }
+  for (std::size_t k = 512; k < bytes.size(); k += bytes.size() / 97) {
+    std::string damaged = bytes;
+    damaged[k] = static_cast<char>(damaged[k] ^ 0x5a);
+    expect_error(write("damaged.h5", damaged), "found other bytes (a damaged file)");
   }
 
   auto other_version = checkpoint_of(*built.sim);
