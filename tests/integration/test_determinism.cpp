@@ -2,6 +2,9 @@
 // gives other spikes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "network/build.hpp"
 #include "../small_networks.hpp"
 
@@ -85,6 +88,21 @@ TEST(determinism, stdp_weights_and_spikes_are_bit_identical_for_1_to_4_threads) 
     EXPECT_NE(*std::min_element(r.weights.begin(), r.weights.end()),
               *std::max_element(r.weights.begin(), r.weights.end()))
         << rule << ": the weights must have changed for the test to mean anything";
+  }
+}
+
+// A plastic target smaller than the team: workers owning none of its synapses still see every
+// presynaptic spike, so their copies of the presynaptic traces must not fall behind.
+TEST(determinism, stdp_onto_fewer_neurons_than_threads_is_bit_identical_for_1_to_4_threads) {
+  for (const std::string rule : {"stdp_pair", "stdp_triplet", "stdp_pair_spinnaker"}) {
+    SCOPED_TRACE(rule);
+    const auto d = test_networks::with_small_plastic_target(test_networks::brunel_network({}, 17, 1), rule);
+    expect_identical_across_threads(d);
+    const auto r = run(d);
+    ASSERT_GT(r.spikes.back().size(), 10u) << "the small target must fire for the test to mean anything";
+    EXPECT_NE(*std::min_element(r.weights.begin(), r.weights.end()),
+              *std::max_element(r.weights.begin(), r.weights.end()))
+        << "the weights must have changed for the test to mean anything";
   }
 }
 
