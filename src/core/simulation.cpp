@@ -438,9 +438,13 @@ void simulation::drain(const run_options& options) {
 }
 
 step_t simulation::run(double duration_ms, const run_options& options) {
+  return run_steps(steps_of(duration_ms, dt_), options);
+}
+
+step_t simulation::run_steps(step_t steps, const run_options& options) {
   prepare();
-  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
-  if (end <= start) return 0;
+  if (steps <= 0) return 0;
+  const step_t start = now_, end = now_ + steps;
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.
