@@ -195,7 +195,7 @@ void simulate(session& s, io::spike_file& spikes, core::run_options options, pro
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       progress({offset + r.simulated_ms, static_cast<double>(s.end - start) * dt, wall});
     };
-    sim.run(static_cast<double>(stop - sim.now()) * dt, options);
+    sim.run_steps(stop - sim.now(), options);
     if (s.every && sim.now() < s.end && !interrupt_requested.load()) write_checkpoint(s, spikes);
   }
 }

@@ -19,7 +19,9 @@
 // updates of each synapse is the same. flush() applies what is pending; the kernel calls it
 // before weights are read (recorders, the end of a run) and when pending() grows large.
 // Each worker calls on_pre for the synapses onto its own neurons, and on_post, count_post for
-// its own neurons: no locks, and results are the same for any thread count.
+// its own neurons: no locks, and results are the same for any thread count. Every worker calls
+// on_pre for every presynaptic spike, with an empty row when it holds no synapse of the source
+// (or none at all), so every worker's copy of the presynaptic traces is the same.
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -70,7 +72,8 @@ class plasticity_rule {
   virtual double weight_min() const = 0;
   virtual double weight_max() const = 0;
   // Lists the rule's state (core/state.hpp) for checkpoints; called between runs, after flush(),
-  // so nothing is pending. Per-worker copies of presynaptic traces are listed once.
+  // so nothing is pending. Per-worker copies of presynaptic traces are listed once, and copied to
+  // every worker only when restoring.
   virtual void visit_state(state_visitor& v) = 0;
 };
 

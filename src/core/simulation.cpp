@@ -314,12 +314,14 @@ void simulation::deliver_interval(int w, step_t t0, step_t t1) {
   std::vector<std::size_t> cursor(workers_.size());
   for (std::uint32_t p = 0; p < projs_.size(); ++p) {
     projection& proj = projs_[p];
-    if (proj.blocks[static_cast<std::size_t>(w)].size() == 0) continue;
     std::fill(cursor.begin(), cursor.end(), 0);
+    // Even without synapses of a plastic projection a worker follows every presynaptic spike (its
+    // copy of the traces) and its neurons' spikes (the postsynaptic traces, restored pending spikes).
     if (proj.plasticity) {
       deliver_plastic(w, p, t0, t1, cursor, parity);
       continue;
     }
+    if (proj.blocks[static_cast<std::size_t>(w)].size() == 0) continue;
     for (step_t s = t0; s < t1; ++s) deliver_spikes_at(w, proj, s, cursor, parity);
   }
 }
@@ -436,9 +438,13 @@ void simulation::drain(const run_options& options) {
 }
 
 step_t simulation::run(double duration_ms, const run_options& options) {
+  return run_steps(steps_of(duration_ms, dt_), options);
+}
+
+step_t simulation::run_steps(step_t steps, const run_options& options) {
   prepare();
-  const step_t start = now_, end = now_ + steps_of(duration_ms, dt_);
-  if (end <= start) return 0;
+  if (steps <= 0) return 0;
+  const step_t start = now_, end = now_ + steps;
 
   // Interval boundaries are aligned to multiples of the minimum delay so that the spike-list
   // parity (t0 / D) alternates between consecutive intervals.

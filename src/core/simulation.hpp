@@ -143,6 +143,8 @@ class simulation {
   // fewer than asked when options.stop was set. Runs may follow each other: a network run in
   // pieces gives the same results as in one.
   step_t run(double duration_ms, const run_options& options = {});
+  // The same for a count of steps: exact up to max_step, where durations in ms need not be.
+  step_t run_steps(step_t steps, const run_options& options = {});
 
   step_t now() const { return now_; }
   // Steps per interval (the shortest delay; 10 without projections). Runs that stop at

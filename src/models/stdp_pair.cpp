@@ -66,7 +66,7 @@ class stdp_pair final : public plasticity_rule {
   double weight_max() const override { return bounds_.max; }
   void visit_state(state_visitor& v) override {
     pre_.front().visit(v, "pre");  // every worker's copy is the same between runs
-    for (auto& t : pre_) t = pre_.front();
+    if (v.restoring()) std::fill(pre_.begin() + 1, pre_.end(), pre_.front());
     post_.visit(v, "post");
     v.scalar("flushed", flushed_);
   }

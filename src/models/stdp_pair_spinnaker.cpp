@@ -18,6 +18,7 @@
 // These reproduce every layer of the CA3 paper's SpiNNaker spike tables (repro ca3-cam).
 // SpiNNaker's fixed point (11-bit traces, 16-bit weights) becomes double precision; it
 // changes none of those spikes.
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -92,7 +93,7 @@ class stdp_pair_spinnaker final : public plasticity_rule {
     auto& pre = pre_.front();  // every worker's copy is the same between runs
     v.field("pre_time", pre, &pre_state::time);
     v.field("pre_trace", pre, &pre_state::trace);
-    for (auto& p : pre_) p = pre;
+    if (v.restoring()) std::fill(pre_.begin() + 1, pre_.end(), pre);
     std::vector<std::int64_t> counts, times;
     std::vector<double> traces;
     for (const auto& h : post_) {

@@ -77,8 +77,10 @@ class stdp_triplet final : public plasticity_rule {
   void visit_state(state_visitor& v) override {
     r1_.front().visit(v, "r1");  // every worker's copy is the same between runs
     r2_.front().visit(v, "r2");
-    for (auto& t : r1_) t = r1_.front();
-    for (auto& t : r2_) t = r2_.front();
+    if (v.restoring()) {
+      std::fill(r1_.begin() + 1, r1_.end(), r1_.front());
+      std::fill(r2_.begin() + 1, r2_.end(), r2_.front());
+    }
     o1_.visit(v, "o1");
     o2_.visit(v, "o2");
     v.scalar("flushed", flushed_);

@@ -2,6 +2,10 @@
 // gives other spikes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <string>
+
 #include "network/build.hpp"
 #include "../small_networks.hpp"
 
@@ -88,6 +92,21 @@ TEST(determinism, stdp_weights_and_spikes_are_bit_identical_for_1_to_4_threads) 
   }
 }
 
+// A plastic target smaller than the team: workers owning none of its synapses still see every
+// presynaptic spike, so their copies of the presynaptic traces must not fall behind.
+TEST(determinism, stdp_onto_fewer_neurons_than_threads_is_bit_identical_for_1_to_4_threads) {
+  for (const std::string rule : {"stdp_pair", "stdp_triplet", "stdp_pair_spinnaker"}) {
+    SCOPED_TRACE(rule);
+    const auto d = test_networks::with_small_plastic_target(test_networks::brunel_network({}, 17, 1), rule);
+    expect_identical_across_threads(d);
+    const auto r = run(d);
+    ASSERT_GT(r.spikes.back().size(), 10u) << "the small target must fire for the test to mean anything";
+    EXPECT_NE(*std::min_element(r.weights.begin(), r.weights.end()),
+              *std::max_element(r.weights.begin(), r.weights.end()))
+        << "the weights must have changed for the test to mean anything";
+  }
+}
+
 TEST(determinism, repeated_runs_agree_and_seeds_differ) {
   const auto a = run(test_networks::brunel_network({}, 3, 2));
   const auto b = run(test_networks::brunel_network({}, 3, 2));
@@ -105,4 +124,27 @@ TEST(simulation, recorders_may_be_added_between_runs_but_not_populations) {
   EXPECT_GE(late.spikes.front().step, 200);  // only spikes after the recorder was added
   const auto& model = *core::find_neuron_model("iaf_psc_delta");
   EXPECT_THROW(built.sim->add_population("X", model, core::param_set(model.params), 10), std::logic_error);
+}
+
+// Near the limit of 2^53 steps a count of steps does not survive the trip through milliseconds
+// (steps * dt, then rounded back): run_steps takes the count itself. The run is stopped after
+// its first interval; the total it reports is that of the steps asked.
+TEST(simulation, run_steps_runs_step_counts_that_milliseconds_cannot_express) {
+  auto built = network::build(test_networks::brunel_network({}, 5, 2));
+  core::simulation& sim = *built.sim;
+  const double dt = sim.dt();
+  core::step_t steps = core::simulation::max_step;
+  const auto through_ms = [&](core::step_t n) { return core::steps_of(static_cast<double>(n) * dt, dt); };
+  while (steps > core::simulation::max_step - 1000 &&
+         static_cast<double>(through_ms(steps)) * dt == static_cast<double>(steps) * dt)
+    --steps;
+  ASSERT_NE(through_ms(steps), steps) << "no step count near 2^53 that milliseconds miss";
+  const std::atomic<bool> stop{true};
+  double total_ms = 0;
+  core::run_options options;
+  options.stop = &stop;
+  options.progress = [&](const core::run_status& s) { total_ms = s.total_ms; };
+  EXPECT_EQ(sim.run_steps(steps, options), sim.interval_steps());
+  EXPECT_EQ(sim.now(), sim.interval_steps());
+  EXPECT_EQ(total_ms, static_cast<double>(steps) * dt);
 }

@@ -11,6 +11,7 @@
 #include "io/results.hpp"
 #include "network/build.hpp"
 #include "../small_networks.hpp"
+#include "../temp_dir.hpp"
 
 using namespace neurite;
 
@@ -33,10 +34,7 @@ std::string read_bytes(const std::filesystem::path& path) {
 class results_file : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = std::filesystem::temp_directory_path() /
-          ("neurite_test_results_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    dir = test_files::unique_temp_dir("neurite_test_results");
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
   std::filesystem::path dir;
