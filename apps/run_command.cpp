@@ -71,8 +71,9 @@ class progress_line {
                  s.total_ms * 1e-3, speed, left);
     shown_ = true;
   }
-  void finish() const {
+  void finish() {
     if (shown_) std::fprintf(stderr, "\n");
+    shown_ = false;
   }
 
  private:
@@ -178,6 +179,7 @@ void write_checkpoint(const session& s, io::spike_file& spikes) {
   c.output_rows = spikes.rows();
   c.arrays = io::capture_state(*s.built.sim);
   io::write_checkpoint(s.out + "/checkpoint.h5", c);
+  spikes.keep();
 }
 
 // Runs to the end in pieces that stop at checkpoints; each piece ends on an interval boundary
@@ -234,18 +236,28 @@ int run(const run_args& a) {
   }
   options.drain = [&](const core::simulation& sim) { spikes->append(sim); };
   const auto t0 = std::chrono::steady_clock::now();
-  simulate(s, *spikes, options, progress);
-  const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  progress.finish();
-  signals.reset();
-
-  const bool interrupted = interrupt_requested.load();
+  nlohmann::ordered_json summary;
+  try {
+    simulate(s, *spikes, options, progress);
+    const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress.finish();
+    signals.reset();
+    const bool interrupted = interrupt_requested.load();
+    const bool checkpointed = interrupted || s.every;
+    if (checkpointed) write_checkpoint(s, *spikes);
+    summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
+    summary.update(io::provenance("model", s.model_file, io::override_texts(s.overrides), command_line()));
+    spikes->finish(*s.built.sim);
+    io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    progress.finish();
+    if (spikes->kept_at().empty()) throw;
+    throw std::runtime_error(fmt::format("{}; what was written stays in {} (neurite run --resume {}/checkpoint.h5 goes on "
+                                         "from the last checkpoint)",
+                                         e.what(), spikes->kept_at(), out));
+  }
+  const bool interrupted = summary["interrupted"].get<bool>();
   const bool checkpointed = interrupted || s.every;
-  if (checkpointed) write_checkpoint(s, *spikes);
-  auto summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
-  summary.update(io::provenance("model", s.model_file, io::override_texts(s.overrides), command_line()));
-  spikes->finish(*s.built.sim);
-  io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)
     fmt::print(stderr,

@@ -180,3 +180,45 @@ TEST_F(results_file, a_write_failing_during_the_run_stops_it_and_leaves_no_tempo
 }
 
 }  // namespace
+
+// Once a checkpoint names rows of PATH.part, a failure later in the run (a full disk during a
+// drain or the next checkpoint) keeps it: removing it would lose every spike written so far
+// and leave the checkpoint naming rows that no longer exist.
+TEST_F(results_file, a_failure_after_a_checkpoint_keeps_the_temporary_it_names) {
+  auto built = network::build(plastic_network("EE"));
+  const auto part = dir / "spikes.h5.part";
+  {
+    io::spike_file file((dir / "spikes.h5").string(), *built.sim);
+    built.sim->run(50);
+    file.append(*built.sim);
+    EXPECT_EQ(file.kept_at(), "");
+    file.flush();
+    file.keep();  // as after a checkpoint was written
+    EXPECT_EQ(file.kept_at(), part.string());
+  }
+  EXPECT_TRUE(std::filesystem::exists(part));
+}
+
+// A resume that adopted a killed run's PATH.part (or failed to) never removes it: this
+// process did not create it, and it may hold the only copy of the run's spikes.
+TEST_F(results_file, a_resumed_run_never_removes_a_temporary_it_did_not_create) {
+  auto built = network::build(plastic_network("EE"));
+  built.sim->run(50);
+  io::write_spikes_h5((dir / "killed.h5").string(), *built.sim);
+  const auto part = dir / "spikes.h5.part";
+  std::filesystem::copy_file(dir / "killed.h5", part);
+  std::vector<std::pair<std::string, std::uint64_t>> rows;
+  {
+    io::spike_file probe((dir / "probe.h5").string(), *built.sim);
+    rows = probe.rows();
+  }
+  {
+    auto adopted = io::spike_file::resume((dir / "spikes.h5").string(), *built.sim, rows);
+    EXPECT_EQ(adopted->kept_at(), part.string());
+  }
+  EXPECT_TRUE(std::filesystem::exists(part));
+
+  rows[0].second = 1u << 30;  // more rows than the file holds, and no spikes.h5 to fall back on
+  EXPECT_THROW(io::spike_file::resume((dir / "spikes.h5").string(), *built.sim, rows), std::runtime_error);
+  EXPECT_TRUE(std::filesystem::exists(part));
+}
