@@ -8,6 +8,7 @@
 #include "core/state.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
+#include "io/results.hpp"
 
 namespace neurite::io {
 namespace {
@@ -121,6 +122,8 @@ void write_file(const std::string& path, const checkpoint& c) {
     write_array(state, std::to_string(k), c.arrays[k]);
   }
   h5::write_string_attribute(file, "arrays", arrays.dump());
+  state.reset();
+  file.close(path);  // a failure here means a damaged file, which must not replace the last checkpoint
 }
 
 // The checks of read_checkpoint, throwing std::runtime_error or nlohmann's errors.
@@ -204,7 +207,7 @@ void write_checkpoint(const std::string& path, const checkpoint& c) {
   h5::quiet_errors quiet;
   try {
     write_file(tmp, c);
-    std::filesystem::rename(tmp, path);
+    durable_rename(tmp, path);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);

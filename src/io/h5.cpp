@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace neurite::io::h5 {
 
-handle::handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+handle::handle(hid_t id, herr_t (*closer)(hid_t), const std::string& what) : id_(id), close_(closer) {
   if (id < 0) throw std::runtime_error("HDF5: could not open or create " + what);
 }
 
@@ -23,6 +24,11 @@ handle& handle::operator=(handle&& o) noexcept {
 void handle::reset() noexcept {
   if (id_ >= 0 && close_) close_(id_);
   id_ = H5I_INVALID_HID;
+}
+
+void handle::close(const std::string& what) {
+  const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+  if (id >= 0 && close_ && close_(id) < 0) throw std::runtime_error("HDF5: could not write and close " + what);
 }
 
 quiet_errors::quiet_errors() {

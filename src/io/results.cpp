@@ -1,6 +1,8 @@
 #include "io/results.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -216,9 +218,10 @@ void spike_file::append(const core::simulation& sim) {
 void spike_file::finish(const core::simulation& sim) {
   impl& f = *impl_;
   append_rates(f.sets, f.rates_base(), sim, sim.rates().complete, true);
+  flush();  // the datasets' caches: closing them below would drop a failure
   f.sets.clear();
-  f.file.reset();
-  std::filesystem::rename(f.tmp, f.path);
+  f.file.close(f.tmp);
+  durable_rename(f.tmp, f.path);
   f.finished = true;
 }
 
@@ -296,11 +299,27 @@ void write_text_file(const std::string& path, const std::string& text) {
       out.flush();
       if (!out) throw std::runtime_error("could not write " + tmp);
     }
-    std::filesystem::rename(tmp, path);
+    durable_rename(tmp, path);
   } catch (...) {
     remove_temporary(tmp);
     throw;
   }
+}
+
+namespace {
+void sync(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) throw std::runtime_error("could not write " + path + " to disk");
+}
+}  // namespace
+
+void durable_rename(const std::string& tmp, const std::string& path) {
+  sync(tmp);
+  std::filesystem::rename(tmp, path);
+  const auto folder = std::filesystem::path(path).parent_path();
+  sync(folder.empty() ? "." : folder.string());
 }
 
 double peak_rss_mb() {

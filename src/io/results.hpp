@@ -76,6 +76,11 @@ nlohmann::ordered_json provenance(const std::string& file_key, const std::string
 // Writes text to path atomically (temporary file + rename).
 void write_text_file(const std::string& path, const std::string& text);
 
+// Renames a whole, closed temporary file into place durably: the file's data reaches the disk
+// before the rename and the rename before it returns, so after a crash PATH is the old file or
+// the whole new one, never a damaged one.
+void durable_rename(const std::string& tmp, const std::string& path);
+
 // Peak resident memory of this process in MB.
 double peak_rss_mb();
 

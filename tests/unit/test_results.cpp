@@ -2,6 +2,11 @@
 // and a write that fails leaves neither a temporary nor a damaged file behind.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -221,4 +226,36 @@ TEST_F(results_file, a_resumed_run_never_removes_a_temporary_it_did_not_create) 
   rows[0].second = 1u << 30;  // more rows than the file holds, and no spikes.h5 to fall back on
   EXPECT_THROW(io::spike_file::resume((dir / "spikes.h5").string(), *built.sim, rows), std::runtime_error);
   EXPECT_TRUE(std::filesystem::exists(part));
+}
+
+// A file whose last writes fail (here a file-size limit, as a full disk does) must not replace
+// the good one: HDF5 writes most of a small file when it is closed, so a close whose failure
+// was ignored used to rename a damaged file into place. Run in a child so the limit stays there.
+TEST_F(results_file, a_file_whose_close_fails_does_not_replace_the_good_one) {
+  const auto path = dir / "spikes.h5";
+  auto built = network::build(plastic_network("EE"));
+  built.sim->run(100);
+  io::write_spikes_h5(path.string(), *built.sim);
+  const auto before = read_bytes(path);
+  ASSERT_GT(before.size(), 8192u);
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    const rlimit limit{4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    int code = 0;
+    try {
+      io::write_spikes_h5(path.string(), *built.sim);
+    } catch (const std::runtime_error&) {
+      code = 3;
+    }
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3) << "the write must fail";
+  EXPECT_TRUE(read_bytes(path) == before) << "the good file was replaced";
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
 }
