@@ -52,6 +52,7 @@ class stop_signals {
   static void install(void (*handler)(int)) {
     struct sigaction action {};
     action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;  // a write the signal interrupts goes on rather than failing with EINTR
     sigemptyset(&action.sa_mask);
     for (const int signal : {SIGINT, SIGTERM}) sigaction(signal, &action, nullptr);
   }
@@ -241,8 +242,8 @@ int run(const run_args& a) {
     simulate(s, *spikes, options, progress);
     const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress.finish();
-    signals.reset();
-    const bool interrupted = interrupt_requested.load();
+    // A signal after the last interval stops nothing: the run is complete.
+    const bool interrupted = interrupt_requested.load() && s.built.sim->now() < s.end;
     const bool checkpointed = interrupted || s.every;
     if (checkpointed) write_checkpoint(s, *spikes);
     summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
@@ -264,6 +265,9 @@ int run(const run_args& a) {
                "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then; "
                "neurite run --resume {}/checkpoint.h5 goes on\n",
                summary["duration_ms"].get<double>(), out, out);
+  // Until now a second signal only set the flag again, so no output was left a .part; the plot
+  // helper, a child that may be stopped like any program, gets the default actions.
+  signals.reset();
   const bool plotted = !a.no_plot && plot(out, a.quiet);
   if (!a.quiet)
     fmt::print("wrote {}/spikes.h5, summary.json{}{}\n", out, checkpointed ? ", checkpoint.h5" : "",
