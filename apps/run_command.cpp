@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "apps/commands.hpp"
 #include "io/checkpoint.hpp"
@@ -129,21 +130,37 @@ struct session {
 core::step_t steps_option(const std::string& option, const std::string& text, double dt) {
   std::string error;
   const auto q = core::parse_quantity(text, error);
-  if (!q || q->dim != core::dimension::time || !(q->value > 0) || q->value / dt > 9e15) {
+  if (!q || q->dim != core::dimension::time || !(q->value > 0) ||
+      q->value / dt > static_cast<double>(core::simulation::max_step)) {
     fmt::print(stderr, "{}: expected a positive time such as \"10 s\", found \"{}\"\n", option, text);
     throw CLI::RuntimeError(exit_bad_input);
   }
   return std::max<core::step_t>(1, core::steps_of(q->value, dt));
 }
 
+// What --resume cannot take: a model change, or other outputs (spikes.h5 goes on where it is).
+void refuse_with_resume(const run_args& a) {
+  std::vector<std::string> found;
+  if (!a.model.empty()) found.push_back("the model file " + a.model);
+  if (a.seed) found.emplace_back("--seed");
+  if (!a.sets.empty()) found.emplace_back("--set");
+  if (!found.empty()) {
+    fmt::print(stderr, "--resume: expected no model file, --seed or --set (the checkpoint's model goes on), found {}\n",
+               fmt::join(found, ", "));
+    throw CLI::RuntimeError(exit_bad_input);
+  }
+  if (!a.out.empty()) {
+    fmt::print(stderr, "--out: expected none with --resume (the outputs go on in the checkpoint's folder), found \"{}\"\n",
+               a.out);
+    throw CLI::RuntimeError(exit_bad_input);
+  }
+}
+
 // Reads the model (or the checkpoint and its model) and builds the network.
 session open_session(const run_args& a) {
   session s;
   if (!a.resume.empty()) {
-    if (!a.model.empty() || a.seed || !a.sets.empty()) {
-      fmt::print(stderr, "--resume: continues the checkpoint's model; give no model file, --seed or --set\n");
-      throw CLI::RuntimeError(exit_bad_input);
-    }
+    refuse_with_resume(a);
     s.resumed = io::read_checkpoint(a.resume);
     s.model_file = s.resumed->model_file, s.model_text = s.resumed->model_text;
     s.overrides = io::override_list(s.resumed->overrides);
@@ -159,12 +176,17 @@ session open_session(const run_args& a) {
   if (s.resumed) {
     io::restore_state(*s.resumed, *s.built.sim, a.resume);
     if (!a.duration) s.end = s.resumed->end_step;
+    if (a.duration && s.end <= s.resumed->step) {
+      fmt::print(stderr, "--duration: expected a time after the checkpoint's t = {} ms, found \"{}\"\n",
+                 static_cast<double>(s.resumed->step) * dt, *a.duration);
+      throw CLI::RuntimeError(exit_bad_input);
+    }
     s.every = s.resumed->checkpoint_every;
   }
   if (!a.checkpoint_every.empty()) s.every = steps_option("--checkpoint-every", a.checkpoint_every, dt);
-  s.out = !a.out.empty() ? a.out
-          : s.resumed    ? std::filesystem::path(a.resume).parent_path().string()
-                         : "out/" + std::filesystem::path(a.model).stem().string();
+  s.out = s.resumed        ? std::filesystem::path(a.resume).parent_path().string()
+          : !a.out.empty() ? a.out
+                           : "out/" + std::filesystem::path(a.model).stem().string();
   if (s.out.empty()) s.out = ".";
   return s;
 }
@@ -281,7 +303,7 @@ void add_run_command(CLI::App& app) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand("run", "Simulate a model file and write spikes.h5, summary.json and raster.png");
   cmd->add_option("model", args->model, "Model file (TOML)")->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; with --resume, the checkpoint's)")
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; not with --resume: the checkpoint's)")
       ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, io::max_threads));
@@ -298,7 +320,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
   cmd->callback([args, resume] {
     if (args->model.empty() == (resume->count() == 0)) {
-      fmt::print(stderr, "run: give a model file or --resume CHECKPOINT (one of them)\n");
+      fmt::print(stderr, "run: expected a model file or --resume CHECKPOINT (one of them), found {}\n",
+                 args->model.empty() ? "neither" : "both");
       exit_with(exit_bad_input);
     }
     exit_with(run(*args));

@@ -526,14 +526,37 @@ class Checkpoint(unittest.TestCase):
                 with open(bad, "wb") as f:
                     f.write(content)
                 before = sorted(os.listdir(out))
-                r = neurite("run", "--resume", bad, "--out", out, "--no-plot")
+                r = neurite("run", "--resume", bad, "--no-plot")
                 self.assertEqual(r.returncode, 2, f"{name}: {r.stderr}")
                 self.assertTrue(r.stderr.startswith(bad + ": "), r.stderr)
                 self.assertNotIn("Traceback", r.stderr)
                 self.assertEqual(sorted(os.listdir(out)), before)
             r = neurite("run", "--resume", ckpt, "--set", "populations.E.size=10")
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn("--resume", r.stderr)
+            self.assertIn("--resume: expected no model file, --seed or --set", r.stderr)
+            self.assertIn("found --set", r.stderr)
+
+    def test_resume_refuses_an_end_at_or_before_the_checkpoint_and_another_out(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "a")
+            r = neurite("run", BRUNEL, "--out", out, "--duration", "30 ms", "--checkpoint-every", "10 ms", *SMALL,
+                        "--no-plot", "--quiet")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            ckpt = os.path.join(out, "checkpoint.h5")
+            before = {name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out)}
+            for end in ("30 ms", "20 ms"):  # the checkpoint is at the end, t = 30 ms
+                r = neurite("run", "--resume", ckpt, "--duration", end, "--no-plot", "--quiet")
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--duration: expected a time after the checkpoint's t = 30 ms, found \"{end}\"", r.stderr)
+            elsewhere = os.path.join(tmp, "b")
+            r = neurite("run", "--resume", ckpt, "--duration", "40 ms", "--out", elsewhere, "--no-plot", "--quiet")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("--out: expected none with --resume", r.stderr)
+            self.assertFalse(os.path.exists(elsewhere))
+            self.assertEqual({name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out)}, before)
+            r = neurite("run", "--no-plot")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("run: expected a model file or --resume CHECKPOINT (one of them), found neither", r.stderr)
 
 
 class Examples(unittest.TestCase):
