@@ -632,7 +632,10 @@ const std::vector<bad_case> bad_cases = {
     {proj + conn + "weight = { dist = \"lognormal\", mean = \"0 mV\", sd = \"0.1 mV\" }\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].weight.mean: expected a non-zero mean"},
     {proj + conn + "weight = { dist = \"lognormal\", mean = \"0.5 mV\", sd = \"1e300 mV\" }\ndelay = \"1 ms\"\n", {},
-     "@5: projections[0].weight.sd: expected a standard deviation below 1e150 times |mean| (0.5 mV), found 1e+300 mV"},
+     "@5: projections[0].weight.sd: expected a standard deviation below 1.34e+154 times |mean| (0.5 mV), found 1e+300 mV"},
+    // the limit itself: 7e153 / 0.5 is above it, and its square overflows
+    {proj + conn + "weight = { dist = \"lognormal\", mean = \"0.5 mV\", sd = \"7e153 mV\" }\ndelay = \"1 ms\"\n", {},
+     "@5: projections[0].weight.sd: expected a standard deviation below 1.34e+154 times |mean| (0.5 mV), found 7e+153 mV"},
     {proj + conn + "wieght = \"0.1 mV\"\ndelay = \"1 ms\"\n", {},
      "@5: projections[0].wieght: expected a key of a projection (name, source, target, connector, weight, delay, "
      "plasticity, receptor), found unknown key \"wieght\" (did you mean \"weight\"?)"},
