@@ -28,7 +28,7 @@ void print_rows(const std::vector<row>& rows) {
 }
 
 row param_row(const core::param_spec& p, bool is_weight = false) {
-  return {p.name, network::param_unit_text(p, is_weight), network::param_default_text(p), network::param_range_text(p),
+  return {p.name, network::param_unit_text(p, is_weight), network::param_default_text(p), p.range_text(false),
           p.doc};
 }
 

@@ -34,12 +34,6 @@ using core::dimension;
 
 std::string text(double v, dimension d) { return core::format_quantity(v, d); }
 
-// "at most 65535 steps of dt (6553.5 ms)"
-std::string delay_limit_text(const model_context& c) {
-  return fmt::format("at most {:.0f} steps of dt ({})", network::max_delay_steps,
-                     text(network::max_delay_steps * c.dt(), dimension::time));
-}
-
 bool within_delay_limit(double ms, const model_context& c) {
   return std::round(ms / c.dt()) <= network::max_delay_steps;
 }
@@ -47,7 +41,7 @@ bool within_delay_limit(double ms, const model_context& c) {
 // Fails at f unless a delay fits the 16-bit step counts of the synapses.
 void check_delay_limit(const field& f, double ms, std::string_view what, const model_context& c) {
   if (!within_delay_limit(ms, c))
-    f.fail(fmt::format("expected {} of {}, found {}", what, delay_limit_text(c), text(ms, dimension::time)));
+    f.fail(fmt::format("expected {} of {}, found {}", what, network::max_delay_text(c.dt()), text(ms, dimension::time)));
 }
 
 // The factor of a unit symbol such as "mV", which must be of dimension d.
@@ -161,7 +155,7 @@ explicit_columns read_explicit(const field& f, const network::population_desc& s
              fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), text(*e.delay, dimension::time)));
       if (!within_delay_limit(*e.delay, c))
         fail(where, file.path(),
-             fmt::format("expected a delay of {}, found {}", delay_limit_text(c), text(*e.delay, dimension::time)));
+             fmt::format("expected a delay of {}, found {}", network::max_delay_text(c.dt()), text(*e.delay, dimension::time)));
     }
   }
   conn.edges = std::move(list.edges);
