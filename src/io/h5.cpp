@@ -124,7 +124,7 @@ growing_dataset::growing_dataset(hid_t parent, const std::string& name, hid_t ty
   H5Pset_chunk(props, rank, chunk);
   H5Pset_fletcher32(props);  // a damaged chunk is an error when read, never silently wrong data
   H5Pset_deflate(props, 4);
-  // Stored as the memory type is, except doubles and floats, which are little-endian IEEE.
+  // Stored in the native (memory) type; HDF5 records its byte order, and readers convert.
   set_ = handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
                 "dataset " + name);
   if (units) write_string_attribute(set_, "units", units);

@@ -368,6 +368,31 @@ class FileOrder(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(out, "raster.png")))
 
 
+class SavePng(unittest.TestCase):
+    def test_a_failed_save_leaves_the_old_figure_and_no_temporary(self):
+        sys.path.insert(0, os.path.join(SOURCE, "python"))
+        try:
+            import neurite_plot
+        finally:
+            sys.path.pop(0)
+
+        class FailingFigure:
+            def savefig(self, path, **kw):
+                with open(path, "wb") as f:
+                    f.write(b"\x89PNG half")
+                raise OSError("disk full")
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "raster.png")
+            with open(path, "wb") as f:
+                f.write(b"old figure")
+            with self.assertRaises(OSError):
+                neurite_plot.save_png(FailingFigure(), path)
+            self.assertEqual(os.listdir(tmp), ["raster.png"])
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"old figure")
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
