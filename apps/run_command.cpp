@@ -275,9 +275,8 @@ int run(const run_args& a) {
   } catch (const std::exception& e) {
     progress.finish();
     if (spikes->kept_at().empty()) throw;
-    throw std::runtime_error(fmt::format("{}; what was written stays in {} (neurite run --resume {}/checkpoint.h5 goes on "
-                                         "from the last checkpoint)",
-                                         e.what(), spikes->kept_at(), out));
+    throw std::runtime_error(
+        fmt::format("{}; the spikes written so far stay in {} ({}/checkpoint.h5 names its rows)", e.what(), spikes->kept_at(), out));
   }
   const bool interrupted = summary["interrupted"].get<bool>();
   const bool checkpointed = interrupted || s.every;

@@ -7,6 +7,15 @@
 #include <fmt/format.h>
 
 namespace neurite::io::h5 {
+namespace {
+
+// HDF5's exit handler (H5_term_library) crashes in H5F__close_cb on a file whose close failed
+// (a full disk), turning an exit with an error message into SIGSEGV. Every file neurite writes
+// is closed explicitly, so the handler has nothing left to do; it must be turned off before the
+// library's first use, hence at static initialization.
+const bool no_exit_handler = H5dont_atexit() >= 0;
+
+}  // namespace
 
 handle::handle(hid_t id, herr_t (*closer)(hid_t), const std::string& what) : id_(id), close_(closer) {
   if (id < 0) throw std::runtime_error("HDF5: could not open or create " + what);

@@ -5,6 +5,7 @@ Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NA
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -560,6 +561,22 @@ class Checkpoint(unittest.TestCase):
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("--resume: expected no model file, --seed or --set", r.stderr)
             self.assertIn("found --set", r.stderr)
+
+    def test_a_full_disk_after_a_checkpoint_keeps_the_spikes_written(self):
+        def small_disk():  # a file-size limit fails writes as a full disk does
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "a")
+            r = subprocess.run([NEURITE, "run", BRUNEL, "--out", out, "--duration", "3000 ms", "--checkpoint-every",
+                                "20 ms", *SMALL, "--no-plot", "--quiet"], preexec_fn=small_disk, capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 1, r.stderr)  # an error, not a crash
+            part = os.path.join(out, "spikes.h5.part")
+            self.assertIn(f"the spikes written so far stay in {part}", r.stderr)
+            self.assertEqual(sorted(os.listdir(out)), ["checkpoint.h5", "spikes.h5.part"])
+            self.assertGreater(os.path.getsize(part), 100_000)
 
     def test_resume_refuses_an_end_at_or_before_the_checkpoint_and_another_out(self):
         with tempfile.TemporaryDirectory() as tmp:
