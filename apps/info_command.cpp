@@ -10,7 +10,7 @@
 #include "apps/commands.hpp"
 #include "core/neuron_model.hpp"
 #include "core/plasticity.hpp"
-#include "io/toml_fields.hpp"
+#include "core/text.hpp"
 #include "network/catalog.hpp"
 
 namespace neurite::apps {
@@ -28,7 +28,7 @@ void print_rows(const std::vector<row>& rows) {
 }
 
 row param_row(const core::param_spec& p, bool is_weight = false) {
-  return {p.name, network::param_unit_text(p, is_weight), network::param_default_text(p), network::param_range_text(p),
+  return {p.name, network::param_unit_text(p, is_weight), network::param_default_text(p), p.range_text(false),
           p.doc};
 }
 
@@ -80,7 +80,7 @@ int info(const std::string& name) {
   for (const auto* s : network::stimuli())
     if (wanted(s->name)) print_entry(s->name, s->doc, option_rows(s->options)), found = true;
   if (!found) {
-    const std::string hint = io::detail::closest(name, names);
+    const std::string hint = core::closest(name, names);
     fmt::print(stderr, "neurite info: expected a neuron model, plasticity rule, connector or stimulus, found '{}'{} "
                        "(run `neurite info` for the list)\n",
                name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "apps/commands.hpp"
 #include "io/checkpoint.hpp"
@@ -52,6 +53,7 @@ class stop_signals {
   static void install(void (*handler)(int)) {
     struct sigaction action {};
     action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;  // a write the signal interrupts goes on rather than failing with EINTR
     sigemptyset(&action.sa_mask);
     for (const int signal : {SIGINT, SIGTERM}) sigaction(signal, &action, nullptr);
   }
@@ -71,8 +73,9 @@ class progress_line {
                  s.total_ms * 1e-3, speed, left);
     shown_ = true;
   }
-  void finish() const {
+  void finish() {
     if (shown_) std::fprintf(stderr, "\n");
+    shown_ = false;
   }
 
  private:
@@ -127,21 +130,37 @@ struct session {
 core::step_t steps_option(const std::string& option, const std::string& text, double dt) {
   std::string error;
   const auto q = core::parse_quantity(text, error);
-  if (!q || q->dim != core::dimension::time || !(q->value > 0) || q->value / dt > 9e15) {
+  if (!q || q->dim != core::dimension::time || !(q->value > 0) ||
+      q->value / dt > static_cast<double>(core::simulation::max_step)) {
     fmt::print(stderr, "{}: expected a positive time such as \"10 s\", found \"{}\"\n", option, text);
     throw CLI::RuntimeError(exit_bad_input);
   }
   return std::max<core::step_t>(1, core::steps_of(q->value, dt));
 }
 
+// What --resume cannot take: a model change, or other outputs (spikes.h5 goes on where it is).
+void refuse_with_resume(const run_args& a) {
+  std::vector<std::string> found;
+  if (!a.model.empty()) found.push_back("the model file " + a.model);
+  if (a.seed) found.emplace_back("--seed");
+  if (!a.sets.empty()) found.emplace_back("--set");
+  if (!found.empty()) {
+    fmt::print(stderr, "--resume: expected no model file, --seed or --set (the checkpoint's model goes on), found {}\n",
+               fmt::join(found, ", "));
+    throw CLI::RuntimeError(exit_bad_input);
+  }
+  if (!a.out.empty()) {
+    fmt::print(stderr, "--out: expected none with --resume (the outputs go on in the checkpoint's folder), found \"{}\"\n",
+               a.out);
+    throw CLI::RuntimeError(exit_bad_input);
+  }
+}
+
 // Reads the model (or the checkpoint and its model) and builds the network.
 session open_session(const run_args& a) {
   session s;
   if (!a.resume.empty()) {
-    if (!a.model.empty() || a.seed || !a.sets.empty()) {
-      fmt::print(stderr, "--resume: continues the checkpoint's model; give no model file, --seed or --set\n");
-      throw CLI::RuntimeError(exit_bad_input);
-    }
+    refuse_with_resume(a);
     s.resumed = io::read_checkpoint(a.resume);
     s.model_file = s.resumed->model_file, s.model_text = s.resumed->model_text;
     s.overrides = io::override_list(s.resumed->overrides);
@@ -157,12 +176,17 @@ session open_session(const run_args& a) {
   if (s.resumed) {
     io::restore_state(*s.resumed, *s.built.sim, a.resume);
     if (!a.duration) s.end = s.resumed->end_step;
+    if (a.duration && s.end <= s.resumed->step) {
+      fmt::print(stderr, "--duration: expected a time after the checkpoint's t = {} ms, found \"{}\"\n",
+                 static_cast<double>(s.resumed->step) * dt, *a.duration);
+      throw CLI::RuntimeError(exit_bad_input);
+    }
     s.every = s.resumed->checkpoint_every;
   }
   if (!a.checkpoint_every.empty()) s.every = steps_option("--checkpoint-every", a.checkpoint_every, dt);
-  s.out = !a.out.empty() ? a.out
-          : s.resumed    ? std::filesystem::path(a.resume).parent_path().string()
-                         : "out/" + std::filesystem::path(a.model).stem().string();
+  s.out = s.resumed        ? std::filesystem::path(a.resume).parent_path().string()
+          : !a.out.empty() ? a.out
+                           : "out/" + std::filesystem::path(a.model).stem().string();
   if (s.out.empty()) s.out = ".";
   return s;
 }
@@ -178,6 +202,7 @@ void write_checkpoint(const session& s, io::spike_file& spikes) {
   c.output_rows = spikes.rows();
   c.arrays = io::capture_state(*s.built.sim);
   io::write_checkpoint(s.out + "/checkpoint.h5", c);
+  spikes.keep();
 }
 
 // Runs to the end in pieces that stop at checkpoints; each piece ends on an interval boundary
@@ -234,24 +259,36 @@ int run(const run_args& a) {
   }
   options.drain = [&](const core::simulation& sim) { spikes->append(sim); };
   const auto t0 = std::chrono::steady_clock::now();
-  simulate(s, *spikes, options, progress);
-  const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  progress.finish();
-  signals.reset();
-
-  const bool interrupted = interrupt_requested.load();
+  nlohmann::ordered_json summary;
+  try {
+    simulate(s, *spikes, options, progress);
+    const double simulate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress.finish();
+    // A signal after the last interval stops nothing: the run is complete.
+    const bool interrupted = interrupt_requested.load() && s.built.sim->now() < s.end;
+    const bool checkpointed = interrupted || s.every;
+    if (checkpointed) write_checkpoint(s, *spikes);
+    summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
+    summary.update(io::provenance("model", s.model_file, io::override_texts(s.overrides), command_line()));
+    spikes->finish(*s.built.sim);
+    io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    progress.finish();
+    if (spikes->kept_at().empty()) throw;
+    throw std::runtime_error(
+        fmt::format("{}; the spikes written so far stay in {} ({}/checkpoint.h5 names its rows)", e.what(), spikes->kept_at(), out));
+  }
+  const bool interrupted = summary["interrupted"].get<bool>();
   const bool checkpointed = interrupted || s.every;
-  if (checkpointed) write_checkpoint(s, *spikes);
-  auto summary = io::summarize(*s.built.sim, {s.built.build_s, simulate_s, interrupted});
-  summary.update(io::provenance("model", s.model_file, io::override_texts(s.overrides), command_line()));
-  spikes->finish(*s.built.sim);
-  io::write_text_file(out + "/summary.json", summary.dump(2) + "\n");
   if (!a.quiet) print_summary(summary);
   if (interrupted)
     fmt::print(stderr,
                "interrupted at t = {:.1f} ms: the files in {} hold what was simulated up to then; "
                "neurite run --resume {}/checkpoint.h5 goes on\n",
                summary["duration_ms"].get<double>(), out, out);
+  // Until now a second signal only set the flag again, so no output was left a .part; the plot
+  // helper, a child that may be stopped like any program, gets the default actions.
+  signals.reset();
   const bool plotted = !a.no_plot && plot(out, a.quiet);
   if (!a.quiet)
     fmt::print("wrote {}/spikes.h5, summary.json{}{}\n", out, checkpointed ? ", checkpoint.h5" : "",
@@ -265,7 +302,7 @@ void add_run_command(CLI::App& app) {
   auto args = std::make_shared<run_args>();
   auto* cmd = app.add_subcommand("run", "Simulate a model file and write spikes.h5, summary.json and raster.png");
   cmd->add_option("model", args->model, "Model file (TOML)")->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; with --resume, the checkpoint's)")
+  cmd->add_option("--out,-o", args->out, "Output folder (default: out/<model name>; not with --resume: the checkpoint's)")
       ->check(non_empty_folder);
   cmd->add_option("--threads,-t", args->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, io::max_threads));
@@ -282,7 +319,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing but errors");
   cmd->callback([args, resume] {
     if (args->model.empty() == (resume->count() == 0)) {
-      fmt::print(stderr, "run: give a model file or --resume CHECKPOINT (one of them)\n");
+      fmt::print(stderr, "run: expected a model file or --resume CHECKPOINT (one of them), found {}\n",
+                 args->model.empty() ? "neither" : "both");
       exit_with(exit_bad_input);
     }
     exit_with(run(*args));

@@ -28,10 +28,16 @@ class PlotError(Exception):
 
 def save_png(fig, path, **kw):
     """fig as a PNG at path, written under a temporary name and renamed into place, so that a
-    crash never leaves a truncated figure where a complete one was."""
+    crash never leaves a truncated figure where a complete one was; a failed save leaves no
+    temporary behind."""
     part = path + '.part'
-    fig.savefig(part, format='png', **kw)
-    os.replace(part, path)
+    try:
+        fig.savefig(part, format='png', **kw)
+        os.replace(part, path)
+    except BaseException:
+        if os.path.exists(part):
+            os.remove(part)
+        raise
 
 
 def read_summary(outdir):

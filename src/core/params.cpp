@@ -8,18 +8,24 @@
 
 namespace neurite::core {
 
-std::string param_spec::range_text() const {
-  const auto bound = [&](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : format_quantity(v, dim); };
+std::string param_spec::range_text(bool with_units) const {
+  const auto bound = [&](double v) { return with_units ? format_quantity(v, dim) : fmt::format("{:.15g}", v); };
   if (!choices.empty()) return fmt::format("\"{}\"", fmt::join(choices, "\" | \""));
-  if (std::isinf(min) && std::isinf(max)) return "any";
-  return fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", bound(min), bound(max));
+  if (is_flag()) return "true | false";
+  const bool low = std::isfinite(min), high = std::isfinite(max);
+  const std::string whole = integer ? ", whole" : "";
+  if (low && high) return fmt::format("{}{}, {}]{}", min_exclusive ? "(" : "[", bound(min), bound(max), whole);
+  if (low) return fmt::format("{} {}{}", min_exclusive ? ">" : ">=", bound(min), whole);
+  if (high) return fmt::format("<= {}{}", bound(max), whole);
+  return "any" + whole;
 }
 
 std::string param_spec::check(double value) const {
   if (!std::isfinite(value)) return fmt::format("expected a finite value, found {}", value);
   const bool below = min_exclusive ? value <= min : value < min;
   if (below || value > max)
-    return fmt::format("expected a value in {}, found {}", range_text(), format_quantity(value, dim));
+    return fmt::format("expected a value {}{}, found {}", std::isfinite(min) && std::isfinite(max) ? "in " : "",
+                       range_text(), format_quantity(value, dim));
   if (integer && value != std::floor(value)) return fmt::format("expected a whole number, found {}", value);
   return {};
 }

@@ -30,7 +30,9 @@ struct param_spec {
   bool is_flag() const { return integer && dim == dimension::dimensionless && min == 0 && max == 1 && choices.empty(); }
   // Empty when value is allowed, else "expected ... , found ...".
   std::string check(double value) const;
-  std::string range_text() const;
+  // The values allowed, as reader messages and `neurite info` show them ("[0, 1]", "> 0 ms",
+  // "any"; never "inf"), with units on the bounds or, for info's table, without.
+  std::string range_text(bool with_units = true) const;
 };
 
 using param_table = std::vector<param_spec>;

@@ -11,6 +11,7 @@
 #include "core/state.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
+#include "io/results.hpp"
 
 namespace neurite::io {
 namespace {
@@ -164,6 +165,8 @@ void write_file(const std::string& path, const checkpoint& c) {
     write_array(state, std::to_string(k), c.arrays[k]);
   }
   h5::write_string_attribute(file, "arrays", arrays.dump());
+  state.reset();
+  file.close(path);  // a failure here means a damaged file, which must not replace the last checkpoint
 }
 
 // The checks of read_checkpoint, throwing std::runtime_error or nlohmann's errors.
@@ -175,18 +178,22 @@ checkpoint read_file(const std::string& path) {
   auto file = h5::open_file(path, false);
   checkpoint c;
   const auto text = [&](const char* name) { return h5::read_string_attribute(file, name); };
-  if (text("format") != format_name) throw std::runtime_error("not a neurite checkpoint");
+  if (const auto format = text("format"); format != format_name)
+    throw std::runtime_error(fmt::format("format: expected \"{}\", found \"{}\"", format_name, format));
   const auto counters = h5::read_dataset<std::int64_t>(file, "counters", 4);
   if (counters.size() != 4 || counters[0] != format_version)
     throw std::runtime_error(fmt::format("checkpoint format {}, where this neurite reads {}",
                                          counters.empty() ? -1 : counters[0], format_version));
   c.neurite_version = text("neurite_version");
   if (c.neurite_version != neurite_version())
-    throw std::runtime_error(fmt::format("written by neurite {}; this is neurite {}, whose state may differ",
-                                         c.neurite_version, neurite_version()));
+    throw std::runtime_error(fmt::format("neurite_version: expected {} (this neurite's: another's state may differ), found {}",
+                                         neurite_version(), c.neurite_version));
   c.step = counters[1], c.end_step = counters[2], c.checkpoint_every = counters[3];
   for (const auto n : {c.step, c.end_step, c.checkpoint_every})
-    if (n < 0 || n > core::simulation::max_step) throw std::runtime_error(fmt::format("a step count of {}, outside [0, 2^53]", n));
+    if (n < 0 || n > core::simulation::max_step)
+      throw std::runtime_error(fmt::format("counters: expected step counts in [0, 2^53], found {}", n));
+  if (c.end_step < c.step)
+    throw std::runtime_error(fmt::format("counters: expected an end step at or after the step {}, found {}", c.step, c.end_step));
   c.model_file = text("model_file");
   c.model_text = text("model_text");
   c.model_hash = text("model_hash");
@@ -249,7 +256,7 @@ void write_checkpoint(const std::string& path, const checkpoint& c) {
   try {
     write_file(tmp, c);
     seal_checkpoint(tmp);
-    std::filesystem::rename(tmp, path);
+    durable_rename(tmp, path);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);

@@ -2,12 +2,22 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace neurite::io::h5 {
+namespace {
 
-handle::handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+// HDF5's exit handler (H5_term_library) crashes in H5F__close_cb on a file whose close failed
+// (a full disk), turning an exit with an error message into SIGSEGV. Every file neurite writes
+// is closed explicitly, so the handler has nothing left to do; it must be turned off before the
+// library's first use, hence at static initialization.
+const bool no_exit_handler = H5dont_atexit() >= 0;
+
+}  // namespace
+
+handle::handle(hid_t id, herr_t (*closer)(hid_t), const std::string& what) : id_(id), close_(closer) {
   if (id < 0) throw std::runtime_error("HDF5: could not open or create " + what);
 }
 
@@ -23,6 +33,11 @@ handle& handle::operator=(handle&& o) noexcept {
 void handle::reset() noexcept {
   if (id_ >= 0 && close_) close_(id_);
   id_ = H5I_INVALID_HID;
+}
+
+void handle::close(const std::string& what) {
+  const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+  if (id >= 0 && close_ && close_(id) < 0) throw std::runtime_error("HDF5: could not write and close " + what);
 }
 
 quiet_errors::quiet_errors() {
@@ -120,7 +135,7 @@ growing_dataset::growing_dataset(hid_t parent, const std::string& name, hid_t ty
   H5Pset_chunk(props, rank, chunk);
   H5Pset_fletcher32(props);  // a damaged chunk is an error when read, never silently wrong data
   H5Pset_deflate(props, 4);
-  // Stored as the memory type is, except doubles and floats, which are little-endian IEEE.
+  // Stored in the native (memory) type; HDF5 records its byte order, and readers convert.
   set_ = handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
                 "dataset " + name);
   if (units) write_string_attribute(set_, "units", units);

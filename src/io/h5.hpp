@@ -13,14 +13,16 @@ namespace neurite::io::h5 {
 class handle {
  public:
   handle() = default;
-  handle(hid_t id, herr_t (*close)(hid_t), const std::string& what);
+  handle(hid_t id, herr_t (*closer)(hid_t), const std::string& what);
   ~handle() { reset(); }
   handle(handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = H5I_INVALID_HID; }
   handle& operator=(handle&& o) noexcept;
   handle(const handle&) = delete;
   handle& operator=(const handle&) = delete;
   operator hid_t() const { return id_; }
-  void reset() noexcept;
+  void reset() noexcept;  // closes, ignoring a failure (for unwinding and objects already flushed)
+  // Closes, throwing when HDF5 cannot: for a file, the last writes failed and it is damaged.
+  void close(const std::string& what);
 
  private:
   hid_t id_ = H5I_INVALID_HID;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "io/overrides.hpp"
+#include "core/text.hpp"
 #include "io/sections.hpp"
 
 namespace neurite::io {
@@ -24,7 +25,7 @@ const network::population_desc& model_context::population(const field& f) const 
   const std::string name = f.string(fmt::format("the name of a population ({})", join(names)));
   for (const auto& p : desc.populations)
     if (p.name == name) return p;
-  const std::string hint = closest(name, names);
+  const std::string hint = core::closest(name, names);
   f.fail(fmt::format("expected the name of a population ({}), found \"{}\"{}", join(names), name,
                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }
@@ -131,7 +132,7 @@ void read_state_recording(const field& e, model_context& c) {
   const field var = e["variable"];
   const std::string name = var.string(expected);
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    const std::string hint = closest(name, names);
+    const std::string hint = core::closest(name, names);
     var.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
                          hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }

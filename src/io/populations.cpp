@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "io/sections.hpp"
 
 namespace neurite::io::detail {
@@ -24,7 +25,7 @@ const core::neuron_model_info& read_model(const field& f) {
   const std::string expected = fmt::format("a neuron model ({})", join(names));
   const std::string name = f.string(expected);
   if (const auto* m = core::find_neuron_model(name)) return *m;
-  const std::string hint = closest(name, names);
+  const std::string hint = core::closest(name, names);
   f.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
 }

@@ -13,22 +13,26 @@
 
 #include "core/plasticity.hpp"
 #include "io/edge_list.hpp"
+#include "core/text.hpp"
 #include "io/sections.hpp"
 #include "network/catalog.hpp"
 
 namespace neurite::io::detail {
 namespace {
 
+// An option's bound as a whole number: an infinite (open) bound becomes the type's limit, as
+// converting a double outside int64's range is undefined.
+std::int64_t integer_bound(double x) {
+  constexpr double two_63 = 9223372036854775808.0;
+  if (x >= two_63) return std::numeric_limits<std::int64_t>::max();
+  if (x <= -two_63) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(x);
+}
+
 using rule = network::connector_desc::rule;
 using core::dimension;
 
 std::string text(double v, dimension d) { return core::format_quantity(v, d); }
-
-// "at most 65535 steps of dt (6553.5 ms)"
-std::string delay_limit_text(const model_context& c) {
-  return fmt::format("at most {:.0f} steps of dt ({})", network::max_delay_steps,
-                     text(network::max_delay_steps * c.dt(), dimension::time));
-}
 
 bool within_delay_limit(double ms, const model_context& c) {
   return std::round(ms / c.dt()) <= network::max_delay_steps;
@@ -37,7 +41,7 @@ bool within_delay_limit(double ms, const model_context& c) {
 // Fails at f unless a delay fits the 16-bit step counts of the synapses.
 void check_delay_limit(const field& f, double ms, std::string_view what, const model_context& c) {
   if (!within_delay_limit(ms, c))
-    f.fail(fmt::format("expected {} of {}, found {}", what, delay_limit_text(c), text(ms, dimension::time)));
+    f.fail(fmt::format("expected {} of {}, found {}", what, network::max_delay_text(c.dt()), text(ms, dimension::time)));
 }
 
 // The factor of a unit symbol such as "mV", which must be of dimension d.
@@ -92,7 +96,7 @@ network::option_values read_options(const field& f, const network::option_table&
     switch (o.type) {
       case kind::flag: x = v.boolean() ? 1 : 0; break;
       case kind::integer:
-        x = static_cast<double>(v.integer(static_cast<std::int64_t>(o.min), static_cast<std::int64_t>(o.max)));
+        x = static_cast<double>(v.integer(integer_bound(o.min), integer_bound(o.max)));
         break;
       case kind::number: x = v.number("a number " + within(o)); break;
       case kind::quantity: x = v.quantity(d); break;
@@ -151,7 +155,7 @@ explicit_columns read_explicit(const field& f, const network::population_desc& s
              fmt::format("expected a delay >= dt ({}), found {}", c.dt_text(), text(*e.delay, dimension::time)));
       if (!within_delay_limit(*e.delay, c))
         fail(where, file.path(),
-             fmt::format("expected a delay of {}, found {}", delay_limit_text(c), text(*e.delay, dimension::time)));
+             fmt::format("expected a delay of {}, found {}", network::max_delay_text(c.dt()), text(*e.delay, dimension::time)));
     }
   }
   conn.edges = std::move(list.edges);
@@ -174,7 +178,7 @@ explicit_columns read_connector(const field& f, const network::population_desc& 
   const std::string name = rule_field.string(expected);
   const auto* r = network::find_connector(name);
   if (!r) {
-    const std::string hint = closest(name, rule_names);
+    const std::string hint = core::closest(name, rule_names);
     rule_field.fail(fmt::format("expected {}, found \"{}\"{}", expected, name,
                                 hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
@@ -259,7 +263,7 @@ network::plasticity_desc read_plasticity(const field& f, const core::neuron_mode
   p.rule = rule_field.string(expected);
   const auto* info = core::find_plasticity_rule(p.rule);
   if (!info) {
-    const std::string hint = closest(p.rule, rules);
+    const std::string hint = core::closest(p.rule, rules);
     rule_field.fail(fmt::format("expected {}, found \"{}\"{}", expected, p.rule,
                                 hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
@@ -394,7 +398,7 @@ network::stimulus_desc read_stimulus(const field& e, const model_context& c) {
   s.type = type.string(expected);
   const auto* info = network::find_stimulus(s.type);
   if (!info) {
-    const std::string hint = closest(s.type, type_names);
+    const std::string hint = core::closest(s.type, type_names);
     type.fail(fmt::format("expected {}, found \"{}\"{}", expected, s.type,
                           hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }

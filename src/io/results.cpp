@@ -1,6 +1,8 @@
 #include "io/results.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -143,6 +145,8 @@ struct spike_file::impl {
     n_state = sim.state_recorders().size(), n_weights = sim.weight_recorders().size();
   }
   bool finished = false;
+  bool ours = false;  // this process created tmp (a new file, or PATH copied for a resume)
+  bool kept = false;  // a checkpoint names rows in tmp, or it is a killed run's that this one adopted
 
   void reopen(const std::vector<std::pair<std::string, std::uint64_t>>& rows);
   std::size_t rates_base() const { return 2 * n_spikes; }
@@ -158,6 +162,7 @@ spike_file::spike_file(std::string path, const core::simulation& sim) : impl_(st
   f.tmp = temporary_name(f.path);
   f.layout = spike_layout(sim);
   f.count(sim);
+  f.ours = true;
   try {
     f.file = h5::create_file(f.tmp);
     f.sets = create_layout(f.file, sim);
@@ -168,11 +173,18 @@ spike_file::spike_file(std::string path, const core::simulation& sim) : impl_(st
   }
 }
 
+// Unfinished (an error): PATH.part goes only where nothing else may need it.
 spike_file::~spike_file() {
   if (!impl_ || impl_->finished) return;
   impl_->sets.clear();
   impl_->file.reset();
-  remove_temporary(impl_->tmp);
+  if (kept_at().empty()) remove_temporary(impl_->tmp);
+}
+
+void spike_file::keep() { impl_->kept = true; }
+
+std::string spike_file::kept_at() const {
+  return impl_->finished || (impl_->ours && !impl_->kept) ? std::string() : impl_->tmp;
 }
 
 void spike_file::append(const core::simulation& sim) {
@@ -206,9 +218,10 @@ void spike_file::append(const core::simulation& sim) {
 void spike_file::finish(const core::simulation& sim) {
   impl& f = *impl_;
   append_rates(f.sets, f.rates_base(), sim, sim.rates().complete, true);
+  flush();  // the datasets' caches: closing them below would drop a failure
   f.sets.clear();
-  f.file.reset();
-  std::filesystem::rename(f.tmp, f.path);
+  f.file.close(f.tmp);
+  durable_rename(f.tmp, f.path);
   f.finished = true;
 }
 
@@ -256,7 +269,9 @@ std::unique_ptr<spike_file> spike_file::resume(std::string path, const core::sim
   for (const bool from_part : {true, false}) {
     if (!std::filesystem::exists(from_part ? f->tmp : f->path)) continue;
     try {
+      // A .part this run cannot read is replaced by PATH's copy (docs/checkpoint.md, Limits).
       if (!from_part) std::filesystem::copy_file(f->path, f->tmp, std::filesystem::copy_options::overwrite_existing);
+      f->ours = !from_part, f->kept = from_part;
       f->reopen(rows);
       return std::unique_ptr<spike_file>(new spike_file(std::move(f)));
     } catch (const std::exception& e) {
@@ -265,7 +280,7 @@ std::unique_ptr<spike_file> spike_file::resume(std::string path, const core::sim
       f->file.reset();
     }
   }
-  remove_temporary(f->tmp);
+  if (f->ours) remove_temporary(f->tmp);
   throw std::runtime_error(fmt::format("{}: {}, so the run cannot go on from the checkpoint", f->path, error));
 }
 
@@ -284,11 +299,27 @@ void write_text_file(const std::string& path, const std::string& text) {
       out.flush();
       if (!out) throw std::runtime_error("could not write " + tmp);
     }
-    std::filesystem::rename(tmp, path);
+    durable_rename(tmp, path);
   } catch (...) {
     remove_temporary(tmp);
     throw;
   }
+}
+
+namespace {
+void sync(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) throw std::runtime_error("could not write " + path + " to disk");
+}
+}  // namespace
+
+void durable_rename(const std::string& tmp, const std::string& path) {
+  sync(tmp);
+  std::filesystem::rename(tmp, path);
+  const auto folder = std::filesystem::path(path).parent_path();
+  sync(folder.empty() ? "." : folder.string());
 }
 
 double peak_rss_mb() {

@@ -28,7 +28,8 @@ struct run_timing {
 // core::run_options::drain), which grows chunked datasets in PATH.part; finish() adds the rate
 // bin still filling and renames PATH.part to PATH. Memory stays bounded by the drain size.
 // Covers the recorders that exist when it is created. Destroyed unfinished (an error), it
-// removes PATH.part; a file already at PATH stays as it was.
+// removes PATH.part only where this process created it and no checkpoint names its rows (see
+// keep() and kept_at()); a file already at PATH stays as it was.
 class spike_file {
  public:
   spike_file(std::string path, const core::simulation& sim);
@@ -42,6 +43,11 @@ class spike_file {
   std::vector<std::pair<std::string, std::uint64_t>> rows() const;
   // Makes the rows appended so far durable (for a checkpoint that names them).
   void flush();
+  // A checkpoint now names rows of PATH.part: it stays if the run fails from here on.
+  void keep();
+  // Where the data written so far stays if this file is destroyed unfinished now: PATH.part
+  // when a checkpoint names it or it is a killed run's adopted by resume(), else "" (removed).
+  std::string kept_at() const;
 
   // For a resumed run: PATH (or, where a run was killed, PATH.part) copied to PATH.part, every
   // dataset cut back to the rows given, to be appended to.
@@ -69,6 +75,11 @@ nlohmann::ordered_json provenance(const std::string& file_key, const std::string
 
 // Writes text to path atomically (temporary file + rename).
 void write_text_file(const std::string& path, const std::string& text);
+
+// Renames a whole, closed temporary file into place durably: the file's data reaches the disk
+// before the rename and the rename before it returns, so after a crash PATH is the old file or
+// the whole new one, never a damaged one.
+void durable_rename(const std::string& tmp, const std::string& path);
 
 // Peak resident memory of this process in MB.
 double peak_rss_mb();

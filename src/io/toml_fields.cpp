@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace neurite::io::detail {
 namespace {
 
@@ -28,24 +30,6 @@ std::string example_of(core::dimension d) {
     case core::dimension::resistance: return "0.1 GOhm";
   }
   return "?";
-}
-
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), case-blind.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i)
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[n][m];
 }
 
 std::string shorten(std::string_view s) {
@@ -234,20 +218,6 @@ std::string dimension_text(core::dimension d) {
   return fmt::format("{} ({})", core::dimension_name(d), core::unit_name(d));
 }
 
-std::string closest(std::string_view key, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(1, key.size() / 3);  // typos: 1 edit in 3 characters
-  std::string best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& c : candidates) {
-    const std::size_t dist = edit_distance(key, c);
-    if (dist < best_distance && dist < std::max(key.size(), c.size())) {  // not a complete rewrite
-      best_distance = dist;
-      best = c;
-    }
-  }
-  return best;
-}
-
 std::string join(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); }
 
 std::string key_path(const std::string& parent, std::string_view key) {
@@ -323,7 +293,7 @@ void field::check_keys(const std::vector<std::string>& allowed, std::string_view
       expected = what.empty() ? "no key here" : fmt::format("{} (there are none)", what);
     else
       expected = what.empty() ? "one of " + join(allowed) : fmt::format("{} ({})", what, join(allowed));
-    const std::string hint = closest(key, allowed);
+    const std::string hint = core::closest(key, allowed);
     child.fail(fmt::format("expected {}, found unknown key \"{}\"{}", expected, key,
                            hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }
@@ -431,9 +401,11 @@ network::value_dist field::value(core::dimension d) const {
     if (v.b < 0) sd.fail(fmt::format("expected a standard deviation >= 0, found {}", core::format_quantity(v.b, d)));
     if (v.type == kind::lognormal && v.a == 0)
       (*this)["mean"].fail("expected a non-zero mean (its sign is the sign of every draw), found 0");
-    // Draws are exp(mu + sigma z) with sigma^2 = log(1 + (sd/mean)^2): that square must be finite.
-    if (v.type == kind::lognormal && !std::isfinite((v.b / v.a) * (v.b / v.a)))
-      sd.fail(fmt::format("expected a standard deviation below 1e150 times |mean| ({}), found {}",
+    // Draws are exp(mu + sigma z) with sigma^2 = log(1 + (sd/mean)^2): that square must be finite,
+    // which it is below sqrt(DBL_MAX).
+    static const double max_ratio = std::sqrt(std::numeric_limits<double>::max());
+    if (v.type == kind::lognormal && !(std::fabs(v.b / v.a) < max_ratio))
+      sd.fail(fmt::format("expected a standard deviation below {:.3g} times |mean| ({}), found {}", max_ratio,
                           core::format_quantity(std::fabs(v.a), d), core::format_quantity(v.b, d)));
     const field min = (*this)["min"], max = (*this)["max"];
     if (min.present()) v.min = min.quantity(d);
@@ -451,7 +423,7 @@ network::value_dist field::value(core::dimension d) const {
       high.fail(fmt::format("expected high > low ({}), found {}", core::format_quantity(v.a, d),
                             core::format_quantity(v.b, d)));
   } else {
-    const std::string hint = closest(name, {"normal", "uniform", "lognormal"});
+    const std::string hint = core::closest(name, {"normal", "uniform", "lognormal"});
     dist.fail(fmt::format("expected a distribution name (normal, uniform, lognormal), found \"{}\"{}", name,
                           hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint)));
   }

@@ -73,8 +73,6 @@ toml::table parse_toml(std::string_view text, const std::string& file_name);
 std::string describe(const toml::node& n);
 // "a voltage (mV)", or "a plain number" for dimensionless values.
 std::string dimension_text(core::dimension d);
-// The candidate closest to `key` when it is close enough to be a likely typo, else "".
-std::string closest(std::string_view key, const std::vector<std::string>& candidates);
 // `a, b, c` for messages.
 std::string join(const std::vector<std::string>& items);
 // Appends a key to a dotted path, quoting keys that are not bare TOML keys.

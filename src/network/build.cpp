@@ -90,8 +90,7 @@ std::uint16_t delay_bound_steps(const projection_desc& pd, std::uint32_t k, doub
   const double steps = std::max(1.0, std::round(pd.delay.a / dt));
   if (steps > max_delay_steps)
     projection_error(pd, k, "delay",
-                     fmt::format("expected a delay of at most {:.0f} steps of dt ({}), found {}", max_delay_steps,
-                                 core::format_quantity(max_delay_steps * dt, core::dimension::time),
+                     fmt::format("expected a delay of {}, found {}", max_delay_text(dt),
                                  core::format_quantity(pd.delay.a, core::dimension::time)));
   return static_cast<std::uint16_t>(steps);
 }
@@ -218,6 +217,11 @@ void add_recorders(core::simulation& sim, const network_desc& d,
 }
 
 }  // namespace
+
+std::string max_delay_text(double dt) {
+  return fmt::format("at most {:.0f} steps of dt ({})", max_delay_steps,
+                     core::format_quantity(max_delay_steps * dt, core::dimension::time));
+}
 
 memory_estimate estimate_memory(const network_desc& d) {
   memory_estimate m;

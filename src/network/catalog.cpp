@@ -16,11 +16,6 @@ double option_values::number(std::string_view name) const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-std::string option_values::text(std::string_view name) const {
-  const auto it = texts_.find(name);
-  return it == texts_.end() ? std::string() : it->second;
-}
-
 register_connector::register_connector(connector_info info) {
   core::registry<connector_info>::add(std::move(info), "connector rule");
 }
@@ -48,17 +43,6 @@ std::string param_default_text(const core::param_spec& p) {
   if (!p.choices.empty()) return p.choices.at(static_cast<std::size_t>(p.default_value));
   if (p.is_flag()) return p.default_value != 0 ? "true" : "false";
   return std::isinf(p.default_value) ? "none" : plain(p.default_value);
-}
-
-std::string param_range_text(const core::param_spec& p) {
-  if (!p.choices.empty()) return fmt::format("\"{}\"", fmt::join(p.choices, "\" | \""));
-  if (p.is_flag()) return "true | false";
-  const bool low = std::isfinite(p.min), high = std::isfinite(p.max);
-  const std::string whole = p.integer ? ", whole" : "";
-  if (low && high) return fmt::format("{}{}, {}]{}", p.min_exclusive ? "(" : "[", plain(p.min), plain(p.max), whole);
-  if (low) return fmt::format("{} {}{}", p.min_exclusive ? ">" : ">=", plain(p.min), whole);
-  if (high) return fmt::format("<= {}{}", plain(p.max), whole);
-  return "any" + whole;
 }
 
 std::string param_unit_text(const core::param_spec& p, bool is_weight) {

@@ -44,23 +44,20 @@ struct option_spec {
 };
 using option_table = std::vector<option_spec>;
 
-// The values read for a table's keys: numbers (flags as 0 or 1, units as their factor) and
-// paths; keys left out take their defaults.
+// The values read for a table's keys: numbers (flags as 0 or 1, units as their factor); keys
+// left out take their defaults.
 class option_values {
  public:
   explicit option_values(const option_table& table) : table_(&table) {}
   void set(const std::string& name, double value) { numbers_[name] = value; }
-  void set_text(const std::string& name, std::string value) { texts_[name] = std::move(value); }
-  bool has(std::string_view name) const { return numbers_.count(name) || texts_.count(name); }
+  bool has(std::string_view name) const { return numbers_.count(name) != 0; }
   // The value, or the key's default (NaN when it has none).
   double number(std::string_view name) const;
   bool flag(std::string_view name) const { return number(name) != 0; }
-  std::string text(std::string_view name) const;
 
  private:
   const option_table* table_;
   std::map<std::string, double, std::less<>> numbers_;
-  std::map<std::string, std::string, std::less<>> texts_;
 };
 
 // The sizes of a projection's populations, for checks that involve them.
@@ -128,10 +125,9 @@ std::vector<const stimulus_info*> stimuli();  // sorted by name
 
 // How `neurite info` shows a parameter of a neuron model or plasticity rule, in the form a
 // model file writes it: the default ("10", "true", "subtract", "none" when infinite: that limit
-// is off), the allowed values ("> 0", "[1, 1000], whole", "true | false", "\"a\" | \"b\""), and
-// its unit ("ms", "(weight)" for a rule's weight parameters, "" when dimensionless).
+// is off) and its unit ("ms", "(weight)" for a rule's weight parameters, "" when dimensionless);
+// the allowed values are core::param_spec::range_text(false), as the reader's messages use them.
 std::string param_default_text(const core::param_spec& p);
-std::string param_range_text(const core::param_spec& p);
 std::string param_unit_text(const core::param_spec& p, bool is_weight = false);
 
 // For `neurite info` and messages: "true", "0.1", "20 ms", or the absent_text.

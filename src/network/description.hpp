@@ -16,6 +16,8 @@ namespace neurite::network {
 
 // The longest delay, in steps of dt: synapses store their delays as 16-bit step counts.
 inline constexpr double max_delay_steps = 65535;
+// "at most 65535 steps of dt (6553.5 ms)", for the messages of the reader and of build().
+std::string max_delay_text(double dt);
 
 // A constant, or a distribution from which each synapse or neuron draws its own value.
 struct value_dist {

@@ -5,6 +5,7 @@ Run by CTest as: /usr/bin/python3 test_cli.py NEURITE_BINARY SOURCE_DIR [TEST NA
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -368,6 +369,31 @@ class FileOrder(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(out, "raster.png")))
 
 
+class SavePng(unittest.TestCase):
+    def test_a_failed_save_leaves_the_old_figure_and_no_temporary(self):
+        sys.path.insert(0, os.path.join(SOURCE, "python"))
+        try:
+            import neurite_plot
+        finally:
+            sys.path.pop(0)
+
+        class FailingFigure:
+            def savefig(self, path, **kw):
+                with open(path, "wb") as f:
+                    f.write(b"\x89PNG half")
+                raise OSError("disk full")
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "raster.png")
+            with open(path, "wb") as f:
+                f.write(b"old figure")
+            with self.assertRaises(OSError):
+                neurite_plot.save_png(FailingFigure(), path)
+            self.assertEqual(os.listdir(tmp), ["raster.png"])
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"old figure")
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_stops_early_and_leaves_valid_files(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -526,14 +552,53 @@ class Checkpoint(unittest.TestCase):
                 with open(bad, "wb") as f:
                     f.write(content)
                 before = sorted(os.listdir(out))
-                r = neurite("run", "--resume", bad, "--out", out, "--no-plot")
+                r = neurite("run", "--resume", bad, "--no-plot")
                 self.assertEqual(r.returncode, 2, f"{name}: {r.stderr}")
                 self.assertTrue(r.stderr.startswith(bad + ": "), r.stderr)
                 self.assertNotIn("Traceback", r.stderr)
                 self.assertEqual(sorted(os.listdir(out)), before)
             r = neurite("run", "--resume", ckpt, "--set", "populations.E.size=10")
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn("--resume", r.stderr)
+            self.assertIn("--resume: expected no model file, --seed or --set", r.stderr)
+            self.assertIn("found --set", r.stderr)
+
+    def test_a_full_disk_after_a_checkpoint_keeps_the_spikes_written(self):
+        def small_disk():  # a file-size limit fails writes as a full disk does
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "a")
+            r = subprocess.run([NEURITE, "run", BRUNEL, "--out", out, "--duration", "3000 ms", "--checkpoint-every",
+                                "20 ms", *SMALL, "--no-plot", "--quiet"], preexec_fn=small_disk, capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 1, r.stderr)  # an error, not a crash
+            part = os.path.join(out, "spikes.h5.part")
+            self.assertIn(f"the spikes written so far stay in {part}", r.stderr)
+            self.assertEqual(sorted(os.listdir(out)), ["checkpoint.h5", "spikes.h5.part"])
+            self.assertGreater(os.path.getsize(part), 100_000)
+
+    def test_resume_refuses_an_end_at_or_before_the_checkpoint_and_another_out(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "a")
+            r = neurite("run", BRUNEL, "--out", out, "--duration", "30 ms", "--checkpoint-every", "10 ms", *SMALL,
+                        "--no-plot", "--quiet")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            ckpt = os.path.join(out, "checkpoint.h5")
+            before = {name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out)}
+            for end in ("30 ms", "20 ms"):  # the checkpoint is at the end, t = 30 ms
+                r = neurite("run", "--resume", ckpt, "--duration", end, "--no-plot", "--quiet")
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"--duration: expected a time after the checkpoint's t = 30 ms, found \"{end}\"", r.stderr)
+            elsewhere = os.path.join(tmp, "b")
+            r = neurite("run", "--resume", ckpt, "--duration", "40 ms", "--out", elsewhere, "--no-plot", "--quiet")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("--out: expected none with --resume", r.stderr)
+            self.assertFalse(os.path.exists(elsewhere))
+            self.assertEqual({name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out)}, before)
+            r = neurite("run", "--no-plot")
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("run: expected a model file or --resume CHECKPOINT (one of them), found neither", r.stderr)
 
 
 class Examples(unittest.TestCase):

@@ -58,7 +58,7 @@ io::checkpoint checkpoint_of(core::simulation& sim) {
   c.neurite_version = io::neurite_version();
   c.model_text = "test";
   c.model_hash = io::model_hash(c.model_text, c.overrides);
-  c.step = sim.now();
+  c.step = c.end_step = sim.now();
   c.arrays = io::capture_state(sim);
   return c;
 }
@@ -198,7 +198,14 @@ TEST_F(checkpoints, damaged_foreign_and_mismatched_checkpoints_are_errors_naming
   auto other_version = checkpoint_of(*built.sim);
   other_version.neurite_version = "0.0.1-elsewhere";
   io::write_checkpoint(path("old.h5"), other_version);
-  expect_error(path("old.h5"), "written by neurite 0.0.1-elsewhere");
+  expect_error(path("old.h5"), "neurite_version: expected " + io::neurite_version());
+  expect_error(path("old.h5"), "found 0.0.1-elsewhere");
+
+  // An end before the checkpoint's step would run nothing and report success.
+  auto ended = checkpoint_of(*built.sim);
+  ended.end_step = ended.step - 1;
+  io::write_checkpoint(path("ended.h5"), ended);
+  expect_error(path("ended.h5"), "counters: expected an end step at or after the step");
 
   // A checkpoint of another network (other sizes) does not fit this one.
   const auto c = io::read_checkpoint(good);

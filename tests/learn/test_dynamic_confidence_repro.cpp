@@ -2,6 +2,8 @@
 // 2 epochs, 2000 test images): the same code as the full run. Tolerances: on 2000 test images one
 // sample is 0.05 point, so the chosen threshold's accuracy is held to within 1 point of T = 32
 // (the full run's 0.1-point check needs its 10 000 images); the latency check is the full run's.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -37,7 +39,7 @@ std::vector<double> csv_line(const std::filesystem::path& file, const std::strin
 
 TEST(dynamic_confidence_repro, small_run_exits_early_without_losing_accuracy) {
   ASSERT_NE(find_reproduction("dynamic-confidence"), nullptr);
-  const auto out = std::filesystem::temp_directory_path() / "neurite_test_dynamic_confidence";
+  const auto out = std::filesystem::temp_directory_path() / ("neurite_test_dynamic_confidence_" + std::to_string(::getpid()));
   std::filesystem::create_directories(out);
   const dynamic_confidence_size small{8000, 2000, 2000, {128}, 8, 2, 32, 30};
   const auto rows = run_dynamic_confidence({false, out.string(), 1}, small);

@@ -1,5 +1,7 @@
 #pragma once
 // IDX files written by the tests: a header (magic, dimensions) and data, gzip-compressed.
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -21,9 +23,14 @@ inline std::vector<std::uint8_t> idx_bytes(std::uint32_t magic, const std::vecto
   return out;
 }
 
+// NAME in the temporary folder, made this process's own (tests may run side by side).
+inline std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name)).string();
+}
+
 // Writes bytes gzip-compressed to NAME in the temporary folder and returns its path.
 inline std::string write_gzip(const std::string& name, const std::vector<std::uint8_t>& bytes) {
-  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  const auto path = temp_path(name);
   gzFile f = gzopen(path.c_str(), "wb");
   gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
   gzclose(f);

@@ -39,7 +39,7 @@ TEST(fashion_mnist, installed_test_split_has_the_published_shape) {
 }
 
 TEST(fashion_mnist, missing_package_and_disagreeing_files_are_named) {
-  const std::string name = "neurite_fashion_mnist_bad";
+  const std::string name = "neurite_fashion_mnist_bad_" + std::to_string(::getpid());
   const auto dir = std::filesystem::temp_directory_path() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -47,7 +47,7 @@ TEST(idx, bad_files_are_reported_with_their_path) {
   const auto whole = write_gzip("neurite_idx_whole.gz", idx_bytes(0x803, {50, 28, 28}, std::vector<std::uint8_t>(39200, 5)));
   std::ifstream in(whole, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto cut = (std::filesystem::temp_directory_path() / "neurite_idx_cut.gz").string();
+  const auto cut = test::temp_path("neurite_idx_cut.gz");
   std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
   expect_error(cut, "neurite_idx_cut.gz");
 }

@@ -2,6 +2,11 @@
 // and a write that fails leaves neither a temporary nor a damaged file behind.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -178,3 +183,77 @@ TEST_F(results_file, a_write_failing_during_the_run_stops_it_and_leaves_no_tempo
 }
 
 }  // namespace
+
+// Once a checkpoint names rows of PATH.part, a failure later in the run (a full disk during a
+// drain or the next checkpoint) keeps it: removing it would lose every spike written so far
+// and leave the checkpoint naming rows that no longer exist.
+TEST_F(results_file, a_failure_after_a_checkpoint_keeps_the_temporary_it_names) {
+  auto built = network::build(plastic_network("EE"));
+  const auto part = dir / "spikes.h5.part";
+  {
+    io::spike_file file((dir / "spikes.h5").string(), *built.sim);
+    built.sim->run(50);
+    file.append(*built.sim);
+    EXPECT_EQ(file.kept_at(), "");
+    file.flush();
+    file.keep();  // as after a checkpoint was written
+    EXPECT_EQ(file.kept_at(), part.string());
+  }
+  EXPECT_TRUE(std::filesystem::exists(part));
+}
+
+// A resume that adopted a killed run's PATH.part (or failed to) never removes it: this
+// process did not create it, and it may hold the only copy of the run's spikes.
+TEST_F(results_file, a_resumed_run_never_removes_a_temporary_it_did_not_create) {
+  auto built = network::build(plastic_network("EE"));
+  built.sim->run(50);
+  io::write_spikes_h5((dir / "killed.h5").string(), *built.sim);
+  const auto part = dir / "spikes.h5.part";
+  std::filesystem::copy_file(dir / "killed.h5", part);
+  std::vector<std::pair<std::string, std::uint64_t>> rows;
+  {
+    io::spike_file probe((dir / "probe.h5").string(), *built.sim);
+    rows = probe.rows();
+  }
+  {
+    auto adopted = io::spike_file::resume((dir / "spikes.h5").string(), *built.sim, rows);
+    EXPECT_EQ(adopted->kept_at(), part.string());
+  }
+  EXPECT_TRUE(std::filesystem::exists(part));
+
+  rows[0].second = 1u << 30;  // more rows than the file holds, and no spikes.h5 to fall back on
+  EXPECT_THROW(io::spike_file::resume((dir / "spikes.h5").string(), *built.sim, rows), std::runtime_error);
+  EXPECT_TRUE(std::filesystem::exists(part));
+}
+
+// A file whose last writes fail (here a file-size limit, as a full disk does) must not replace
+// the good one: HDF5 writes most of a small file when it is closed, so a close whose failure
+// was ignored used to rename a damaged file into place. Run in a child so the limit stays there.
+TEST_F(results_file, a_file_whose_close_fails_does_not_replace_the_good_one) {
+  const auto path = dir / "spikes.h5";
+  auto built = network::build(plastic_network("EE"));
+  built.sim->run(100);
+  io::write_spikes_h5(path.string(), *built.sim);
+  const auto before = read_bytes(path);
+  ASSERT_GT(before.size(), 8192u);
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    const rlimit limit{4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    int code = 0;
+    try {
+      io::write_spikes_h5(path.string(), *built.sim);
+    } catch (const std::runtime_error&) {
+      code = 3;
+    }
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3) << "the write must fail";
+  EXPECT_TRUE(read_bytes(path) == before) << "the good file was replaced";
+  EXPECT_FALSE(std::filesystem::exists(dir / "spikes.h5.part"));
+}

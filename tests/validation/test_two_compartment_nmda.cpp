@@ -111,8 +111,8 @@ TEST(two_compartment_nmda, receptor_named_in_description) {
     network::build(d);
     FAIL() << "an unknown receptor was accepted";
   } catch (const network::build_error& e) {
-    EXPECT_NE(std::string(e.what()).find("model.toml:7: expected a receptor of two_compartment_nmda (ex, in, "
-                                         "dend_ex, dend_in), found 'apical'"),
+    EXPECT_NE(std::string(e.what()).find("model.toml:7: projections[0].receptor: expected a receptor of "
+                                         "two_compartment_nmda (ex, in, dend_ex, dend_in), found \"apical\""),
               std::string::npos)
         << e.what();
   }
