@@ -87,8 +87,8 @@ class progress_line {
 io::override_list overrides_of(const run_args& a) {
   io::override_list o = a.sets;
   if (a.threads) o.emplace_back(fmt::format("simulation.threads={}", *a.threads), "--threads");
-  if (a.seed) o.emplace_back("simulation.seed=" + *a.seed, "--seed");
-  if (a.duration) o.emplace_back(fmt::format("simulation.duration=\"{}\"", *a.duration), "--duration");
+  if (a.seed) o.push_back(io::option_override("simulation.seed", *a.seed, "--seed"));
+  if (a.duration) o.push_back(io::option_override("simulation.duration", *a.duration, "--duration"));
   return o;
 }
 

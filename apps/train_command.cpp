@@ -36,8 +36,8 @@ int run(train_args a) {
   }
   if (!learn_available("train")) return 1;
   r.overrides = a.sets;
-  if (a.threads) r.overrides.emplace_back("training.threads=" + *a.threads, "--threads");
-  if (a.seed) r.overrides.emplace_back("training.seed=" + *a.seed, "--seed");
+  if (a.threads) r.overrides.push_back(io::option_override("training.threads", *a.threads, "--threads", true));
+  if (a.seed) r.overrides.push_back(io::option_override("training.seed", *a.seed, "--seed"));
   return train_runner()(r);
 }
 

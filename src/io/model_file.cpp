@@ -257,6 +257,21 @@ std::vector<std::string> override_texts(const override_list& overrides) {
   return texts;
 }
 
+override_value option_override(std::string_view key, std::string_view text, std::string origin, bool integer) {
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (integer && digits) return {fmt::format("{}={}", key, text), std::move(origin)};
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\')
+      quoted += {'\\', c};
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      quoted += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+    else
+      quoted += c;
+  }
+  return {fmt::format("{}={}\"", key, quoted), std::move(origin)};
+}
+
 std::string read_model_text(const std::string& path) { return detail::read_config_text(path, "model file"); }
 
 network::network_desc read_model_file(const std::string& path, const override_list& overrides) {
