@@ -23,14 +23,12 @@ inline std::vector<std::uint8_t> idx_bytes(std::uint32_t magic, const std::vecto
   return out;
 }
 
-// NAME in the temporary folder, made this process's own (tests may run side by side).
-inline std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name)).string();
-}
+// A file name made this process's own (test binaries may run side by side).
+inline std::string own(const std::string& name) { return std::to_string(::getpid()) + "_" + name; }
 
-// Writes bytes gzip-compressed to NAME in the temporary folder and returns its path.
+// Writes bytes gzip-compressed to NAME (a path below the temporary folder) and returns its path.
 inline std::string write_gzip(const std::string& name, const std::vector<std::uint8_t>& bytes) {
-  const auto path = temp_path(name);
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
   gzFile f = gzopen(path.c_str(), "wb");
   gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
   gzclose(f);
