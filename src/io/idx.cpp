@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -9,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <zlib.h>
+
+#include "io/toml_fields.hpp"
 
 namespace neurite::io {
 namespace {
@@ -47,13 +50,25 @@ std::vector<std::uint8_t> idx_payload(const std::string& path, std::uint32_t mag
 
 }  // namespace
 
-std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path) {
+std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  const auto type = std::filesystem::status(path, ec).type();
+  if (!ec && type != std::filesystem::file_type::regular && type != std::filesystem::file_type::not_found)
+    throw std::runtime_error(fmt::format("{}: expected a regular file, found {}", path, detail::file_kind(type)));
   gzFile f = gzopen(path.c_str(), "rb");  // reads uncompressed files transparently
   if (!f) throw std::runtime_error(fmt::format("{}: expected a readable file, found an error: {}", path, std::strerror(errno)));
   std::vector<std::uint8_t> out;
   std::uint8_t buffer[1 << 16];
   int n = 0;
-  while ((n = gzread(f, buffer, sizeof buffer)) > 0) out.insert(out.end(), buffer, buffer + n);
+  while ((n = gzread(f, buffer, sizeof buffer)) > 0) {
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+      gzclose(f);
+      throw std::runtime_error(
+          fmt::format("{}: expected at most {} bytes of data, found more (a gzip bomb, or not a data file?)", path,
+                      max_bytes));
+    }
+    out.insert(out.end(), buffer, buffer + n);
+  }
   int code = Z_OK;
   const std::string error = n < 0 ? gzerror(f, &code) : "";
   gzclose(f);

@@ -54,4 +54,12 @@ TEST(idx, bad_files_are_reported_with_their_path) {
   const auto cut = (std::filesystem::temp_directory_path() / own("neurite_idx_cut.gz")).string();
   std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
   expect_error(cut, "neurite_idx_cut.gz");
+  // More data than the reader takes (a gzip bomb), and a folder: refused, not read to exhaustion.
+  try {
+    io::read_maybe_gzip_file(whole, 1000);
+    ADD_FAILURE() << "a file larger than the limit was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(": expected at most 1000 bytes of data, found more"), std::string::npos);
+  }
+  expect_error(std::filesystem::temp_directory_path().string(), ": expected a regular file, found a directory");
 }
