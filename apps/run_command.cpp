@@ -87,7 +87,7 @@ class progress_line {
 io::override_list overrides_of(const run_args& a) {
   io::override_list o = a.sets;
   if (a.threads) o.emplace_back(fmt::format("simulation.threads={}", *a.threads), "--threads");
-  if (a.seed) o.push_back(io::option_override("simulation.seed", *a.seed, "--seed"));
+  if (a.seed) o.push_back(io::option_override("simulation.seed", *a.seed, "--seed", true));
   if (a.duration) o.push_back(io::option_override("simulation.duration", *a.duration, "--duration"));
   return o;
 }

@@ -37,7 +37,7 @@ int run(train_args a) {
   if (!learn_available("train")) return 1;
   r.overrides = a.sets;
   if (a.threads) r.overrides.push_back(io::option_override("training.threads", *a.threads, "--threads", true));
-  if (a.seed) r.overrides.push_back(io::option_override("training.seed", *a.seed, "--seed"));
+  if (a.seed) r.overrides.push_back(io::option_override("training.seed", *a.seed, "--seed", true));
   return train_runner()(r);
 }
 

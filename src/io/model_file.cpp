@@ -258,7 +258,9 @@ std::vector<std::string> override_texts(const override_list& overrides) {
 }
 
 override_value option_override(std::string_view key, std::string_view text, std::string origin, bool integer) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const std::string_view number = text.starts_with('-') ? text.substr(1) : text;
+  const bool digits =
+      !number.empty() && std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (integer && digits) return {fmt::format("{}={}", key, text), std::move(origin)};
   std::string quoted = "\"";
   for (const char c : text) {

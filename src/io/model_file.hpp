@@ -39,7 +39,7 @@ struct override_list : std::vector<override_value> {
 };
 // The override an option stands for: KEY set to the option's text as typed, so that the reader
 // checks that text and names the option. The text goes in as a TOML string (escaped), or, for an
-// integer key, bare when it is all digits: "--seed 0x10" or "--duration '1 s\"#'" are errors,
+// integer key, bare when it is digits with an optional minus sign: "--seed 0x10" or "--duration '1 s\"#'" are errors,
 // never read as 16 or as 1 s.
 override_value option_override(std::string_view key, std::string_view text, std::string origin, bool integer = false);
 // The KEY=VALUE texts, as checkpoints and result files record them.

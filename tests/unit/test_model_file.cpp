@@ -375,7 +375,8 @@ TEST(model_file, an_option_override_is_located_by_the_option) {
 // and a comment closing the duration early), and a bare integer key takes digits only.
 TEST(model_file, option_text_is_checked_as_typed) {
   const char* pop = "[populations.E]\nmodel = \"iaf_psc_delta\"\nsize = 1\n";
-  EXPECT_NE(error_of(pop, {io::option_override("simulation.seed", "0x10", "--seed")}).find("found a string (\"0x10\")"),
+  EXPECT_NE(error_of(pop, {io::option_override("simulation.seed", "0x10", "--seed", true)})
+                .find("found a string (\"0x10\")"),
             std::string::npos);
   EXPECT_NE(error_of(pop, {io::option_override("simulation.duration", "1 s\"#", "--duration")})
                 .find("--duration: simulation.duration: expected a time"),
@@ -383,7 +384,7 @@ TEST(model_file, option_text_is_checked_as_typed) {
   EXPECT_NE(error_of(pop, {io::option_override("simulation.threads", "1_0", "--threads", true)})
                 .find("--threads: simulation.threads: expected an integer in [1, 256], found a string (\"1_0\")"),
             std::string::npos);
-  EXPECT_EQ(error_of(pop, {io::option_override("simulation.seed", "18446744073709551615", "--seed"),
+  EXPECT_EQ(error_of(pop, {io::option_override("simulation.seed", "18446744073709551615", "--seed", true),
                            io::option_override("simulation.threads", "2", "--threads", true),
                            io::option_override("simulation.duration", "2 s", "--duration")}),
             "(no error)");
