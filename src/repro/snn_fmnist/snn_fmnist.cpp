@@ -55,7 +55,7 @@ namespace {
 
 const bool registered = register_reproduction(
     {"snn-fmnist", "Two-layer LIF network, surrogate gradients, rate-coded Fashion-MNIST (baseline, not a paper)",
-     "quick: 10k images, 1 epoch; --full: 85% in 10 min",
+     "quick: 10k images, 1 epoch; --full: 88.9% in under 5 min on 2 threads (our target: 85% in 10 min)",
      [](const options& o) { return run_snn_fmnist(o, snn_fmnist_default_size(o.full)); }});
 
 }  // namespace
