@@ -16,6 +16,7 @@
 #include "core/neuron_model.hpp"
 #include "core/plasticity.hpp"
 #include "io/model_file.hpp"
+#include "model_errors.hpp"
 #include "network/catalog.hpp"
 
 using namespace neurite;
@@ -24,18 +25,7 @@ using network::value_dist;
 
 namespace {
 
-// What parsing reports: the model_error message, "(no error)", or the type of a wrong exception.
-std::string error_of(const std::string& text, const io::override_list& overrides = {},
-                     const std::string& file = "bad.toml") {
-  try {
-    io::parse_model(text, file, overrides);
-  } catch (const io::model_error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("(wrong exception type) ") + e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 const char* const good_file = R"(# a network that uses most of the format
 [simulation]
@@ -405,109 +395,6 @@ TEST(model_file, seeds_take_the_whole_uint64_range) {
                   "bad.toml:2: simulation.seed: expected an integer in [0, 18446744073709551615]"),
               std::string::npos)
         << bad;
-}
-
-class explicit_connections : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) / ("neurite_model_file_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
-  std::string model(const std::string& connector, const std::string& rest = "weight = \"1 mV\"\ndelay = \"1 ms\"\n") {
-    write("model.toml", "[populations.S]\nmodel = \"poisson_source\"\nsize = 3\n"
-                        "[populations.T]\nmodel = \"iaf_psc_delta\"\nsize = 2\n"
-                        "[[projections]]\nsource = \"S\"\ntarget = \"T\"\nconnector = " +
-                            connector + "\n" + rest);
-    return (dir_ / "model.toml").string();
-  }
-  std::string error(const std::string& path) {
-    try {
-      io::read_model_file(path);
-    } catch (const io::model_error& e) {
-      return e.what();
-    }
-    return "(no error)";
-  }
-  std::filesystem::path dir_;
-};
-
-TEST_F(explicit_connections, reads_ids_weights_and_delays_with_units) {
-  write("edges.csv", "# a comment\nsource,target,weight,delay\n0,1,250,1.5\n\n2, 0 , -500, 0.1\n");
-  const auto d = io::read_model_file(
-      model("{ rule = \"explicit\", file = \"edges.csv\", weight_unit = \"uV\", delay_unit = \"ms\" }", ""));
-  const auto& c = d.projections.at(0).connector;
-  EXPECT_EQ(c.type, connector_desc::rule::explicit_list);
-  ASSERT_EQ(c.edges.size(), 2u);
-  EXPECT_EQ(c.edges[0].source, 0u);
-  EXPECT_EQ(c.edges[0].target, 1u);
-  EXPECT_DOUBLE_EQ(*c.edges[0].weight, 0.25);
-  EXPECT_DOUBLE_EQ(*c.edges[0].delay, 1.5);
-  EXPECT_EQ(c.edges[1].source, 2u);
-  EXPECT_DOUBLE_EQ(*c.edges[1].weight, -0.5);
-}
-
-TEST_F(explicit_connections, ids_only_take_the_projection_weight_and_delay) {
-  write("ids.csv", "0,0\n1,1\n");
-  const auto d = io::read_model_file(model("{ rule = \"explicit\", file = \"ids.csv\" }"));
-  const auto& p = d.projections.at(0);
-  ASSERT_EQ(p.connector.edges.size(), 2u);
-  EXPECT_FALSE(p.connector.edges[0].weight);
-  EXPECT_DOUBLE_EQ(p.weight.a, 1);
-  EXPECT_DOUBLE_EQ(p.delay.a, 1);
-}
-
-TEST_F(explicit_connections, malformed_lists_are_reported_at_their_line) {
-  const std::string csv = (dir_ / "e.csv").string();
-  const std::string conn = "{ rule = \"explicit\", file = \"e.csv\", weight_unit = \"mV\" }";
-  const std::string key = ": projections[0].connector.file: ";
-  const struct {
-    const char* rows;
-    std::string expected;
-  } cases[] = {
-      {"0,1,0.5\n3,1,0.5\n", csv + ":2" + key + "expected a source id in [0, 2] (the population has 3 neurons), found 3"},
-      {"0,1,0.5\n0,x,0.5\n", csv + ":2" + key + "expected a target id (an integer in [0, 1]), found \"x\""},
-      {"0,1,0.5\n\n0,1\n", csv + ":3" + key + "expected 3 columns like the first row, found 2 in \"0,1\""},
-      {"0,1,abc\n", csv + ":1" + key + "expected a weight (a finite number), found \"abc\""},
-      {"src,tgt\n", csv + ":1" + key + "expected a header \"source,target[,weight[,delay]]\", found \"src,tgt\""},
-      {"0\n", csv + ":1" + key + "expected 2 to 4 columns (source,target[,weight[,delay]]), found 1 in \"0\""},
-      {"0,-1,0.5\n", csv + ":1" + key + "expected a target id (an integer in [0, 1]), found \"-1\""},
-  };
-  for (const auto& c : cases) {
-    write("e.csv", c.rows);
-    const auto path = model(conn, "delay = \"1 ms\"\n");
-    EXPECT_NE(error(path).find(c.expected), std::string::npos) << "rows: " << c.rows << "\ngot: " << error(path);
-  }
-  write("d.csv", "0,1,1,0.05\n");
-  const auto path = model("{ rule = \"explicit\", file = \"d.csv\", weight_unit = \"mV\", delay_unit = \"ms\" }", "");
-  EXPECT_NE(error(path).find((dir_ / "d.csv").string() + ":1" + key + "expected a delay >= dt (0.1 ms), found 0.05 ms"),
-            std::string::npos)
-      << error(path);
-  write("d.csv", "0,1,1,0.1\n1,1,1,7000\n");  // beyond the 16-bit step count of a delay: refused, not clipped
-  EXPECT_NE(error(path).find((dir_ / "d.csv").string() + ":2" + key +
-                             "expected a delay of at most 65535 steps of dt (6553.5 ms), found 7000 ms"),
-            std::string::npos)
-      << error(path);
-  write("w.csv", "0,1,1\n");
-  const auto both = model("{ rule = \"explicit\", file = \"w.csv\", weight_unit = \"mV\" }");
-  EXPECT_NE(error(both).find(":11: projections[0].weight: expected no weight here"), std::string::npos) << error(both);
-  const auto no_unit = model("{ rule = \"explicit\", file = \"w.csv\" }", "delay = \"1 ms\"\n");
-  EXPECT_NE(error(no_unit).find(":10: projections[0].connector.weight_unit: expected the unit of the weight column"),
-            std::string::npos)
-      << error(no_unit);
-  const auto directory = model("{ rule = \"explicit\", file = \".\" }");
-  EXPECT_NE(error(directory).find(":10: projections[0].connector.file: expected a readable CSV file of connections, "
-                                  "found \"" + (dir_ / ".").string() + "\" (a directory)"),
-            std::string::npos)
-      << error(directory);
-  write("bom.csv", "\xEF\xBB\xBFsource,target\n0,0\n");
-  EXPECT_EQ(error(model("{ rule = \"explicit\", file = \"bom.csv\" }")), "(no error)");
-  const auto missing = model("{ rule = \"explicit\", file = \"nowhere.csv\" }");
-  EXPECT_NE(error(missing).find(":10: projections[0].connector.file: expected a readable CSV file of connections, found \"" +
-                                (dir_ / "nowhere.csv").string() + "\" (No such file or directory)"),
-            std::string::npos)
-      << error(missing);
 }
 
 // ---- malformed inputs ----------------------------------------------------------------------
@@ -906,86 +793,4 @@ TEST(model_file, plasticity_messages_name_the_key_and_units) {
   // Within the bounds: accepted.
   EXPECT_EQ(error_of(std::string(base) + plastic + "weight = \"0.5 mV\"\nplasticity = { rule = \"stdp_pair\", w_max = \"1 mV\" }\n"),
             "(no error)");
-}
-
-// ---- neurite info and the reader agree --------------------------------------------------------
-
-namespace {
-
-// A TOML value for a default as `neurite info` shows it (and its unit column), or "" when the
-// default is written by leaving the key out.
-std::string toml_of(const std::string& shown, const std::string& unit, bool is_text) {
-  if (shown == "none" || shown == "never" || shown == "required") return "";
-  if (shown == "true" || shown == "false") return shown;
-  if (is_text) return fmt::format("\"{}\"", shown);
-  if (!unit.empty()) return fmt::format("\"{}{}\"", shown, shown.find(' ') == std::string::npos ? " " + unit : "");
-  return shown;
-}
-
-// "KEY = VALUE, " for each key whose default can be written, and an example for required ones.
-std::string option_defaults(const network::option_table& options, const std::string& weight_unit,
-                            const std::string& csv) {
-  using kind = network::option_spec::kind;
-  std::string out;
-  for (const auto& o : options) {
-    const std::string shown = network::default_text(o);
-    std::string value = toml_of(shown, o.weight_dim ? weight_unit : network::unit_text(o), false);
-    if (shown == "required") {
-      const double example = std::isfinite(o.min) ? o.min : 0;
-      if (o.type == kind::path) value = fmt::format("\"{}\"", csv);
-      else if (o.type == kind::quantity)
-        value = fmt::format("\"{}\"", core::format_quantity(example, o.weight_dim ? core::dimension::voltage : o.dim));
-      else value = fmt::format("{}", example);
-    }
-    if (!value.empty()) out += fmt::format("{} = {}, ", o.name, value);
-  }
-  return out;
-}
-
-// "KEY = VALUE" for each parameter whose default can be written, joined by ", ".
-std::string param_defaults(const core::param_table& params, const std::vector<std::string>& weight_params) {
-  std::vector<std::string> entries;
-  for (const auto& p : params) {
-    const bool weight = std::find(weight_params.begin(), weight_params.end(), p.name) != weight_params.end();
-    const std::string value = toml_of(network::param_default_text(p), weight ? "mV" : network::param_unit_text(p),
-                                      !p.choices.empty());
-    if (!value.empty()) entries.push_back(p.name + " = " + value);
-  }
-  return fmt::format("{}", fmt::join(entries, ", "));
-}
-
-}  // namespace
-
-// For every registered neuron model, plasticity rule, connector rule and stimulus type, a model
-// file that writes every key `neurite info` lists with the default it shows is accepted: the
-// tables that info prints are the ones the reader reads, in the form it reads them.
-TEST(model_file, every_default_that_info_shows_is_accepted_by_the_reader) {
-  const auto dir = std::filesystem::temp_directory_path() / ("neurite_defaults_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto csv = (dir / "edges.csv").string();
-  std::ofstream(csv) << "0,0\n";
-  const std::string target = "[populations.T]\nmodel = \"iaf_psc_delta\"\nsize = 2\n";
-  for (const auto* m : core::neuron_models()) {
-    const std::string spikes = m->name == "spike_source" ? "spike_times = { unit = \"ms\", times = [[1.0]] }\n" : "";
-    const std::string text = "[populations.X]\nmodel = \"" + m->name + "\"\nsize = 1\nparams = { " +
-                             param_defaults(m->params, {}) + " }\n" + spikes;
-    EXPECT_EQ(error_of(text), "(no error)") << text;
-  }
-  const std::string projection = "[[projections]]\nsource = \"T\"\ntarget = \"T\"\nweight = \"0.5 mV\"\ndelay = \"1 ms\"\n";
-  for (const auto* r : core::plasticity_rules()) {
-    const std::string text = target + projection + "connector = { rule = \"all_to_all\" }\nplasticity = { rule = \"" +
-                             r->name + "\", " + param_defaults(r->params, r->weight_params) + " }\n";
-    EXPECT_EQ(error_of(text), "(no error)") << text;
-  }
-  for (const auto* c : network::connectors()) {
-    const std::string text = target + projection + "connector = { " + option_defaults(c->options, "mV", csv) +
-                             "rule = \"" + c->name + "\" }\n";
-    EXPECT_EQ(error_of(text, {}, (dir / "m.toml").string()), "(no error)") << text;
-  }
-  for (const auto* s : network::stimuli()) {
-    const std::string text = "stimuli = [{ " + option_defaults(s->options, "mV", csv) + "type = \"" + s->name +
-                             "\", target = \"T\" }]\n" + target;
-    EXPECT_EQ(error_of(text), "(no error)") << text;
-  }
-  std::filesystem::remove_all(dir);
 }
