@@ -491,6 +491,13 @@ class Checkpoint(unittest.TestCase):
             "--set", "record.state=[{population=\"E\", variable=\"V_m\", ids=[0, 3], interval=\"0.5 ms\"}]",
             "--no-plot", "--quiet"]
 
+    def checkpointed_run(self, out):
+        """30 ms of the small network with a checkpoint every 10 ms; returns the checkpoint's path."""
+        r = neurite("run", BRUNEL, "--out", out, "--duration", "30 ms", "--checkpoint-every", "10 ms", *SMALL,
+                    "--no-plot", "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return os.path.join(out, "checkpoint.h5")
+
     def assert_same_outputs(self, a, b):
         ca, cb = h5_content(os.path.join(a, "spikes.h5")), h5_content(os.path.join(b, "spikes.h5"))
         self.assertEqual(sorted(ca), sorted(cb))
@@ -539,10 +546,7 @@ class Checkpoint(unittest.TestCase):
     def test_a_bad_checkpoint_is_refused_naming_the_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "a")
-            r = neurite("run", BRUNEL, "--out", out, "--duration", "30 ms", "--checkpoint-every", "10 ms", *SMALL,
-                        "--no-plot", "--quiet")
-            self.assertEqual(r.returncode, 0, r.stderr)
-            ckpt = os.path.join(out, "checkpoint.h5")
+            ckpt = self.checkpointed_run(out)
             with open(ckpt, "rb") as f:
                 data = f.read()
             cases = {"truncated.h5": data[: len(data) // 2], "garbage.h5": b"\x89HDF\r\n\x1a\n" + b"\x00" * 500,
@@ -581,10 +585,7 @@ class Checkpoint(unittest.TestCase):
     def test_resume_refuses_an_end_at_or_before_the_checkpoint_and_another_out(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "a")
-            r = neurite("run", BRUNEL, "--out", out, "--duration", "30 ms", "--checkpoint-every", "10 ms", *SMALL,
-                        "--no-plot", "--quiet")
-            self.assertEqual(r.returncode, 0, r.stderr)
-            ckpt = os.path.join(out, "checkpoint.h5")
+            ckpt = self.checkpointed_run(out)
             before = {name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out)}
             for end in ("30 ms", "20 ms"):  # the checkpoint is at the end, t = 30 ms
                 r = neurite("run", "--resume", ckpt, "--duration", end, "--no-plot", "--quiet")
