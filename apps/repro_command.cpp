@@ -47,9 +47,10 @@ int run(const repro_args& a) {
   fmt::print("{}", repro::format_table(rows));
   io::write_text_file(out + "/result.json", repro::result_json(a.name, rows).dump(2) + "\n");
   if (!a.no_plot) plot(a.name, out);
-  const bool ok = repro::passed(rows);
-  fmt::print("{}: {}; wrote {}/result.json\n", a.name, ok ? "passed" : "FAILED (a row is a miss)", out);
-  return ok ? 0 : 1;
+  const std::string failure = repro::failure_reason(rows);
+  fmt::print("rows: {}\n", repro::describe(repro::count_rows(rows)));
+  fmt::print("{}: {}; wrote {}/result.json\n", a.name, failure.empty() ? "passed" : "FAILED (" + failure + ")", out);
+  return failure.empty() ? 0 : 1;
 }
 
 }  // namespace

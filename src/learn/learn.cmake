@@ -1,6 +1,6 @@
 # learn/: gradient-trained models on LibTorch, in a library of its own so that the core builds and
-# tests without LibTorch. An OBJECT library, like the core, so that the reproductions it registers
-# are linked into each program. A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
+# tests without LibTorch. An OBJECT library, like the core; the reproductions that train with it
+# are a library above it (repro/learn_sources.cmake). A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
 # only lif, lif_network, lstm, training, training_threads, checkpoint and the conversion (qcfs,
 # ann_to_snn, dynamic_confidence) include LibTorch at all.
@@ -26,9 +26,6 @@ add_library(neurite_learn OBJECT
   learn/neuron_io.cpp
   learn/pathfinder.cpp
   learn/checkpoint.cpp
-  repro/snn_fmnist/snn_fmnist.cpp
-  repro/dynamic_confidence/dynamic_confidence.cpp
-  repro/elm_neuron/elm_neuron.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).

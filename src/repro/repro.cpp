@@ -28,6 +28,8 @@ std::string_view verdict_name(verdict v) {
   return "n/a";
 }
 
+std::string_view criterion_name(criterion c) { return c == criterion::paper ? "paper" : "ours"; }
+
 bool register_reproduction(reproduction r) {
   auto& all = registry();
   all.push_back(std::move(r));
@@ -47,15 +49,46 @@ int training_threads(const options& o) {
   return o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-bool passed(const std::vector<row>& rows) {
-  return std::none_of(rows.begin(), rows.end(), [](const row& r) { return r.result == verdict::miss; });
+tally count_rows(const std::vector<row>& rows) {
+  tally t;
+  for (const auto& r : rows) {
+    if (r.result == verdict::not_applicable)
+      ++t.not_applicable;
+    else if (r.basis == criterion::paper)
+      ++t.paper;
+    else
+      ++t.ours;
+  }
+  return t;
 }
 
-nlohmann::json result_json(std::string_view name, const std::vector<row>& rows) {
-  nlohmann::json j{{"name", name}, {"passed", passed(rows)}, {"rows", nlohmann::json::array()}};
+std::string describe(const tally& t) {
+  return fmt::format("{} judged on the paper, {} on our criteria, {} n/a", t.paper, t.ours, t.not_applicable);
+}
+
+std::string failure_reason(const std::vector<row>& rows) {
+  if (std::any_of(rows.begin(), rows.end(), [](const row& r) { return r.result == verdict::miss; }))
+    return "a row is a miss";
+  if (count_rows(rows).paper == 0) return "no row is judged on the paper's figures or claims";
+  return {};
+}
+
+bool passed(const std::vector<row>& rows) { return failure_reason(rows).empty(); }
+
+nlohmann::ordered_json result_json(std::string_view name, const std::vector<row>& rows) {
+  const tally t = count_rows(rows);
+  nlohmann::ordered_json j{{"name", name},
+                           {"passed", passed(rows)},
+                           {"rows_judged_on_paper", t.paper},
+                           {"rows_judged_on_ours", t.ours},
+                           {"rows_not_applicable", t.not_applicable},
+                           {"rows", nlohmann::ordered_json::array()}};
   for (const auto& r : rows)
-    j["rows"].push_back(
-        {{"quantity", r.quantity}, {"paper", r.paper}, {"neurite", r.neurite}, {"verdict", verdict_name(r.result)}});
+    j["rows"].push_back({{"quantity", r.quantity},
+                         {"paper", r.paper},
+                         {"neurite", r.neurite},
+                         {"verdict", verdict_name(r.result)},
+                         {"criterion", r.result == verdict::not_applicable ? "none" : criterion_name(r.basis)}});
   return j;
 }
 
@@ -68,9 +101,11 @@ std::string format_table(const std::vector<row>& rows) {
   }
   std::string out = fmt::format("{:<{}} | {:<{}} | {:<{}} | verdict\n", "quantity", wq, "paper", wp, "neurite", wn);
   out += fmt::format("{:-<{}}-+-{:-<{}}-+-{:-<{}}-+--------\n", "", wq, "", wp, "", wn);
-  for (const auto& r : rows)
-    out += fmt::format("{:<{}} | {:<{}} | {:<{}} | {}\n", r.quantity, wq, r.paper, wp, r.neurite, wn,
-                       verdict_name(r.result));
+  for (const auto& r : rows) {
+    const bool ours = r.basis == criterion::ours && r.result != verdict::not_applicable;
+    out += fmt::format("{:<{}} | {:<{}} | {:<{}} | {}{}\n", r.quantity, wq, r.paper, wp, r.neurite, wn,
+                       verdict_name(r.result), ours ? " (ours)" : "");
+  }
   return out;
 }
 

@@ -15,10 +15,23 @@ namespace neurite::repro {
 enum class verdict { match, miss, not_applicable };
 std::string_view verdict_name(verdict v);  // "match", "miss", "n/a"
 
+// What a verdict is judged on: the paper's own figure or claim, or a criterion we chose where the
+// paper gives none (printed as "ours", so that a reader never takes it for the paper's).
+enum class criterion { paper, ours };
+std::string_view criterion_name(criterion c);  // "paper", "ours"
+
 struct row {
   std::string quantity, paper, neurite;
   verdict result = verdict::not_applicable;
+  criterion basis = criterion::paper;
 };
+
+// How many rows carry a verdict on the paper's claims, how many on ours, and how many none.
+struct tally {
+  int paper = 0, ours = 0, not_applicable = 0;
+};
+tally count_rows(const std::vector<row>& rows);
+std::string describe(const tally& t);  // "3 judged on the paper, 1 on our criteria, 2 n/a"
 
 struct options {
   bool full = false;   // the paper's sizes instead of a quick check
@@ -40,9 +53,14 @@ bool register_reproduction(reproduction r);
 const std::vector<reproduction>& reproductions();  // sorted by name
 const reproduction* find_reproduction(std::string_view name);
 
-bool passed(const std::vector<row>& rows);  // no row is a miss
-nlohmann::json result_json(std::string_view name, const std::vector<row>& rows);
-std::string format_table(const std::vector<row>& rows);  // quantity | paper | neurite | verdict
+// No row is a miss, and at least one is judged on the paper's figures or claims: rows that are
+// all n/a or all our own criteria reproduce nothing.
+bool passed(const std::vector<row>& rows);
+// Why not passed: "a row is a miss" or "no row is judged on the paper's claims"; empty if passed.
+std::string failure_reason(const std::vector<row>& rows);
+nlohmann::ordered_json result_json(std::string_view name, const std::vector<row>& rows);
+// quantity | paper | neurite | verdict, the verdict followed by "(ours)" for our own criteria.
+std::string format_table(const std::vector<row>& rows);
 
 // A value printed with `digits` significant digits matches when ours rounds to it: within half a
 // unit of the last digit (plus 1e-9 relative for the printed value's binary representation).
