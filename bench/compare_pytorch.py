@@ -4,7 +4,7 @@
     /usr/bin/python3 bench/compare_pytorch.py [--neurite build/neurite] [--samples 10000] [--models lif,elm] [--write]
 
 Needs Debian's python3-torch (scripts/install-deps --bench) and GNU time. Both sides train the
-network of `neurite repro snn-fmnist --full` (examples/snn_fmnist.toml): 784-512-10 LIF neurons
+network of `neurite train examples/snn_fmnist.toml`: 784-512-10 LIF neurons
 (tau_m 10 ms, dt 1 ms, V_th 1, reset by subtraction with the gradient through the reset, fast-sigmoid
 surrogate of slope 10), T = 25 steps of Poisson rate-coded Fashion-MNIST, the output layer's mean
 membrane as class scores, cross-entropy, Adam, batches of 128, for one epoch over the first

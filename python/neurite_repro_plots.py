@@ -14,7 +14,7 @@ fashion_mnist.png (accuracy against M) and fashion_mnist_orders.png (accuracy ag
 For elm-neuron: adding_curves.png (Fashion-MNIST-Adding test accuracy per epoch of the ELM, the LSTM
 of equal size and the tau_m_max = 1 ablation, with chance) and neuron_fit_auc.png (spike AUC of the
 neuron-fitting task against d_m, with the paper's NeuronIO table for reference).
-For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (training and test
+For `neurite train` (NAME train): learning_curve.png (training and test
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
@@ -175,18 +175,12 @@ def ca3_cam(outdir):
 
 
 
-def learning_curve(outdir, title='Training run (neurite train)', target=None):
+def learning_curve(outdir, title='Training run (neurite train)'):
     d = np.atleast_1d(read(outdir, 'learning_curve.csv'))
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.plot(d['epoch'], 100 * d['train_accuracy'], 'o-', label='training (running mean over the epoch)')
     ax.plot(d['epoch'], 100 * d['test_accuracy'], 's-', label='test')
-    if target:
-        ax.axhline(target, color='k', ls='--', lw=1, label='target %g%%' % target)
     finish(fig, ax, outdir, 'learning_curve.png', title, 'epoch', 'accuracy (%)')
-
-
-def snn_fmnist(outdir):
-    learning_curve(outdir, 'Two-layer LIF network, rate-coded Fashion-MNIST', 85)
 
 
 
@@ -239,7 +233,7 @@ def elm_neuron(outdir):
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
-         'snn-fmnist': snn_fmnist, 'elm-neuron': elm_neuron, 'train': learning_curve,
+         'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence}
 
 

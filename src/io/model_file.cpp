@@ -274,7 +274,7 @@ override_value option_override(std::string_view key, std::string_view text, std:
   return {fmt::format("{}={}\"", key, quoted), std::move(origin)};
 }
 
-std::string read_model_text(const std::string& path) { return detail::read_config_text(path, "model file"); }
+std::string read_model_text(const std::string& path) { return read_config_text(path, "model file"); }
 
 network::network_desc read_model_file(const std::string& path, const override_list& overrides) {
   return parse_model(read_model_text(path), path, overrides);

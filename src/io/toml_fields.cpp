@@ -14,8 +14,10 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "io/overrides.hpp"
 
-namespace neurite::io::detail {
+namespace neurite::io {
+namespace detail {
 namespace {
 
 std::string example_of(core::dimension d) {
@@ -90,14 +92,16 @@ std::string size_limit_text(std::string_view what) {
 
 }  // namespace
 
+}  // namespace detail
+
 std::string read_config_text(const std::string& path, std::string_view what) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!ec && status.type() != std::filesystem::file_type::regular)
     throw model_error(fmt::format("{}: expected a readable {} (a regular file), found {}", path, what,
-                                  file_kind(status.type())));
+                                  detail::file_kind(status.type())));
   if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_config_bytes)
-    throw model_error(fmt::format("{}: expected {}, found {} bytes", path, size_limit_text(what), size));
+    throw model_error(fmt::format("{}: expected {}, found {} bytes", path, detail::size_limit_text(what), size));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
@@ -110,12 +114,13 @@ std::string read_config_text(const std::string& path, std::string_view what) {
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_config_bytes)
-      throw model_error(fmt::format("{}: expected {}, found more", path, size_limit_text(what)));
+      throw model_error(fmt::format("{}: expected {}, found more", path, detail::size_limit_text(what)));
   }
   if (in.bad()) throw model_error(fmt::format("{}: expected a readable {}, found a read error", path, what));
   return text;
 }
 
+namespace detail {
 namespace {
 
 // A cursor over TOML text that skips strings and comments, counting lines and columns.
@@ -249,7 +254,11 @@ std::string step_limit_text(double dt) {
   return fmt::format("at most {:.0f} steps of dt ({})", max_steps, core::format_quantity(max_steps * dt, core::dimension::time));
 }
 
-// ---- field --------------------------------------------------------------------------------
+}  // namespace detail
+
+// ---- config_value -----------------------------------------------------------------------------
+
+using namespace detail;  // the message helpers and the `field` spelling of config_value
 
 field field::root(const origins& o, const toml::table& t) { return field(o, &t, "", o.file() + ":1"); }
 
@@ -430,4 +439,13 @@ network::value_dist field::value(core::dimension d) const {
   return v;
 }
 
-}  // namespace neurite::io::detail
+config_file::config_file(std::string_view text, const std::string& file_name, const override_list& overrides)
+    : origins_(std::make_unique<origins>(file_name)), table_(detail::parse_toml(text, file_name)) {
+  detail::apply_overrides(table_, overrides, *origins_);
+}
+
+config_file::~config_file() = default;
+
+config_value config_file::root() const { return config_value::root(*origins_, table_); }
+
+}  // namespace neurite::io

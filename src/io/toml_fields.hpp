@@ -1,8 +1,7 @@
 #pragma once
-// Internal to io/: typed, located access to a parsed TOML tree. A `field` is a node (or the
-// absence of one) with its dotted key path and its location ("FILE:LINE", or "--set:N" for a
-// value given as an override); every accessor checks the type and throws model_error with
-// "LOCATION: KEY: expected ..., found ..." when the value does not fit.
+// Internal to io/: the parts of the TOML readers that other layers do not see (where nodes came
+// from, parsing with the nesting check, message helpers). The located values themselves are
+// public, io::config_value (io/config_file.hpp); here they are `field`.
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
@@ -17,6 +16,7 @@
 #include <toml++/toml.h>
 
 #include "core/units.hpp"
+#include "io/config_file.hpp"
 #include "io/model_file.hpp"
 #include "network/description.hpp"
 
@@ -54,11 +54,6 @@ class origins {
 
 // "a directory", "a character device", "a pipe", ... for a file that is not a regular file.
 std::string file_kind(std::filesystem::file_type t);
-// The largest file read_config_text reads: model and training files are a few kB.
-inline constexpr std::uintmax_t max_config_bytes = 64u << 20;  // 64 MiB
-// The text of the file at path; `what` names the file in messages ("model file"). Only regular
-// files of at most max_config_bytes are read (not /dev/zero, a pipe or a directory).
-std::string read_config_text(const std::string& path, std::string_view what);
 
 // The deepest nesting accepted in TOML text: dotted key parts plus open inline tables and
 // arrays. toml++ parses nesting by recursion, so deeper input could overflow the stack.
@@ -78,6 +73,8 @@ std::string join(const std::vector<std::string>& items);
 // Appends a key to a dotted path, quoting keys that are not bare TOML keys.
 std::string key_path(const std::string& parent, std::string_view key);
 
+using field = config_value;
+
 // x is a whole multiple (>= 1) of dt, to a relative tolerance of 1e-9.
 bool is_step_multiple(double x, double dt);
 // x >= dt, to a relative tolerance of 1e-9.
@@ -89,49 +86,5 @@ inline constexpr double max_steps = 9007199254740992.0;  // 2^53
 // "at most 9007199254740992 steps of dt (9.0072e+14 ms)" for messages.
 std::string step_limit_text(double dt);
 
-class field {
- public:
-  field(const origins& o, const toml::node* n, std::string path, std::string where)
-      : origins_(&o), node_(n), path_(std::move(path)), where_(std::move(where)) {}
-  static field root(const origins& o, const toml::table& t);
-
-  bool present() const { return node_ != nullptr; }
-  const toml::node* node() const { return node_; }
-  const std::string& path() const { return path_; }
-  const std::string& where() const { return where_; }
-
-  // Child `key` of this table (absent when missing); this must be a table (checked).
-  field operator[](std::string_view key) const;
-  // Entries of this table in file order; elements of this array.
-  std::vector<std::pair<std::string, field>> entries() const;
-  std::vector<field> elements() const;
-
-  [[noreturn]] void fail(std::string_view what) const;
-  // "expected <expected>, found <what is there>" (or "found nothing" for a missing required key).
-  [[noreturn]] void fail_expected(std::string_view expected) const;
-  // Every key of this table must be in `allowed`; `what` names them, e.g. "a parameter of X".
-  void check_keys(const std::vector<std::string>& allowed, std::string_view what = {}) const;
-  void check_keys(std::initializer_list<const char*> allowed, std::string_view what = {}) const;
-
-  const toml::table& table(std::string_view expected = "a table") const;
-  const toml::array& array(std::string_view expected = "an array") const;
-  std::string string(std::string_view expected = "a string") const;
-  std::int64_t integer(std::int64_t min, std::int64_t max) const;
-  // Any 64-bit unsigned integer (seeds): TOML integers are signed, so values above 2^63 - 1 are
-  // written as a string of decimal digits.
-  std::uint64_t unsigned64() const;
-  bool boolean() const;
-  double number(std::string_view expected = "a number") const;  // integer or float, finite
-  // A quantity string such as "20 ms" of dimension d (bare numbers only when dimensionless).
-  double quantity(core::dimension d) const;
-  // A quantity, or a distribution table { dist = "normal" | "uniform" | "lognormal", ... }.
-  network::value_dist value(core::dimension d) const;
-
- private:
-  const origins* origins_;
-  const toml::node* node_;
-  std::string path_;
-  std::string where_;
-};
 
 }  // namespace neurite::io::detail

@@ -3,13 +3,15 @@
 #include <cstdint>
 #include <limits>
 
-#include "io/overrides.hpp"
-#include "io/toml_fields.hpp"
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "io/config_file.hpp"
 
 namespace neurite::learn {
 namespace {
 
-using io::detail::field;
+using field = io::config_value;
 constexpr std::int64_t max_u32 = std::numeric_limits<std::uint32_t>::max();
 
 double in_range(const field& f, double low, double high, std::string_view expected) {
@@ -28,10 +30,11 @@ template <class Enum>
 Enum choice(const field& f, std::initializer_list<std::pair<const char*, Enum>> options) {
   std::vector<std::string> names;
   for (const auto& [name, value] : options) names.push_back(std::string("\"") + name + "\"");
-  const std::string text = f.string("one of " + io::detail::join(names));
+  const std::string expected = fmt::format("one of {}", fmt::join(names, ", "));
+  const std::string text = f.string(expected);
   for (const auto& [name, value] : options)
     if (text == name) return value;
-  f.fail_expected("one of " + io::detail::join(names));
+  f.fail_expected(expected);
 }
 
 void read_model(const field& f, lif_network_config& m) {
@@ -102,10 +105,8 @@ void read_training(const field& f, training_run& run) {
 }  // namespace
 
 training_run parse_training(std::string_view text, const std::string& file_name, const io::override_list& overrides) {
-  toml::table root = io::detail::parse_toml(text, file_name);
-  io::detail::origins o(file_name);
-  io::detail::apply_overrides(root, overrides, o);
-  const field top = field::root(o, root);
+  const io::config_file file(text, file_name, overrides);
+  const field top = file.root();
   top.check_keys({"model", "data", "training"}, "a section of a training file");
   training_run run;
   read_model(top["model"], run.config.model);
@@ -114,7 +115,7 @@ training_run parse_training(std::string_view text, const std::string& file_name,
   return run;
 }
 
-std::string read_training_text(const std::string& path) { return io::detail::read_config_text(path, "training file"); }
+std::string read_training_text(const std::string& path) { return io::read_config_text(path, "training file"); }
 
 training_run read_training_file(const std::string& path, const io::override_list& overrides) {
   return parse_training(read_training_text(path), path, overrides);

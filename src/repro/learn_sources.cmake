@@ -2,7 +2,6 @@
 # each registration object is linked into the module that `neurite` loads on demand and into the
 # tests that run them. One line per reproduction.
 add_library(neurite_learn_repro OBJECT)
-target_sources(neurite_learn_repro PRIVATE repro/snn_fmnist/snn_fmnist.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/dynamic_confidence/dynamic_confidence.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/elm_neuron/elm_neuron.cpp)
 target_link_libraries(neurite_learn_repro PUBLIC neurite_learn PRIVATE neurite_warnings)

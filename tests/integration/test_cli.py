@@ -195,7 +195,7 @@ class HostileNames(unittest.TestCase):
 
 
 def learn_built():
-    return "snn-fmnist" in neurite("repro", "--list").stdout
+    return "dynamic-confidence" in neurite("repro", "--list").stdout
 
 
 class Train(unittest.TestCase):

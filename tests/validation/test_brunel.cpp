@@ -8,14 +8,15 @@
 
 using namespace neurite;
 
-// The theory reproduces the numbers of Brunel's own analysis (our scipy cross-check of the same
-// formulas gave 37.95 Hz for model A: J = 0.1 mV, C_E = 1000, g = 5, eta = 2).
+// The solver against the same formulas evaluated independently with SciPy's quad and brentq
+// (brunel_mean_field_scipy.py, run as the test brunel_mean_field_scipy; model A: J = 0.1 mV,
+// C_E = 1000, g = 5, eta = 2).
 TEST(brunel, mean_field_solver_matches_an_independent_evaluation) {
   const auto a = validation::brunel_mean_field({0.1, 1000, 5, 2});
-  EXPECT_NEAR(a.rate_hz, 37.95, 0.05);  // scipy's quad/brentq to 4 digits
+  EXPECT_NEAR(a.rate_hz, 37.95, 0.05);  // SciPy: 37.9497 Hz
   const auto b = validation::brunel_mean_field({0.25, 400, 6, 4});
-  EXPECT_NEAR(b.rate_hz, 59.53, 0.05);
-  EXPECT_NEAR(b.cv, 1.009, 0.01);       // scipy's nested quad, 3 digits
+  EXPECT_NEAR(b.rate_hz, 59.53, 0.05);  // SciPy: 59.5342 Hz
+  EXPECT_NEAR(b.cv, 1.009, 0.01);       // SciPy's nested quad: 1.0091
 }
 
 // State B of Brunel's Fig. 8 (g = 6, eta = 4: asynchronous irregular) at a tenth of the size

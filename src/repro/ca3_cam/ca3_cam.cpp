@@ -185,9 +185,8 @@ void testbench(const options& o, std::vector<row>& rows) {
   const memory::ca3_cam_size size{5, 10};
   const auto ops = testbench2(size);
   const auto s = score_reads(size, ops, 10, 851, o.out + "/testbench2_raster.csv");
-  rows.push_back({"testbench 2: operations in 851 ms", "60 [V]", std::to_string(ops.size()),
-                  ops.size() == 60 ? verdict::match : verdict::miss});
-  rows.push_back({"testbench 2: reads with exactly the stored cues/bits", "45/45 (scored from the paper's spike table) [V]",
+  // The 60 operations are the testbench's input, not a result: only the reads are judged.
+  rows.push_back({fmt::format("testbench 2 ({} operations in 851 ms): reads with exactly the stored cues/bits", ops.size()), "45/45 (scored from the paper's spike table) [V]",
                   fmt::format("{}/{}{}", s.correct, s.reads, s.first_error),
                   s.correct == s.reads ? verdict::match : verdict::miss});
 }

@@ -153,10 +153,12 @@ std::vector<row> adding_rows(const options& o, const elm_neuron_size& size) {
        "no figure (SHD-Adding analogue)", percent(runs[0].accuracy()), verdict::not_applicable},
       {fmt::format("  LSTM, hidden {} ({} parameters against the ELM's {})", hidden, runs[1].report.parameters,
                    runs[0].report.parameters),
-       "equal size", percent(runs[1].accuracy()), size_gap(runs[1]) <= 0.02 ? verdict::not_applicable : verdict::miss},
+       "equal size", percent(runs[1].accuracy()), size_gap(runs[1]) <= 0.02 ? verdict::not_applicable : verdict::miss,
+       criterion::ours},
       {fmt::format("  recurrent LIF {}-{}-{}, trained tau ({} parameters)", c.inputs, lif_hidden, c.outputs,
                    runs[3].report.parameters),
-       "equal size", percent(runs[3].accuracy()), size_gap(runs[3]) <= 0.02 ? verdict::not_applicable : verdict::miss},
+       "equal size", percent(runs[3].accuracy()), size_gap(runs[3]) <= 0.02 ? verdict::not_applicable : verdict::miss,
+       criterion::ours},
       {"  ELM ablation tau_m_max = 1", "drops", percent(runs[2].accuracy()), verdict::not_applicable},
       {"  chance", "1/19", percent(chance), verdict::not_applicable},
       {"ELM > ablation (tau_m_max = 1)", "yes", runs[0].accuracy() > runs[2].accuracy() ? "yes" : "no",
@@ -165,7 +167,8 @@ std::vector<row> adding_rows(const options& o, const elm_neuron_size& size) {
        at_least(runs[0].accuracy(), runs[1].accuracy())},
       {"ELM > recurrent LIF of equal size", "yes", runs[0].accuracy() > runs[3].accuracy() ? "yes" : "no",
        runs[0].accuracy() > runs[3].accuracy() ? verdict::match : verdict::miss},
-      {"ELM above 3x chance", "yes", runs[0].accuracy() > 3 * chance ? "yes" : "no", at_least(runs[0].accuracy(), 3 * chance)},
+      {"ELM above 3x chance", "yes", runs[0].accuracy() > 3 * chance ? "yes" : "no", at_least(runs[0].accuracy(), 3 * chance),
+       criterion::ours},
       {"ELM training throughput, last epoch (samples/s)", "-",
        fmt::format("{:.0f}", runs[0].report.epochs.back().samples_per_second), verdict::not_applicable},
   };
@@ -298,7 +301,8 @@ std::vector<row> pathfinder_rows(const options& o, const elm_pathfinder_size& si
                        size.test_samples),
            "Pathfinder-X > 70% at 16k steps (other size)", percent(accuracy), verdict::not_applicable},
           {"(c) clearly above chance: >= 60% and binomial p < 1e-3 against 50%", "yes",
-           fmt::format("{} (p = {:.1e})", above ? "yes" : "no", p_value), above ? verdict::match : verdict::miss}};
+           fmt::format("{} (p = {:.1e})", above ? "yes" : "no", p_value), above ? verdict::match : verdict::miss,
+           criterion::ours}};
 }
 
 }  // namespace
