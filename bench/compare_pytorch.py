@@ -21,6 +21,11 @@ Fashion-MNIST-Adding (two images row by row: 56 steps of 28 inputs, 19 classes),
 output as class scores, cross-entropy, Adam (lr 5e-3), batches of 64, one epoch of --samples pairs.
 The PyTorch version below computes the same operations in the same order (the input half of the
 MLP's first layer for all steps in one product, then the recurrence step by step).
+--repeat N runs every LIF cell N times, interleaved (fused, op-by-op, PyTorch, then again), and
+prints the median with the range [min-max] and the ratio as the median of the N paired ratios
+with its range; the header gives the CPU time the hypervisor stole from this machine during the
+runs (/proc/stat), which moves figures on a shared virtual machine without any change on either
+side. --pin runs each process on the first THREADS cores (taskset), both sides alike.
 --write appends the tables, with the date and the machine, to bench/RESULTS.md.
 """
 import argparse
@@ -31,6 +36,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -165,11 +171,22 @@ def timed(command, env):
         return result.stdout, int(rss.read().split()[-1]) / 1024
 
 
-def neurite_epoch(binary, samples, threads, kernel, env):
+def cpu_times():
+    """(steal, total) jiffies of all CPUs so far, from /proc/stat."""
+    with open('/proc/stat') as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return values[7], sum(values[:8])
+
+
+def pinned(command, threads, pin):
+    return ['taskset', '-c', '0-%d' % (threads - 1), *command] if pin else command
+
+
+def neurite_epoch(binary, samples, threads, kernel, env, pin=False):
     with tempfile.TemporaryDirectory() as out:
-        _, rss = timed([binary, 'train', EXAMPLE, '--out', out, '--threads', str(threads), '--no-plot',
+        _, rss = timed(pinned([binary, 'train', EXAMPLE, '--out', out, '--threads', str(threads), '--no-plot',
                         '--set', 'data.train_samples=%d' % samples, '--set', 'data.test_samples=100',
-                        '--set', 'training.epochs=1', '--set', 'model.kernel="%s"' % kernel], env)
+                        '--set', 'training.epochs=1', '--set', 'model.kernel="%s"' % kernel], threads, pin), env)
         with open(os.path.join(out, 'metrics.json')) as f:
             return json.load(f)['samples_per_second'], rss
 
@@ -180,6 +197,8 @@ def main():
     parser.add_argument('--samples', type=int, default=10000)
     parser.add_argument('--models', default='lif,elm', help='comma-separated: lif, elm')
     parser.add_argument('--write', action='store_true')
+    parser.add_argument('--repeat', type=int, default=1, help='runs of each LIF cell (median and range)')
+    parser.add_argument('--pin', action='store_true', help='run each process on the first THREADS cores')
     parser.add_argument('--pytorch-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
     parser.add_argument('--pytorch-elm-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
     a = parser.parse_args()
@@ -231,28 +250,52 @@ def elm_table(a, env):
         '|---|---|---|---|---|', *rows]) + '\n'
 
 
+def spread(values):
+    """'median' or 'median [min-max]' of a list of figures."""
+    median = statistics.median(values)
+    if len(values) == 1:
+        return '%.0f' % median if median > 10 else '%.2f' % median
+    form = '%.0f' if median > 10 else '%.2f'
+    return (form + ' [' + form + '-' + form + ']') % (median, min(values), max(values))
+
+
+def lif_row(a, env, threads):
+    """One thread count: a.repeat interleaved runs of each side; the table's row."""
+    runs = {'fused': [], 'op_by_op': [], 'pytorch': []}
+    rss = {}
+    for _ in range(a.repeat):
+        for kernel in ('fused', 'op_by_op'):
+            speed, rss[kernel] = neurite_epoch(a.neurite, a.samples, threads, kernel, env, a.pin)
+            runs[kernel].append(speed)
+        out, rss['pytorch'] = timed(pinned([sys.executable, __file__, '--samples', str(a.samples), '--pytorch-worker',
+                                            str(threads)], threads, a.pin), env)
+        runs['pytorch'].append(float(out.split()[-1]))
+    ratio = lambda side: spread([x / y for x, y in zip(runs[side], runs['pytorch'])])
+    return '| %d | %s | %s | %s | %s | %s | %.0f / %.0f / %.0f |' % (
+        threads, spread(runs['fused']), spread(runs['op_by_op']), spread(runs['pytorch']), ratio('fused'),
+        ratio('op_by_op'), rss['fused'], rss['op_by_op'], rss['pytorch'])
+
+
 def lif_table(a, env):
     """The LIF network's table (see the module's docstring)."""
-    load_before = os.getloadavg()[0]
+    load_before, (steal_before, total_before) = os.getloadavg()[0], cpu_times()
     rows = []
     for threads in (1, 2):
-        fused, fused_rss = neurite_epoch(a.neurite, a.samples, threads, 'fused', env)
-        op_by_op, op_rss = neurite_epoch(a.neurite, a.samples, threads, 'op_by_op', env)
-        out, torch_rss = timed([sys.executable, __file__, '--samples', str(a.samples), '--pytorch-worker', str(threads)],
-                               env)
-        pytorch = float(out.split()[-1])
-        rows.append('| %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f / %.0f / %.0f |' % (
-            threads, fused, op_by_op, pytorch, fused / pytorch, op_by_op / pytorch, fused_rss, op_rss, torch_rss))
+        rows.append(lif_row(a, env, threads))
         print(rows[-1], file=sys.stderr)
+    steal, total = (now - then for now, then in zip(cpu_times(), (steal_before, total_before)))
     table = '\n'.join([
         '| threads | neurite fused (samples/s) | neurite op-by-op (samples/s) | PyTorch (samples/s) '
         '| fused / PyTorch | op-by-op / PyTorch | peak RSS MB (fused / op-by-op / PyTorch) |',
         '|---|---|---|---|---|---|---|', *rows])
+    repeats = '' if a.repeat == 1 else ', each cell the median [range] of %d interleaved runs' % a.repeat
     header = ('## %s: %s, %d cores: LIF network training against PyTorch\n\n'
-              '784-%d-10 LIF, T = %d, batch %d, one epoch over %d Fashion-MNIST images, load average %.1f before '
-              'and %.1f after the runs; `bench/compare_pytorch.py --write` (python3-torch %s).\n' % (
+              '784-%d-10 LIF, T = %d, batch %d, one epoch over %d Fashion-MNIST images%s%s, load average %.1f before '
+              'and %.1f after the runs, %.1f%% of CPU time stolen by the hypervisor during them; '
+              '`bench/compare_pytorch.py --write` (python3-torch %s).\n' % (
                   datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), platform.processor() or platform.machine(),
-                  os.cpu_count(), HIDDEN, STEPS, BATCH, a.samples, load_before, os.getloadavg()[0], torch_version()))
+                  os.cpu_count(), HIDDEN, STEPS, BATCH, a.samples, repeats, ', pinned (taskset)' if a.pin else '',
+                  load_before, os.getloadavg()[0], 100 * steal / max(total, 1), torch_version()))
     return header + '\n' + table + '\n'
 
 
