@@ -1,0 +1,79 @@
+// A small `neurite repro rich-lazy` (N = 32, ranks {1, 4, 32}, 2AF, a few hundred iterations, a
+// small student-teacher): it runs, writes its files, learns the task, and its measures are the
+// same to the bit on 1 and 2 threads. At this size the paper's orderings are reported, not
+// asserted: the quick run (docs/rich_lazy.md) is where they are judged.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "repro/rich_lazy/rich_lazy.hpp"
+
+using namespace neurite::repro;
+
+namespace {
+
+std::filesystem::path fresh_folder(const std::string& name) {
+  // One folder per process: runs of the suite from two checkouts may overlap.
+  const auto out = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(getpid()));
+  std::filesystem::create_directories(out);
+  return out;
+}
+
+rich_lazy_size small_size() {
+  rich_lazy_size s;
+  s.hidden = 32, s.ranks = {1, 4, 32}, s.tasks = {neurite::learn::cognitive_task::two_alternative};
+  s.iterations = 600, s.learning_rate = 0.01, s.probe_trials = 128, s.kernel_trials = 8;
+  s.student_config.inputs = s.student_config.hidden = 20, s.student_config.rank = 10;
+  s.student_config.samples = 100, s.student_config.steps = 1000;
+  return s;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ostringstream text;
+  text << std::ifstream(p).rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST(rich_lazy_repro, small_run_learns_writes_its_files_and_is_thread_count_independent) {
+  ASSERT_NE(find_reproduction("rich-lazy"), nullptr);
+  std::vector<std::string> measures;
+  for (const int threads : {1, 2}) {
+    const auto out = fresh_folder("neurite_test_rich_lazy_" + std::to_string(threads));
+    options o;
+    o.out = out.string(), o.threads = threads;
+    const auto rows = run_rich_lazy(o, small_size());
+    std::printf("%s", format_table(rows).c_str());
+    ASSERT_EQ(rows.size(), 7u);  // 5 for 2AF, 2 for the student-teacher
+    EXPECT_EQ(rows[4].basis, criterion::ours);
+    EXPECT_EQ(rows[4].result, verdict::match) << rows[4].neurite;  // 2AF learned at every rank
+    EXPECT_EQ(rows[3].result, verdict::not_applicable);             // sign similarity: figures only
+    measures.push_back(read(out / "measures.csv"));
+    EXPECT_EQ(read(out / "loss_curves.csv").rfind("task,seed,rank,iteration,loss\n2AF,1,1,100,", 0), 0u);
+    EXPECT_TRUE(std::filesystem::exists(out / "student.csv"));
+    std::filesystem::remove_all(out);
+  }
+  // Same to the bit except the seconds column.
+  const auto without_seconds = [](const std::string& csv) {
+    std::string kept;
+    std::istringstream lines(csv);
+    for (std::string line; std::getline(lines, line);) kept += line.substr(0, line.rfind(',')) + "\n";
+    return kept;
+  };
+  EXPECT_EQ(without_seconds(measures[0]), without_seconds(measures[1]));
+  EXPECT_EQ(std::count(measures[0].begin(), measures[0].end(), '\n'), 4);
+}
+
+TEST(rich_lazy_repro, monotone_is_strict_and_needs_two_values) {
+  EXPECT_TRUE(monotone({3, 2, 1}, false));
+  EXPECT_FALSE(monotone({3, 3, 1}, false));
+  EXPECT_TRUE(monotone({0.1, 0.5, 0.9}, true));
+  EXPECT_FALSE(monotone({0.1, 0.9, 0.5}, true));
+  EXPECT_FALSE(monotone({1}, true));
+}
