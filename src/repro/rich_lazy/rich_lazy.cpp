@@ -230,7 +230,7 @@ rich_lazy_size rich_lazy_default_size(bool full) {
   rich_lazy_size s;
   if (!full) {
     s.hidden = 100, s.ranks = {1, 10, 100}, s.tasks = {cognitive_task::two_alternative};
-    s.iterations = 2000, s.seeds = 1;
+    s.iterations = 10000, s.seeds = 3;
     return s;
   }
   s.hidden = 300, s.ranks = {1, 30, 100, 300};
