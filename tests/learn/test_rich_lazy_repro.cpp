@@ -77,3 +77,19 @@ TEST(rich_lazy_repro, monotone_is_strict_and_needs_two_values) {
   EXPECT_FALSE(monotone({0.1, 0.9, 0.5}, true));
   EXPECT_FALSE(monotone({1}, true));
 }
+
+// A driver for docs/rich_lazy.md's estimate of the --full time, minutes:
+// --gtest_also_run_disabled_tests --gtest_filter='*full_size_sample'. One network of each kind at
+// N = 300 and full rank: 500 iterations of 2AF, 50 of sFMNIST, with their kernels; the seconds are printed.
+TEST(rich_lazy_repro, DISABLED_full_size_sample) {
+  rich_lazy_size s = rich_lazy_default_size(true);
+  s.ranks = {300}, s.tasks = {neurite::learn::cognitive_task::two_alternative}, s.iterations = 500, s.seeds = 1;
+  s.fmnist_ranks = {300}, s.fmnist_iterations = 50, s.student = false;
+  const auto out = fresh_folder("neurite_rich_lazy_full_sample");
+  options o;
+  o.out = out.string();
+  const auto rows = run_rich_lazy(o, s);
+  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::filesystem::remove_all(out);
+  EXPECT_EQ(rows.size(), 10u);
+}
