@@ -47,6 +47,33 @@ labelled_batch trials_of(const labelled_batch& b, std::int64_t first, std::int64
   return {b.inputs.narrow(1, first, count), b.labels.narrow(b.labels.dim() - 1, first, count)};
 }
 
+// The gradients of the batch's mean loss, set on the parameters: each micro-batch's on a worker,
+// summed in micro-batch order. Returns the loss.
+double set_gradients(const ctrnn& net, const labelled_batch& batch, const sgd_options& o, const training_threads& threads) {
+  const std::int64_t trials = batch.inputs.size(1), size = o.micro_batch;
+  const auto parts = static_cast<std::size_t>((trials + size - 1) / size);
+  const double count = static_cast<double>(o.loss == loss_steps::every ? trials * batch.inputs.size(0) : trials);
+  std::vector<std::vector<at::Tensor>> gradients(parts);
+  std::vector<double> losses(parts);
+  threads.run([&](int w) {
+    for (auto m = static_cast<std::size_t>(w); m < parts; m += static_cast<std::size_t>(threads.size())) {
+      const auto first = static_cast<std::int64_t>(m) * size;
+      const labelled_batch part = trials_of(batch, first, std::min(size, trials - first));
+      const at::Tensor loss = cross_entropy_sum(net.run(part.inputs).outputs, part.labels, o.loss) / count;
+      gradients[m] = torch::autograd::grad({loss}, net.parameters());
+      losses[m] = loss.item<double>();
+    }
+  });
+  for (std::size_t p = 0; p < net.parameters().size(); ++p) {
+    at::Tensor sum = gradients[0][p];
+    for (std::size_t m = 1; m < parts; ++m) sum = sum + gradients[m][p];
+    net.parameters()[p].mutable_grad() = sum;
+  }
+  double loss = 0;
+  for (const double l : losses) loss += l;
+  return loss;
+}
+
 }  // namespace
 
 ctrnn::ctrnn(const ctrnn_config& c, const at::Tensor& recurrent, std::uint64_t seed) : config_(c) {
@@ -146,33 +173,12 @@ std::vector<double> train_ctrnn(ctrnn& net, const batch_source& batches, const s
   if (o.iterations == 0 || o.micro_batch == 0 || o.threads < 1 || o.record_every == 0)
     throw std::invalid_argument("train_ctrnn: iterations, micro_batch, threads and record_every must be positive");
   const training_threads threads(o.threads);
-  const auto& parameters = net.parameters();
-  torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum));
+  torch::optim::SGD optimizer(net.parameters(), torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum));
   std::vector<double> curve;
   double running = 0;
   for (std::uint32_t i = 0; i < o.iterations; ++i) {
-    const labelled_batch batch = batches(i);
-    const std::int64_t trials = batch.inputs.size(1), size = o.micro_batch;
-    const auto parts = static_cast<std::size_t>((trials + size - 1) / size);
-    const double per_loss = static_cast<double>(o.loss == loss_steps::every ? trials * batch.inputs.size(0) : trials);
-    std::vector<std::vector<at::Tensor>> gradients(parts);
-    std::vector<double> losses(parts);
-    threads.run([&](int w) {
-      for (auto m = static_cast<std::size_t>(w); m < parts; m += static_cast<std::size_t>(threads.size())) {
-        const auto first = static_cast<std::int64_t>(m) * size;
-        const labelled_batch part = trials_of(batch, first, std::min(size, trials - first));
-        const at::Tensor loss = cross_entropy_sum(net.run(part.inputs).outputs, part.labels, o.loss) / per_loss;
-        gradients[m] = torch::autograd::grad({loss}, parameters);
-        losses[m] = loss.item<double>();
-      }
-    });
-    for (std::size_t p = 0; p < parameters.size(); ++p) {
-      at::Tensor sum = gradients[0][p];
-      for (std::size_t m = 1; m < parts; ++m) sum = sum + gradients[m][p];
-      parameters[p].mutable_grad() = sum;
-    }
+    running += set_gradients(net, batches(i), o, threads);
     optimizer.step();
-    for (const double l : losses) running += l;
     if ((i + 1) % o.record_every == 0 || i + 1 == o.iterations) {
       curve.push_back(running / static_cast<double>((i % o.record_every) + 1));
       running = 0;

@@ -2,7 +2,7 @@
 # tests without LibTorch. An OBJECT library, like the core; the reproductions that train with it
 # are a library above it (repro/learn_sources.cmake). A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, lstm, training, training_threads, checkpoint and the conversion (qcfs,
+# only lif, lif_network, lstm, ctrnn, training, training_threads, checkpoint and the conversion (qcfs,
 # ann_to_snn, dynamic_confidence) include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp

@@ -93,3 +93,18 @@ TEST(rich_lazy_repro, DISABLED_full_size_sample) {
   std::filesystem::remove_all(out);
   EXPECT_EQ(rows.size(), 10u);
 }
+
+// A driver for docs/rich_lazy.md: 2AF at the full run's N = 300, ranks {1, 30, 300}, one seed and
+// 2000 iterations (minutes): does ||dW_rec||_F order with rank at the paper's size?
+TEST(rich_lazy_repro, DISABLED_n300_two_alternative_sample) {
+  rich_lazy_size s = rich_lazy_default_size(true);
+  s.ranks = {1, 30, 300}, s.tasks = {neurite::learn::cognitive_task::two_alternative}, s.iterations = 2000;
+  s.seeds = 1, s.fmnist_ranks = {}, s.student = false;
+  const auto out = fresh_folder("neurite_rich_lazy_n300_sample");
+  options o;
+  o.out = out.string();
+  const auto rows = run_rich_lazy(o, s);
+  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::filesystem::remove_all(out);
+  EXPECT_EQ(rows.size(), 5u);
+}
