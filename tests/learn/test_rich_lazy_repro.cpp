@@ -108,3 +108,19 @@ TEST(rich_lazy_repro, DISABLED_n300_two_alternative_sample) {
   std::filesystem::remove_all(out);
   EXPECT_EQ(rows.size(), 5u);
 }
+
+// A driver for docs/rich_lazy.md: the three NeuroGym-like tasks at the quick run's N = 100, ranks
+// {1, 100}, one seed and 3000 iterations (minutes): are DMS and CXT learned?
+TEST(rich_lazy_repro, DISABLED_all_tasks_sample) {
+  rich_lazy_size s = rich_lazy_default_size(false);
+  s.ranks = {1, 100}, s.iterations = 3000, s.student = false;
+  s.tasks = {neurite::learn::cognitive_task::two_alternative, neurite::learn::cognitive_task::delayed_match,
+             neurite::learn::cognitive_task::context_decision};
+  const auto out = fresh_folder("neurite_rich_lazy_tasks_sample");
+  options o;
+  o.out = out.string();
+  const auto rows = run_rich_lazy(o, s);
+  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::filesystem::remove_all(out);
+  EXPECT_EQ(rows.size(), 15u);
+}

@@ -34,7 +34,7 @@ struct rich_lazy_size {
 
 rich_lazy_size rich_lazy_default_size(bool full);
 
-// One trained network's measures (means over nothing: one seed, one rank).
+// One trained network's measures: one task, seed and rank.
 struct rich_lazy_measures {
   std::string task;
   std::uint64_t seed = 0;
