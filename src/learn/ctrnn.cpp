@@ -21,7 +21,8 @@ core::random_stream weight_stream(std::uint64_t seed, std::uint32_t layer) {
 ctrnn_trace unroll(const ctrnn_config& c, const std::vector<at::Tensor>& p, const at::Tensor& inputs,
                    const std::function<at::Tensor(const at::Tensor&)>& recurrent_drive) {
   if (inputs.dim() != 3 || inputs.size(2) != c.inputs)
-    throw std::invalid_argument(fmt::format("ctrnn: inputs must be (T, batch, {}), got {}", c.inputs, inputs.dim()));
+    throw std::invalid_argument(fmt::format("ctrnn: inputs must be (T, batch, {}), got {} dimensions of which the last is {}",
+                                            c.inputs, inputs.dim(), inputs.dim() ? inputs.size(-1) : 0));
   const std::int64_t steps = inputs.size(0);
   at::Tensor u = torch::zeros({inputs.size(1), c.hidden}, p[1].options().requires_grad(false));
   const at::Tensor input_drive = inputs.to(p[0].scalar_type()).matmul(p[0].t());  // (T, batch, N)
@@ -50,7 +51,8 @@ labelled_batch trials_of(const labelled_batch& b, std::int64_t first, std::int64
 // The gradients of the batch's mean loss, set on the parameters: each micro-batch's on a worker,
 // summed in micro-batch order. Returns the loss.
 double set_gradients(const ctrnn& net, const labelled_batch& batch, const sgd_options& o, const training_threads& threads) {
-  const std::int64_t trials = batch.inputs.size(1), size = o.micro_batch;
+  const std::int64_t trials = batch.inputs.dim() == 3 ? batch.inputs.size(1) : 0, size = o.micro_batch;
+  if (trials < 1) throw std::invalid_argument("train_ctrnn: a batch must be (T, trials >= 1, inputs)");
   const auto parts = static_cast<std::size_t>((trials + size - 1) / size);
   const double count = static_cast<double>(o.loss == loss_steps::every ? trials * batch.inputs.size(0) : trials);
   std::vector<std::vector<at::Tensor>> gradients(parts);

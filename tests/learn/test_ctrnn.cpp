@@ -162,6 +162,10 @@ TEST(ctrnn, training_is_bit_identical_for_any_thread_count) {
   EXPECT_EQ(curves[0], curves[1]);
   EXPECT_TRUE(weights[0].equal(weights[1]));
   EXPECT_FALSE(weights[0].equal(w0));  // it trained
+  ctrnn net(c, w0, 4);
+  const batch_source empty = [](std::uint64_t) { return task_trials(cognitive_task::two_alternative, 0, 0, 0, 3); };
+  EXPECT_THROW(train_ctrnn(net, empty, o), std::invalid_argument);
+  EXPECT_THROW(net.run(at::zeros({8, 2, 5})), std::invalid_argument);  // 5 inputs for a network of 3
 }
 
 TEST(ctrnn, sgd_with_momentum_lowers_the_two_alternative_loss) {
