@@ -276,7 +276,8 @@ const bool registered = register_reproduction(
     {"rich-lazy",
      "Rich and lazy learning against the initial weight rank (Liu et al., ICLR 2024): CTRNN on 2AF/DMS/CXT and "
      "sequential Fashion-MNIST",
-     "ordering claims: weight change falls, kernel and representation alignment rise with rank; aligned low rank is lazy",
+     "quick (N = 100, 2AF): kernel and representation alignment rise with rank, ||dW|| does not fall (miss); aligned "
+     "low rank is lazy; --full not run yet",
      [](const options& o) { return run_rich_lazy(o, rich_lazy_default_size(o.full)); }});
 
 }  // namespace
