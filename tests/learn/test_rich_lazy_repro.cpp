@@ -4,25 +4,21 @@
 // asserted: the quick run (docs/rich_lazy.md) is where they are judged.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "repro/rich_lazy/rich_lazy.hpp"
+#include "../temp_dir.hpp"
 
 using namespace neurite::repro;
 
 namespace {
 
-std::filesystem::path fresh_folder(const std::string& name) {
-  // One folder per process: runs of the suite from two checkouts may overlap.
-  const auto out = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(getpid()));
-  std::filesystem::create_directories(out);
-  return out;
-}
+std::filesystem::path fresh_folder(const std::string& name) { return neurite::test_files::unique_temp_dir(name); }
 
 rich_lazy_size small_size() {
   rich_lazy_size s;
