@@ -18,6 +18,8 @@ For `neurite train` (NAME train): learning_curve.png (training and test
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
+For rich-lazy: rich_lazy_measures.png (weight change, kernel and representation alignment and sign
+similarity against the initial rank, one line per task).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -232,9 +234,32 @@ def elm_neuron(outdir):
            'test spike AUC')
 
 
+def rich_lazy(outdir):
+    d = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'measures.csv'), delimiter=',', names=True,
+                                    dtype=None, encoding='utf-8'))  # the task column is text
+    measures = (('weight_change', '||dW_rec||_F'), ('kernel_alignment', 'tangent-kernel alignment'),
+                ('representation_alignment', 'representation alignment'), ('sign_similarity', 'sign similarity'))
+    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
+    for ax, (key, label) in zip(axes, measures):
+        for task in dict.fromkeys(d['task']):
+            rows = d[d['task'] == task]
+            ranks = np.unique(rows['rank'])
+            values = [rows[key][rows['rank'] == r] for r in ranks]
+            mean = np.array([v.mean() for v in values])
+            ax.errorbar(ranks, mean, yerr=[v.std() for v in values], fmt='o-', capsize=3, label=task)
+        ax.set_xscale('log')
+        ax.set(title=label, xlabel='initial rank of W_rec')
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle('Rich and lazy learning against the initial rank (means and spread over seeds)')
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'rich_lazy_measures.png'), dpi=120)
+    plt.close(fig)
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
-         'dynamic-confidence': dynamic_confidence}
+         'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy}
 
 
 def main(argv):

@@ -2,7 +2,7 @@
 # tests without LibTorch. An OBJECT library, like the core; the reproductions that train with it
 # are a library above it (repro/learn_sources.cmake). A file that includes <torch/torch.h> costs ~25 s and ~1.3 GB to
 # compile (DEPENDENCIES.md, trap 4): the headers here include at most <ATen/core/Tensor.h>, and
-# only lif, lif_network, lstm, training, training_threads, checkpoint and the conversion (qcfs,
+# only lif, lif_network, lstm, ctrnn, training, training_threads, checkpoint and the conversion (qcfs,
 # ann_to_snn, dynamic_confidence) include LibTorch at all.
 add_library(neurite_learn OBJECT
   learn/training_threads.cpp
@@ -26,6 +26,7 @@ add_library(neurite_learn OBJECT
   learn/neuron_io.cpp
   learn/pathfinder.cpp
   learn/checkpoint.cpp
+  learn/ctrnn.cpp learn/cognitive_tasks.cpp learn/student_teacher.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).

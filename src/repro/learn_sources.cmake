@@ -4,5 +4,6 @@
 add_library(neurite_learn_repro OBJECT)
 target_sources(neurite_learn_repro PRIVATE repro/dynamic_confidence/dynamic_confidence.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/elm_neuron/elm_neuron.cpp)
+target_sources(neurite_learn_repro PRIVATE repro/rich_lazy/rich_lazy.cpp)
 target_link_libraries(neurite_learn_repro PUBLIC neurite_learn PRIVATE neurite_warnings)
 set_target_properties(neurite_learn_repro PROPERTIES POSITION_INDEPENDENT_CODE ON)
