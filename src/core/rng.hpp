@@ -26,8 +26,7 @@ enum class purpose : std::uint32_t {
   learn_sample_order = 11,  // learn/training: id = 0, step = epoch
   learn_sequence_pairs = 12,  // learn/sequences: + stream * 16, id = sample, step = epoch
   sdr_trial = 13,           // memory/sdr_theory Monte Carlo: id = trial
-  learn_tasks = 14,         // generated tasks: + 16 * (0 neuron-IO rates, 1 neuron-IO inputs, 2 pathfinder,
-                            //   3-4 cognitive tasks: trials, evaluation)
+  learn_tasks = 14,         // generated tasks: + 16 * (0-1 neuron-IO rates/inputs, 2 pathfinder, 3-4 cognitive tasks)
   test = 15,
 };
 
