@@ -18,6 +18,8 @@ For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (traini
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
+For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map) and acc_bwt.png
+(ACC and BWT of each method).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -238,9 +240,36 @@ def elm_neuron(outdir):
            'test spike AUC')
 
 
+def hlop(outdir):
+    """Accuracy matrices of each method (heat maps) and their ACC and BWT (bars)."""
+    summary = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'summary.csv'), delimiter=',', names=True,
+                                          dtype=None, encoding='utf-8'))  # the method column is text
+    methods = list(summary['method'])
+    fig, axes = plt.subplots(1, len(methods), figsize=(3.2 * len(methods), 3.2), squeeze=False)
+    for ax, method in zip(axes[0], methods):
+        r = 100 * np.atleast_2d(np.genfromtxt(os.path.join(outdir, 'accuracy_%s.csv' % method), delimiter=',',
+                                              skip_header=1))[:, 1:]
+        image = ax.imshow(r, vmin=0, vmax=100, cmap='viridis', aspect='auto')
+        for (i, j), a in np.ndenumerate(r):
+            ax.text(j, i, '%.0f' % a, ha='center', va='center', fontsize=7, color='w' if a < 60 else 'k')
+        ax.set(title=method, xlabel='tested on task', ylabel='after training task' if method == methods[0] else '')
+        ax.set_yticks(range(r.shape[0]))
+    fig.colorbar(image, ax=axes[0].tolist(), label='accuracy (%)')
+    save_png(fig, os.path.join(outdir, 'accuracy_matrices.png'), dpi=120)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    x = np.arange(len(methods))
+    ax.bar(x - 0.2, 100 * summary['acc'], 0.4, label='ACC')
+    ax.bar(x + 0.2, 100 * summary['bwt'], 0.4, label='BWT')
+    ax.axhline(0, color='k', lw=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(methods)
+    finish(fig, ax, outdir, 'acc_bwt.png', 'Permuted Fashion-MNIST: ACC and BWT', 'method', 'points')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'snn-fmnist': snn_fmnist, 'elm-neuron': elm_neuron, 'train': learning_curve,
-         'dynamic-confidence': dynamic_confidence}
+         'dynamic-confidence': dynamic_confidence, 'hlop': hlop}
 
 
 def main(argv):

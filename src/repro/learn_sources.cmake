@@ -7,3 +7,4 @@ target_sources(neurite_learn_repro PRIVATE repro/dynamic_confidence/dynamic_conf
 target_sources(neurite_learn_repro PRIVATE repro/elm_neuron/elm_neuron.cpp)
 target_link_libraries(neurite_learn_repro PUBLIC neurite_learn PRIVATE neurite_warnings)
 set_target_properties(neurite_learn_repro PROPERTIES POSITION_INDEPENDENT_CODE ON)
+target_sources(neurite_learn_repro PRIVATE repro/hlop/hlop.cpp)
