@@ -54,10 +54,10 @@ void lateral_subspace::add_neurons(std::int64_t k, std::uint64_t seed, std::uint
 }
 
 void lateral_subspace::learn(const at::Tensor& x_in, const hebbian_options& o) {
-  const std::int64_t k = rows() - frozen_;
-  if (k == 0) return;
   if (x_in.dim() != 2 || x_in.size(1) != inputs_)
     throw std::invalid_argument(fmt::format("lateral_subspace: expected inputs (batch, {})", inputs_));
+  const std::int64_t k = rows() - frozen_;
+  if (k == 0) return;
   const at::Tensor x = x_in.to(at::kDouble);
   const double batch = static_cast<double>(x.size(0));
   for (int i = 0; i < o.iterations; ++i) {
