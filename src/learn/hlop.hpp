@@ -23,6 +23,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "learn/training.hpp"
+#include "learn/training_threads.hpp"
 
 namespace neurite::learn {
 
@@ -113,6 +114,9 @@ class hlop {
   const projected_layers& projected() const { return layers_; }
 
  private:
+  // Held from construction: LibTorch and BLAS single-threaded on the calling thread, where the
+  // Hebbian, QR and SVD arithmetic runs, so that its round-off is the same in any run.
+  training_threads one_thread_{1};
   projected_layers layers_;
   std::vector<hebbian_options> hebbian_;
   std::uint64_t seed_;
