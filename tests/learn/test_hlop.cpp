@@ -12,6 +12,7 @@
 #include "core/rng.hpp"
 #include "io/fashion_mnist.hpp"
 #include "learn/continual.hpp"
+#include "learn/ewc.hpp"
 #include "learn/hlop.hpp"
 #include "learn/lif_network.hpp"
 #include "learn/parameters.hpp"
@@ -207,4 +208,45 @@ TEST(hlop, sequential_training_is_identical_for_any_thread_count) {
   EXPECT_TRUE(at::equal(std::get<1>(one), std::get<1>(two)));
   EXPECT_TRUE(at::equal(std::get<2>(one), std::get<2>(two)));
   EXPECT_GT(std::get<0>(one)[1][1], 0.2);  // chance is 0.1
+}
+
+namespace {
+
+// Two fixed samples of 4 inputs for a linear 4 -> 3 classifier.
+class two_samples final : public labelled_dataset {
+ public:
+  std::uint32_t count() const override { return 2; }
+  std::uint32_t classes() const override { return 3; }
+  labelled_batch batch(std::span<const std::uint32_t> samples, std::uint32_t, std::uint64_t) const override {
+    const at::Tensor all = at::tensor({0.5, -1.0, 2.0, 0.25, 1.5, 0.5, -0.5, 1.0}, at::kFloat).reshape({1, 2, 4});
+    const at::Tensor labels = at::tensor({2, 0}, at::kLong);
+    const at::Tensor index = at::tensor(std::vector<std::int64_t>(samples.begin(), samples.end()), at::kLong);
+    return {all.index_select(1, index), labels.index_select(0, index)};
+  }
+};
+
+}  // namespace
+
+// One batch of both samples: F = g^2, g the gradient of the mean cross-entropy, which for a linear
+// classifier is mean_b (softmax(W x_b) - onehot(y_b)) x_b^T; the penalty's gradient is
+// lambda F (theta - theta*).
+TEST(ewc, fisher_is_the_squared_batch_gradient_and_the_penalty_pulls_back) {
+  rate_mlp net({4, 3}, 1);
+  const two_samples data;
+  ewc e(net, 2.0);
+  e.end_task(data, 2);
+  const auto in = data.batch(std::vector<std::uint32_t>{0, 1}, 0, 1);
+  const at::Tensor x = in.inputs[0].to(at::kDouble), w = net.parameters()[0].detach().to(at::kDouble);
+  const at::Tensor error = at::softmax(at::matmul(x, w.t()), 1) - at::one_hot(in.labels, 3).to(at::kDouble);
+  const at::Tensor g = at::matmul(error.t(), x) / 2.0;
+  EXPECT_LT((e.fisher()[0].to(at::kDouble) - g.square()).abs().max().item<double>(), 1e-6);
+  std::vector<at::Tensor> gradients{at::zeros({3, 4})};
+  e.penalise(gradients);
+  EXPECT_EQ(gradients[0].abs().max().item<double>(), 0.0);  // at theta*
+  {
+    const at::NoGradGuard no_grad;
+    net.parameters()[0].add_(0.5);
+  }
+  e.penalise(gradients);
+  EXPECT_LT((gradients[0] - 2.0 * e.fisher()[0] * 0.5).abs().max().item<double>(), 1e-6);
 }

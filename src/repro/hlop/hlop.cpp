@@ -62,20 +62,34 @@ std::vector<learn::hebbian_options> hebbian_for(std::size_t layers) {
   return h;
 }
 
-// Cosines of the principal angles between each layer's Hebbian subspace after task 0 and the
-// top-k SVD subspace of the same layer's input activity on task 0's first images.
-std::vector<std::vector<double>> subspace_cosines(const learn::rate_mlp& net, const learn::hlop& h,
-                                                  const learn::encoded_images& task0, std::uint32_t images) {
+// Each layer's Hebbian subspace after task 0 against the top-k SVD subspace of the same layer's
+// input activity on task 0's first images: the cosines of their principal angles, and the share
+// of the activity's energy (sum of squares) the Hebbian subspace holds, relative to the SVD
+// subspace's (the most any k dimensions hold).
+struct subspace_match {
+  std::vector<std::vector<double>> cosines;
+  std::vector<double> energy;
+};
+
+double energy_in(const at::Tensor& x, const at::Tensor& rows) {
+  const at::Tensor q = std::get<0>(at::linalg_qr(rows.t()));
+  return at::matmul(x, q).square().sum().item<double>();
+}
+
+subspace_match compare_subspaces(const learn::rate_mlp& net, const learn::hlop& h, const learn::encoded_images& task0,
+                                 std::uint32_t images) {
   std::vector<std::uint32_t> first(std::min(images, task0.count()));
   std::iota(first.begin(), first.end(), 0u);
   const at::NoGradGuard no_grad;
   const auto activity = net.layer_inputs(task0.batch(first, 1, 0).inputs);
-  std::vector<std::vector<double>> cosines;
+  subspace_match m;
   for (std::size_t l = 0; l < h.layers(); ++l) {
     const auto& hebbian = h.layer(l).weights();
-    cosines.push_back(learn::principal_cosines(hebbian, learn::top_singular_subspace(activity[l], hebbian.size(0))));
+    const at::Tensor x = activity[l].to(at::kDouble), svd = learn::top_singular_subspace(x, hebbian.size(0));
+    m.cosines.push_back(learn::principal_cosines(hebbian, svd));
+    m.energy.push_back(energy_in(x, hebbian) / energy_in(x, svd));
   }
-  return cosines;
+  return m;
 }
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
@@ -118,13 +132,13 @@ std::vector<row> run_hlop(const options& o, const hlop_size& size) {
 
   auto projected = network(size, o.seed);
   learn::hlop h(projected, learn::projected_layers_of(projected), hebbian_for(size.sizes.size() - 1), o.seed);
-  std::vector<std::vector<double>> cosines;
+  subspace_match match;
   const learn::continual_method hlop_method{
       [&](std::size_t t) { h.begin_task(size.lateral.neurons(t)); },
       [&](std::size_t, const learn::labelled_dataset& train) { return h.hooks(train); },
       [&](std::size_t t) {
         h.end_task();
-        if (t == 0) cosines = subspace_cosines(projected, h, p.train.front(), size.subspace_images);
+        if (t == 0) match = compare_subspaces(projected, h, p.train.front(), size.subspace_images);
       }};
   results.push_back({"hlop", learn::train_sequentially(projected, p.tasks, training, hlop_method)});
   fmt::print("hlop: HLOP done at {:.1f} s\n", elapsed());
@@ -146,6 +160,7 @@ std::vector<row> run_hlop(const options& o, const hlop_size& size) {
     fmt::print("hlop: EWC done at {:.1f} s\n", elapsed());
   }
 
+  const auto& cosines = match.cosines;
   std::string summary = "method,acc,bwt\n", subspace = "layer,index,cosine\n";
   for (const auto& m : results) {
     io::write_text_file(o.out + "/accuracy_" + m.name + ".csv", m.r.csv());
@@ -197,6 +212,13 @@ std::vector<row> run_hlop(const options& o, const hlop_size& size) {
                               }()),
                   ">= 0.95 (ours, from FINDINGS 6)", fmt::format("{:.3f}", mean(per_layer)),
                   mean(per_layer) >= 0.95 ? verdict::match : verdict::miss, criterion::ours});
+  rows.push_back({"energy of task 0's activity in the Hebbian subspace / in the SVD subspace, per layer", "-",
+                  [&] {
+                    std::string s;
+                    for (const double e : match.energy) s += fmt::format("{}{:.4f}", s.empty() ? "" : " ", e);
+                    return s;
+                  }(),
+                  verdict::not_applicable});
   const double seconds = elapsed();
   rows.push_back({fmt::format("protocol: {} tasks x {} train / {} test images, {} ReLU no biases, 1 head, SGD {} batch {}, {} threads",
                               size.tasks, p.train_images.front().count, p.test_images.front().count,
