@@ -18,8 +18,9 @@ For snn-fmnist, and for `neurite train` (NAME train): learning_curve.png (traini
 accuracy per epoch).
 For dynamic-confidence: pareto_front.png (accuracy against mean latency for every threshold, validation
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
-For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map) and acc_bwt.png
-(ACC and BWT of each method).
+For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map), acc_bwt.png
+(ACC and BWT of each method) and subspace_cosines.png (principal-angle cosines between the Hebbian
+and the SVD subspace of each layer after task 0).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -255,6 +256,7 @@ def hlop(outdir):
         ax.set(title=method, xlabel='tested on task', ylabel='after training task' if method == methods[0] else '')
         ax.set_yticks(range(r.shape[0]))
     fig.colorbar(image, ax=axes[0].tolist(), label='accuracy (%)')
+    fig.subplots_adjust(bottom=0.2)
     save_png(fig, os.path.join(outdir, 'accuracy_matrices.png'), dpi=120)
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(5, 4))
@@ -265,6 +267,14 @@ def hlop(outdir):
     ax.set_xticks(x)
     ax.set_xticklabels(methods)
     finish(fig, ax, outdir, 'acc_bwt.png', 'Permuted Fashion-MNIST: ACC and BWT', 'method', 'points')
+    cosines = np.atleast_1d(read(outdir, 'subspace.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for layer in np.unique(cosines['layer']):
+        c = cosines[cosines['layer'] == layer]['cosine']
+        ax.plot(np.arange(1, len(c) + 1), c, label='layer %d (k = %d)' % (layer, len(c)))
+    ax.axhline(0.95, color='k', ls='--', lw=1, label='0.95 (our criterion, on the mean)')
+    finish(fig, ax, outdir, 'subspace_cosines.png', 'Hebbian vs SVD subspace after task 0',
+           'principal angle (largest cosine first)', 'cosine')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
