@@ -1,6 +1,6 @@
-// A small `neurite repro hlop` (3 permuted tasks of 2000 images, 784-64-64-10): the same code as
-// the quick run, with its ordering claims at stated margins, and the same CSV files from one
-// thread as from two.
+// A small `neurite repro hlop` (3 permuted tasks of 30 000 images, 784-128-128-10, with EWC): the
+// same code as the quick run, with its ordering claims at stated margins, and the same CSV files
+// from one thread as from two.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -35,11 +35,11 @@ TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   ASSERT_NE(find_reproduction("hlop"), nullptr);
   const auto one = neurite::test_files::unique_temp_dir("neurite_test_hlop");
   const auto two = neurite::test_files::unique_temp_dir("neurite_test_hlop");
-  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 0, 1000};
+  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 100, 1000};
   const auto rows = run_hlop({false, one.string(), 1, 1}, small);
   run_hlop({false, two.string(), 1, 2}, small);
   for (const auto* name : {"summary.csv", "accuracy_baseline.csv", "accuracy_hlop.csv", "accuracy_multitask.csv",
-                           "subspace.csv"})
+                           "accuracy_ewc.csv", "subspace.csv"})
     EXPECT_EQ(slurp(one / name), slurp(two / name)) << name;
   // At this size: HLOP forgets at most a third as much as fine-tuning, which forgets at least 5
   // points; the Hebbian subspaces lie near the SVD ones.
