@@ -27,9 +27,10 @@ void ewc::end_task(const labelled_dataset& train, std::uint32_t batch) {
     for (std::size_t i = 0; i < f.size(); ++i)
       if (g[i].defined()) f[i] += static_cast<double>(samples.size()) * g[i].square();
   }
+  const double earlier = tasks_++;
   for (std::size_t i = 0; i < f.size(); ++i) {
     f[i] /= static_cast<double>(all.size());
-    if (fisher_.size() == f.size()) f[i] += fisher_[i];
+    if (fisher_.size() == f.size()) f[i] = (earlier * fisher_[i] + f[i]) / (earlier + 1);
   }
   fisher_ = std::move(f);
   anchor_.clear();

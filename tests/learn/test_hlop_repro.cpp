@@ -35,7 +35,7 @@ TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   ASSERT_NE(find_reproduction("hlop"), nullptr);
   const auto one = neurite::test_files::unique_temp_dir("neurite_test_hlop");
   const auto two = neurite::test_files::unique_temp_dir("neurite_test_hlop");
-  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 100, 1000};
+  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 500, 1000};
   const auto rows = run_hlop({false, one.string(), 1, 1}, small);
   run_hlop({false, two.string(), 1, 2}, small);
   for (const auto* name : {"summary.csv", "accuracy_baseline.csv", "accuracy_hlop.csv", "accuracy_multitask.csv",

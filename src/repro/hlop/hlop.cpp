@@ -113,7 +113,9 @@ std::string row_text(const std::vector<double>& accuracies) {
 }  // namespace
 
 hlop_size hlop_default_size(bool full) {
-  if (full) return {10, 0, 0, {784, 800, 800, 10}, {{80, 200, 100}, {70, 70, 70}, {20, 20, 20}, 3}, 1, 64, 0.1, 100, 10000};
+  // EWC's lambda: with SGD at 0.1 the penalty's pull diverges once 0.1 lambda F_i passes 2; at the
+  // CI size lambda = 1000 diverged, 300 and 600 barely held back forgetting (docs/hlop.md).
+  if (full) return {10, 0, 0, {784, 800, 800, 10}, {{80, 200, 100}, {70, 70, 70}, {20, 20, 20}, 3}, 1, 64, 0.1, 500, 10000};
   // The schedule scaled to 256-wide hidden layers (about 0.32 of 800), the input layer's kept.
   return {5, 60000, 2000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 1, 64, 0.1, 0, 5000};
 }
