@@ -79,7 +79,8 @@ struct projected_layers {
   std::function<std::vector<at::Tensor>(const at::Tensor& inputs)> inputs;
 };
 // Every layer of a LIF network: the input weights (the biases and any recurrent weights train
-// unprojected), the mean over T of the encoded input and of each hidden layer's spikes.
+// unprojected), the mean over T of the encoded input and of each hidden layer's spikes. The
+// network must outlive the result.
 projected_layers projected_layers_of(const lif_network& net);
 
 // Lateral neurons to add per layer before a task: `first` before task 0, then `increment` less
@@ -106,7 +107,8 @@ class hlop {
   // Projects each projected layer's weight gradient orthogonally to its old subspace.
   void project(std::vector<at::Tensor>& gradients) const;
   // The hooks that run HLOP inside train_classifier on `train`: Hebbian learning after each batch,
-  // projection before each optimiser step.
+  // projection before each optimiser step. They refer to this object and to `train`. Use them with
+  // optimizer_kind::sgd: an optimiser that rescales each element (Adam) undoes the orthogonality.
   training_hooks hooks(const labelled_dataset& train);
 
   const lateral_subspace& layer(std::size_t l) const { return subspaces_.at(l); }

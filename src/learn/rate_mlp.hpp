@@ -34,7 +34,7 @@ class rate_mlp final : public classifier_model {
   std::vector<at::Tensor> weights_;
 };
 
-// Every layer of a rate_mlp for HLOP.
+// Every layer of a rate_mlp for HLOP; the network must outlive the result.
 projected_layers projected_layers_of(const rate_mlp& net);
 
 }  // namespace neurite::learn
