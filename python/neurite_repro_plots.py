@@ -20,6 +20,9 @@ For dynamic-confidence: pareto_front.png (accuracy against mean latency for ever
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
 For rich-lazy: rich_lazy_measures.png (weight change, kernel and representation alignment and sign
 similarity against the initial rank, one line per task).
+For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map), acc_bwt.png
+(ACC and BWT of each method) and subspace_cosines.png (principal-angle cosines between the Hebbian
+and the SVD subspace of each layer after task 0).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -257,9 +260,45 @@ def rich_lazy(outdir):
     plt.close(fig)
 
 
+def hlop(outdir):
+    """Accuracy matrices of each method (heat maps) and their ACC and BWT (bars)."""
+    summary = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'summary.csv'), delimiter=',', names=True,
+                                          dtype=None, encoding='utf-8'))  # the method column is text
+    methods = list(summary['method'])
+    fig, axes = plt.subplots(1, len(methods), figsize=(3.2 * len(methods), 3.2), squeeze=False)
+    for ax, method in zip(axes[0], methods):
+        r = 100 * np.atleast_2d(np.genfromtxt(os.path.join(outdir, 'accuracy_%s.csv' % method), delimiter=',',
+                                              skip_header=1))[:, 1:]
+        image = ax.imshow(r, vmin=0, vmax=100, cmap='viridis', aspect='auto')
+        for (i, j), a in np.ndenumerate(r):
+            ax.text(j, i, '%.0f' % a, ha='center', va='center', fontsize=7, color='w' if a < 60 else 'k')
+        ax.set(title=method, xlabel='tested on task', ylabel='after training task' if method == methods[0] else '')
+        ax.set_yticks(range(r.shape[0]))
+    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.2, top=0.88)
+    fig.colorbar(image, cax=fig.add_axes([0.89, 0.2, 0.015, 0.68]), label='accuracy (%)')
+    save_png(fig, os.path.join(outdir, 'accuracy_matrices.png'), dpi=120)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    x = np.arange(len(methods))
+    ax.bar(x - 0.2, 100 * summary['acc'], 0.4, label='ACC')
+    ax.bar(x + 0.2, 100 * summary['bwt'], 0.4, label='BWT')
+    ax.axhline(0, color='k', lw=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(methods)
+    finish(fig, ax, outdir, 'acc_bwt.png', 'Permuted Fashion-MNIST: ACC and BWT', 'method', 'points')
+    cosines = np.atleast_1d(read(outdir, 'subspace.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for layer in np.unique(cosines['layer']):
+        c = cosines[cosines['layer'] == layer]['cosine']
+        ax.plot(np.arange(1, len(c) + 1), c, label='layer %d (k = %d)' % (layer, len(c)))
+    ax.axhline(0.95, color='k', ls='--', lw=1, label='0.95 (our criterion, on the mean)')
+    finish(fig, ax, outdir, 'subspace_cosines.png', 'Hebbian vs SVD subspace after task 0',
+           'principal angle (largest cosine first)', 'cosine')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
-         'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy}
+         'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop}
 
 
 def main(argv):

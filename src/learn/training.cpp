@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <span>
 #include <stdexcept>
@@ -99,24 +100,34 @@ void check_images(const training_config& c, const io::labelled_images& train, co
     throw std::invalid_argument("training: the last layer needs one neuron per class");
 }
 
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<at::Tensor>& parameters,
+                                                       const training_options& o) {
+  if (o.optimizer == optimizer_kind::sgd)
+    return std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(o.learning_rate));
+  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(o.learning_rate));
+}
+
 // The state of one run: the network, its optimiser and the threads, over fixed data.
 class trainer {
  public:
   trainer(classifier_model& model, const labelled_dataset& train, const training_options& o)
       : c_(o), train_(train), threads_(o.threads), net_(model),
-        optimizer_(model.parameters(), torch::optim::AdamOptions(o.learning_rate)),
+        optimizer_(make_optimizer(model.parameters(), o)),
         batches_((train.count() + o.batch_size - 1) / o.batch_size) {}
 
   // One pass over the training set in this epoch's order, reporting after each batch.
-  batch_totals train_epoch(std::uint32_t epoch, const std::function<void(const training_progress&)>& progress) {
+  batch_totals train_epoch(std::uint32_t epoch, const training_hooks& hooks) {
     const auto order = sample_order(train_.count(), c_.seed, epoch);
     const auto start = steady::now();
     batch_totals sum;
     for (std::uint32_t b = 0; b < batches_; ++b) {
       set_learning_rate((epoch - 1.0) * batches_ + b);
       const std::size_t first = std::size_t{b} * c_.batch_size;
-      sum += train_batch(std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count() - first)), epoch);
-      if (progress) progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count()), sum, start));
+      const auto samples = std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count() - first));
+      sum += train_batch(samples, epoch, hooks.gradients);
+      if (hooks.batch_done) hooks.batch_done(samples, epoch);
+      if (hooks.progress)
+        hooks.progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count()), sum, start));
     }
     return sum;
   }
@@ -127,7 +138,7 @@ class trainer {
 
   std::string optimizer_state() const {
     torch::serialize::OutputArchive archive;
-    optimizer_.save(archive);
+    optimizer_->save(archive);
     std::string bytes;
     archive.save_to([&](const void* data, std::size_t size) {
       bytes.append(static_cast<const char*>(data), size);
@@ -139,19 +150,21 @@ class trainer {
   void load_optimizer_state(const std::string& bytes) {
     torch::serialize::InputArchive archive;
     archive.load_from(bytes.data(), bytes.size());
-    optimizer_.load(archive);
+    optimizer_->load(archive);
   }
 
  private:
-  // A cosine from the configured rate down to 5% of it over the whole run.
+  // Adam: a cosine from the configured rate down to 5% of it over the whole run; SGD: constant.
   void set_learning_rate(double step) {
+    if (c_.optimizer == optimizer_kind::sgd) return;
     const double fraction = step / (static_cast<double>(batches_) * c_.epochs);
-    static_cast<torch::optim::AdamOptions&>(optimizer_.param_groups()[0].options())
+    static_cast<torch::optim::AdamOptions&>(optimizer_->param_groups()[0].options())
         .lr(c_.learning_rate * (0.05 + 0.475 * (1 + std::cos(std::numbers::pi * fraction))));
   }
 
   // One optimiser step on a batch: gradients of each micro-batch, summed in micro-batch order.
-  batch_totals train_batch(std::span<const std::uint32_t> batch, std::uint32_t epoch) {
+  batch_totals train_batch(std::span<const std::uint32_t> batch, std::uint32_t epoch,
+                           const std::function<void(std::vector<at::Tensor>&)>& adjust_gradients) {
     struct part {
       batch_totals totals;
       std::vector<at::Tensor> gradients;
@@ -164,12 +177,14 @@ class trainer {
       parts[m].gradients = torch::autograd::grad({loss_sum / static_cast<double>(batch.size())}, net_.parameters());
       parts[m].totals = {loss_sum.item<double>(), objective_of(c_).score_sum(outputs.detach(), in.labels)};
     });
-    for (std::size_t i = 0; i < net_.parameters().size(); ++i) {
-      at::Tensor sum = parts[0].gradients[i];
-      for (std::size_t m = 1; m < parts.size(); ++m) sum = sum + parts[m].gradients[i];
-      net_.parameters()[i].mutable_grad() = sum;
+    std::vector<at::Tensor> sums(net_.parameters().size());
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      sums[i] = parts[0].gradients[i];
+      for (std::size_t m = 1; m < parts.size(); ++m) sums[i] = sums[i] + parts[m].gradients[i];
     }
-    optimizer_.step();
+    if (adjust_gradients) adjust_gradients(sums);
+    for (std::size_t i = 0; i < sums.size(); ++i) net_.parameters()[i].mutable_grad() = sums[i];
+    optimizer_->step();
     batch_totals totals;
     for (const auto& p : parts) totals += p.totals;
     return totals;
@@ -187,7 +202,7 @@ class trainer {
   const labelled_dataset& train_;
   training_threads threads_;
   classifier_model& net_;
-  torch::optim::Adam optimizer_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::uint32_t batches_;
 };
 
@@ -226,7 +241,7 @@ training_report train_classifier(classifier_model& model, const labelled_dataset
   const auto start = steady::now();
   for (auto epoch = static_cast<std::uint32_t>(state.epochs.size() + 1); epoch <= options.epochs; ++epoch) {
     const auto epoch_start = steady::now();
-    const batch_totals sum = run.train_epoch(epoch, hooks.progress);
+    const batch_totals sum = run.train_epoch(epoch, hooks);
     const double training_seconds = seconds_since(epoch_start);
     const double accuracy = test.count() ? run.test_accuracy(test) : 0.0;
     state.epochs.push_back({epoch, sum.loss_sum / train.count(), sum.score_sum / train.count(),

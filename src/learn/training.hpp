@@ -1,12 +1,13 @@
 #pragma once
 // Training a classifier_model on a labelled_dataset: Adam on a training_objective (by default the
 // cross-entropy of the class scores),
-// the learning rate decayed along a cosine to 5% of its start, samples shuffled per epoch from
+// the learning rate decayed along a cosine to 5% of its start (or plain SGD), samples shuffled per epoch from
 // the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
 // training_threads share; their gradients are summed in micro-batch order, so a run gives the same
 // numbers for any thread count.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,11 @@ class training_objective {
   virtual double score_sum(const at::Tensor& outputs, const at::Tensor& labels) const;     // summed over samples
 };
 
+enum class optimizer_kind {
+  adam_cosine,  // Adam, the rate decayed along a cosine to 5% of its start over the run
+  sgd,          // plain SGD at a constant rate (the continual-learning papers' setting)
+};
+
 struct training_options {
   std::uint32_t epochs = 1;
   std::uint32_t batch_size = 128;
@@ -36,6 +42,7 @@ struct training_options {
   int threads = 1;
   std::uint64_t seed = 1;  // sample order (and, for train_classifier(training_config), the weights)
   const training_objective* objective = nullptr;  // null: classification
+  optimizer_kind optimizer = optimizer_kind::adam_cosine;
 };
 
 // A LIF network on encoded images; input.seed is set apart from seed.
@@ -81,7 +88,7 @@ struct training_report {
 // order and the encodings are pure functions of (seed, epoch), so the epoch is the whole position.
 struct training_state {
   std::vector<epoch_record> epochs;  // those done, in order
-  std::string optimizer;             // Adam's moments and step counts, serialised by LibTorch
+  std::string optimizer;             // the optimiser's state (Adam's moments and step counts), serialised by LibTorch
 };
 
 struct training_hooks {
@@ -89,6 +96,12 @@ struct training_hooks {
   std::function<void(const training_state&)> epoch_done;   // after every epoch and its test
   // Continue a run from here; the model must hold the parameters it had at that point.
   const training_state* resume = nullptr;
+  // The batch's gradients (summed over its micro-batches, one per model parameter) just before the
+  // optimiser step; the hook may change them in place (learn/hlop.hpp projects them).
+  std::function<void(std::vector<at::Tensor>& gradients)> gradients{};
+  // After each optimiser step, with the batch's samples and the epoch: for learning that runs
+  // beside training on the same data (learn/hlop.hpp's Hebbian subspaces).
+  std::function<void(std::span<const std::uint32_t> samples, std::uint32_t epoch)> batch_done{};
 };
 
 // The test set is evaluated after every epoch (skipped when empty).

@@ -1,0 +1,32 @@
+#pragma once
+// `neurite repro hlop`: Hebbian learning based orthogonal projection for continual learning (Xiao
+// et al., ICLR 2024, paper 6) on permuted Fashion-MNIST. One rate-based network without biases
+// and one shared head (learn/rate_mlp.hpp) is trained on the tasks in turn by SGD, by plain
+// fine-tuning (the baseline), with HLOP (learn/hlop.hpp), with EWC where asked, and jointly on all
+// tasks (the multitask bound). Rows: ACC and BWT of each method against the paper's claims, and
+// the Hebbian subspaces against the SVD subspaces of the same activity; CSV files: the accuracy
+// matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the principal-angle
+// cosines (subspace.csv).
+#include <cstdint>
+#include <vector>
+
+#include "learn/hlop.hpp"
+#include "repro/repro.hpp"
+
+namespace neurite::repro {
+
+struct hlop_size {
+  std::uint32_t tasks = 0;
+  std::uint32_t train_images = 0, test_images = 0;  // per task: the first ones of each split, permuted (0: all)
+  std::vector<std::int64_t> sizes;                  // inputs, hidden layers, classes
+  learn::lateral_schedule lateral;
+  std::uint32_t epochs = 1, batch = 64;
+  double learning_rate = 0.1;                       // SGD
+  double ewc_lambda = 0;                            // 0: no EWC run
+  std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees
+};
+
+hlop_size hlop_default_size(bool full);
+std::vector<row> run_hlop(const options& o, const hlop_size& size);
+
+}  // namespace neurite::repro
