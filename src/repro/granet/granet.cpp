@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <numeric>
 
@@ -255,6 +256,7 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
         runs.push_back(train_mlp(schedule(m, target, initial, seed), d, size, o, seed));
         fmt::print("granet: seed {} {:.0f}% {} best {} at {:.1f} s\n", seed, 100 * target, label(runs.back()),
                    points(runs.back().best), elapsed());
+        std::fflush(stdout);  // progress shows when the output goes to a file
       }
     }
   }
@@ -366,7 +368,7 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
   for (const auto& s : snn)
     rows.push_back({fmt::format("LIF 784-512-10 (snn-fmnist), GraNet to {:g}% ({} images x {} epochs), test accuracy (%)",
                                 100 * s.target, size.snn_train_images ? size.snn_train_images : 60000, size.snn_epochs),
-                    "-", fmt::format("{} (sparsity {:.4f}%)", points(s.accuracy), 100 * s.sparsity),
+                    "-", fmt::format("{} (sparsity {:.3f}%)", points(s.accuracy), 100 * s.sparsity),
                     verdict::not_applicable});
   rows.push_back({fmt::format("protocol: {} train / {} test images, 784-300-100-10 no biases, {} epochs, batch {}, SGD "
                               "Nesterov {} wd {}, Delta T {}, pruning over epochs 0-{}, {} threads",
