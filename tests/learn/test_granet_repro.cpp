@@ -69,8 +69,8 @@ TEST(granet_repro, small_run_prunes_to_its_target_for_any_thread_count) {
 
   // Every sparse network holds 2% of the 266 200 weights: exactly round(0.02 N) after global
   // pruning, the per-layer ERK roundings (at most one weight per layer) for the ERK masks.
-  std::map<std::string, long> nonzeros;
-  for (const auto& r : records(one / "layers.csv")) nonzeros[r[0]] += std::stol(r[4]);
+  std::map<std::string, double> nonzeros;
+  for (const auto& r : records(one / "layers.csv")) nonzeros[r[0]] += std::stod(r[4]);
   EXPECT_EQ(nonzeros["gmp"], 5324);
   EXPECT_EQ(nonzeros["granet"], 5324);
   EXPECT_NEAR(nonzeros["rigl"], 5324, 3);
