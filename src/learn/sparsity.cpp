@@ -95,7 +95,10 @@ std::vector<double> erk_densities(const std::vector<std::vector<std::int64_t>>& 
   for (;;) {
     // Non-zeros: sum over dense layers of size_l + eps * sum over the others of dims_l = target.
     double fixed = 0, scaled = 0;
-    for (std::size_t l = 0; l < layers; ++l) (dense[l] ? fixed : scaled) += dense[l] ? size[l] : dims[l];
+    for (std::size_t l = 0; l < layers; ++l) {
+      if (dense[l]) fixed += size[l];
+      else scaled += dims[l];
+    }
     const double eps = scaled > 0 ? (target - fixed) / scaled : 0;
     bool changed = false;
     for (std::size_t l = 0; l < layers; ++l)
@@ -198,7 +201,8 @@ void sparse_masks::after_step(std::int64_t t, const std::vector<at::Tensor>& gra
     if (keep < nonzeros()) prune_to(keep);
     changed = true;
   }
-  if (regenerates(o_.method) && t < o_.iterations) {
+  // Regeneration from the first pruning step on (a dense network has nothing to regrow into).
+  if (regenerates(o_.method) && t > o_.prune_start && t < o_.iterations) {
     e.rate = regeneration_.rate(t);
     e.regrown = regenerate(e.rate, gradients, momentum);
     changed = true;

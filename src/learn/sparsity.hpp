@@ -8,7 +8,8 @@
 //   each step followed by zero-cost neuroregeneration: in every layer the ceil(r nnz_l) active
 //   weights of smallest |w| are removed and as many inactive positions (those just removed
 //   included) of largest |dL/dw| on the current batch regrow, at zero. Regeneration runs every
-//   Delta T until the end of training, r cosine-decayed from r_0 to r_min over the run:
+//   Delta T from the first pruning step until the end of training, r cosine-decayed from r_0 to
+//   r_min over the run:
 //     r(t) = r_min + (r_0 - r_min) (1 + cos(pi t / T)) / 2.
 //   s_i = 0 starts dense; s_i > 0 starts from an ERK mask of density 1 - s_i.
 // - GMP: the same pruning from dense, no regeneration.

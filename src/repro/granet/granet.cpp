@@ -382,7 +382,7 @@ namespace {
 
 const bool registered = register_reproduction(
     {"granet", "GraNet: gradual pruning with zero-cost neuroregeneration (Liu et al. 2021), LeNet-300-100 on Fashion-MNIST",
-     "quick: 98% sparsity, dense/GMP/GraNet/RigL/static ERK, CSR inference, LIF pruned to 90/98%; --full: 90/95/98%, "
+     "quick: 98% sparsity, dense/GMP/GraNet/RigL/static ERK, CSR inference, LIF pruned to 90/98%, 3 min of CPU; --full: 90/95/98%, "
      "3 seeds, s_i = 0 and 0.5, pruning-plasticity sweep",
      [](const options& o) { return run_granet(o, granet_default_size(o.full)); }});
 
