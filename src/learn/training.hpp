@@ -1,8 +1,8 @@
 #pragma once
 // Training a classifier_model on a labelled_dataset: Adam on a training_objective (by default the
-// cross-entropy of the class scores),
-// the learning rate decayed along a cosine to 5% of its start (or SGD, plain or with Nesterov momentum and step decay), samples shuffled per epoch from
-// the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
+// cross-entropy of the class scores), the learning rate decayed along a cosine to 5% of its start
+// (or SGD, plain or with Nesterov momentum and step decay), samples shuffled per epoch from the
+// Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
 // training_threads share; their gradients are summed in micro-batch order, so a run gives the same
 // numbers for any thread count.
 #include <cstdint>
