@@ -87,8 +87,8 @@ std::vector<double> erk_densities(const std::vector<std::vector<std::int64_t>>& 
   const std::size_t layers = shapes.size();
   std::vector<double> size(layers), dims(layers);
   for (std::size_t l = 0; l < layers; ++l) {
-    size[l] = std::accumulate(shapes[l].begin(), shapes[l].end(), 1.0, [](double a, std::int64_t b) { return a * static_cast<double>(b); });
-    dims[l] = std::accumulate(shapes[l].begin(), shapes[l].end(), 0.0, [](double a, std::int64_t b) { return a + static_cast<double>(b); });
+    size[l] = 1.0, dims[l] = 0.0;
+    for (const auto n : shapes[l]) size[l] *= static_cast<double>(n), dims[l] += static_cast<double>(n);
   }
   const double target = density * std::accumulate(size.begin(), size.end(), 0.0);
   std::vector<bool> dense(layers, false);

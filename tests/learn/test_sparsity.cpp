@@ -134,7 +134,8 @@ TEST(sparsity, every_prune_and_regrow_step_conserves_the_schedules_nonzeros) {
     {
       const at::NoGradGuard no_grad;
       for (std::size_t l = 0; l < net.parameters().size(); ++l)
-        net.parameters()[l].add_(random_tensor(net.parameters()[l].sizes().vec(), 1000 + static_cast<std::uint32_t>(t * 3 + l)) * 0.01);
+        net.parameters()[l].add_(
+            random_tensor(net.parameters()[l].sizes().vec(), 1000 + static_cast<std::uint32_t>(t * 3 + l)) * 0.01);
     }
     const auto before = masks.layer_nonzeros();
     const auto events = masks.events().size();

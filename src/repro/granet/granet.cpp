@@ -53,7 +53,8 @@ struct run_result {
 };
 
 std::string label(const run_result& r) {
-  return r.method == sparse_method::granet && r.initial > 0 ? fmt::format("granet-si{:g}", r.initial) : learn::method_name(r.method);
+  if (r.method == sparse_method::granet && r.initial > 0) return fmt::format("granet-si{:g}", r.initial);
+  return learn::method_name(r.method);
 }
 
 learn::training_options training_for(const granet_size& size, const options& o, std::uint64_t seed) {
@@ -204,7 +205,8 @@ snn_result train_snn(double target, const split_data& d, const granet_size& size
   learn::training_hooks hooks;
   std::unique_ptr<learn::sparse_masks> masks;
   if (target > 0) {
-    auto s = sparsity_for(sparse_method::granet, target, 0, batches, 0, size.snn_epochs, std::max<std::int64_t>(1, batches / 16), o.seed);
+    const auto interval = std::max<std::int64_t>(1, batches / 16);
+    auto s = sparsity_for(sparse_method::granet, target, 0, batches, 0, size.snn_epochs, interval, o.seed);
     s.prune_end = batches * size.snn_epochs / 2;
     masks = std::make_unique<learn::sparse_masks>(net, s);
     hooks = masks->hooks();
@@ -295,13 +297,15 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
   }
 
   // CSV files.
-  std::string accuracy = "method,target,seed,epoch,test_accuracy\n", events = "method,target,seed,iteration,sparsity,rate,regrown\n",
+  std::string accuracy = "method,target,seed,epoch,test_accuracy\n",
+              events = "method,target,seed,iteration,sparsity,rate,regrown\n",
               layers = "method,target,seed,layer,nonzeros,weights\n";
   for (const auto& r : runs) {
     for (const auto& e : r.epochs)
       accuracy += fmt::format("{},{},{},{},{:.6f}\n", label(r), r.target, r.seed, e.epoch, e.test_accuracy);
     for (const auto& e : r.events)
-      events += fmt::format("{},{},{},{},{:.6f},{:.6f},{}\n", label(r), r.target, r.seed, e.iteration, e.sparsity, e.rate, e.regrown);
+      events += fmt::format("{},{},{},{},{:.6f},{:.6f},{}\n", label(r), r.target, r.seed, e.iteration, e.sparsity,
+                            e.rate, e.regrown);
     for (std::size_t l = 0; l < r.nonzeros.size(); ++l)
       layers += fmt::format("{},{},{},{},{},{}\n", label(r), r.target, r.seed, l, r.nonzeros[l], r.weights[l]);
   }
@@ -382,7 +386,8 @@ namespace {
 
 const bool registered = register_reproduction(
     {"granet", "GraNet: gradual pruning with zero-cost neuroregeneration (Liu et al. 2021), LeNet-300-100 on Fashion-MNIST",
-     "quick: 98% sparsity, dense/GMP/GraNet/RigL/static ERK, CSR inference, LIF pruned to 90/98%, 3 min of CPU; --full: 90/95/98%, "
+     "quick: 98% sparsity, dense/GMP/GraNet/RigL/static ERK, CSR inference, LIF pruned to 90/98%, 3 min of CPU; "
+     "--full: 90/95/98%, "
      "3 seeds, s_i = 0 and 0.5, pruning-plasticity sweep",
      [](const options& o) { return run_granet(o, granet_default_size(o.full)); }});
 
