@@ -98,3 +98,30 @@ TEST(granet_repro, small_run_prunes_to_its_target_for_any_thread_count) {
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
 }
+
+TEST(granet_repro, full_run_paths_at_a_tiny_size) {
+  // --full's paths: two seeds, two sparsities, GraNet from s_i = 0.5, the pruning-plasticity sweep.
+  const auto out = neurite::test_files::unique_temp_dir("neurite_test_granet_full");
+  granet_size tiny;
+  tiny.train_images = 2000;
+  tiny.test_images = 500;
+  tiny.epochs = 2;
+  tiny.prune_epochs = 1;
+  tiny.interval = 4;
+  tiny.sparsities = {0.9, 0.98};
+  tiny.seeds = 2;
+  tiny.sparse_start = true;
+  tiny.plasticity_epochs = {1};
+  const auto rows = run_granet({true, out.string(), 3, 1}, tiny);
+  EXPECT_NO_THROW(find(rows, "granet-si0.5 at 90% sparsity"));
+  EXPECT_NO_THROW(find(rows, "GraNet - GMP at 98%"));
+  EXPECT_NO_THROW(find(rows, "pruning plasticity"));
+  std::map<std::string, double> nonzeros;  // by method and target, summed over layers and both seeds
+  for (const auto& r : records(out / "layers.csv")) nonzeros[r[0] + "@" + r[1]] += std::stod(r[4]);
+  EXPECT_EQ(nonzeros["granet-si0.5@0.9"], 2 * 26620);  // 2 x round(0.1 x 266 200)
+  EXPECT_EQ(nonzeros["granet@0.98"], 2 * 5324);
+  const auto sweep = records(out / "plasticity.csv");
+  ASSERT_EQ(sweep.size(), 2u);  // prune epoch 1, without and with regeneration
+  EXPECT_EQ(sweep[0][0], "1");
+  std::filesystem::remove_all(out);
+}
