@@ -23,6 +23,9 @@ similarity against the initial rank, one line per task).
 For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map), acc_bwt.png
 (ACC and BWT of each method) and subspace_cosines.png (principal-angle cosines between the Hebbian
 and the SVD subspace of each layer after task 0).
+For granet: accuracy_curves.png (test accuracy per epoch of each method at the largest sparsity),
+sparsity_schedule.png (sparsity and regeneration rate at every event), snn_sparsity.png (the pruned
+LIF network's accuracy against sparsity) and, after --full, plasticity.png.
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -296,9 +299,49 @@ def hlop(outdir):
            'principal angle (largest cosine first)', 'cosine')
 
 
+def granet(outdir):
+    """Test accuracy per epoch of each method, sparsity over training, and the pruned LIF network."""
+    def text_csv(name):
+        return np.atleast_1d(np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True, dtype=None,
+                                           encoding='utf-8'))  # the method column is text
+    acc = text_csv('accuracy.csv')
+    target = acc['target'].max()
+    seed = acc['seed'].min()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method in dict.fromkeys(acc['method']):
+        rows = acc[(acc['method'] == method) & (acc['seed'] == seed) &
+                   ((acc['target'] == target) | (acc['method'] == 'dense'))]
+        ax.plot(rows['epoch'], 100 * rows['test_accuracy'], 'o-', ms=3, label=method)
+    finish(fig, ax, outdir, 'accuracy_curves.png', 'LeNet-300-100 on Fashion-MNIST, %g%% sparsity' % (100 * target),
+           'epoch', 'test accuracy (%)')
+    events = text_csv('events.csv')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method in dict.fromkeys(events['method']):
+        rows = events[(events['method'] == method) & (events['seed'] == seed) & (events['target'] == target)]
+        ax.plot(rows['iteration'], 100 * rows['sparsity'], '.-', label=method + ' sparsity')
+        if rows['rate'].max() > 0:
+            ax.plot(rows['iteration'], 100 * rows['rate'], ':', label=method + ' regeneration rate')
+    finish(fig, ax, outdir, 'sparsity_schedule.png', 'Cubic pruning schedule and regeneration rate', 'iteration', '%')
+    snn = np.atleast_1d(read(outdir, 'snn.csv'))
+    if snn.size and 'test_accuracy' in snn.dtype.names:
+        fig, ax = plt.subplots(figsize=(5, 4))
+        ax.plot(100 * snn['target'], 100 * snn['test_accuracy'], 'o-')
+        finish(fig, ax, outdir, 'snn_sparsity.png', 'LIF 784-512-10 pruned by GraNet', 'sparsity (%)',
+               'test accuracy (%)', legend_size=0)
+    if os.path.exists(os.path.join(outdir, 'plasticity.csv')):
+        p = np.atleast_1d(read(outdir, 'plasticity.csv'))
+        fig, ax = plt.subplots(figsize=(5, 4))
+        for regen, label in ((0, 'fine-tuned, no regeneration'), (1, 'fine-tuned with regeneration')):
+            rows = p[p['regeneration'] == regen]
+            ax.plot(rows['prune_epoch'], 100 * rows['best_accuracy'], 'o-', label=label)
+        finish(fig, ax, outdir, 'plasticity.png', 'Pruning plasticity: one-shot pruning at epoch t',
+               'pruning epoch', 'best test accuracy (%)')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
-         'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop}
+         'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
+         'granet': granet}
 
 
 def main(argv):

@@ -102,6 +102,10 @@ void check_images(const training_config& c, const io::labelled_images& train, co
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<at::Tensor>& parameters,
                                                        const training_options& o) {
+  if (o.optimizer == optimizer_kind::sgd_nesterov)
+    return std::make_unique<torch::optim::SGD>(
+        parameters,
+        torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum).nesterov(true).weight_decay(o.weight_decay));
   if (o.optimizer == optimizer_kind::sgd)
     return std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(o.learning_rate));
   return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(o.learning_rate));
@@ -125,6 +129,7 @@ class trainer {
       const std::size_t first = std::size_t{b} * c_.batch_size;
       const auto samples = std::span(order).subspan(first, std::min<std::size_t>(c_.batch_size, train_.count() - first));
       sum += train_batch(samples, epoch, hooks.gradients);
+      if (hooks.step_done) hooks.step_done(momentum_buffers());
       if (hooks.batch_done) hooks.batch_done(samples, epoch);
       if (hooks.progress)
         hooks.progress(progress_after(epoch, std::min((b + 1.0) * c_.batch_size, 1.0 * train_.count()), sum, start));
@@ -154,9 +159,28 @@ class trainer {
   }
 
  private:
-  // Adam: a cosine from the configured rate down to 5% of it over the whole run; SGD: constant.
+  // SGD with momentum: each parameter's buffer (undefined before the first step); else undefined.
+  std::vector<at::Tensor> momentum_buffers() const {
+    std::vector<at::Tensor> buffers(net_.parameters().size());
+    if (c_.optimizer != optimizer_kind::sgd_nesterov) return buffers;
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+      const auto found = optimizer_->state().find(c10::guts::to_string(net_.parameters()[i].unsafeGetTensorImpl()));
+      if (found != optimizer_->state().end())
+        buffers[i] = static_cast<const torch::optim::SGDParamState&>(*found->second).momentum_buffer();
+    }
+    return buffers;
+  }
+
+  // Adam: a cosine from the configured rate down to 5% of it over the whole run; SGD: constant;
+  // SGD with Nesterov momentum: x0.1 at half the run and again at three quarters.
   void set_learning_rate(double step) {
     if (c_.optimizer == optimizer_kind::sgd) return;
+    if (c_.optimizer == optimizer_kind::sgd_nesterov) {
+      const double fraction = step / (static_cast<double>(batches_) * c_.epochs);
+      const double rate = c_.learning_rate * (fraction < 0.5 ? 1.0 : fraction < 0.75 ? 0.1 : 0.01);
+      static_cast<torch::optim::SGDOptions&>(optimizer_->param_groups()[0].options()).lr(rate);
+      return;
+    }
     const double fraction = step / (static_cast<double>(batches_) * c_.epochs);
     static_cast<torch::optim::AdamOptions&>(optimizer_->param_groups()[0].options())
         .lr(c_.learning_rate * (0.05 + 0.475 * (1 + std::cos(std::numbers::pi * fraction))));

@@ -1,8 +1,8 @@
 #pragma once
 // Training a classifier_model on a labelled_dataset: Adam on a training_objective (by default the
-// cross-entropy of the class scores),
-// the learning rate decayed along a cosine to 5% of its start (or plain SGD), samples shuffled per epoch from
-// the Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
+// cross-entropy of the class scores), the learning rate decayed along a cosine to 5% of its start
+// (or SGD, plain or with Nesterov momentum and step decay), samples shuffled per epoch from the
+// Philox stream. Each batch is cut into micro-batches of a fixed size that the workers of
 // training_threads share; their gradients are summed in micro-batch order, so a run gives the same
 // numbers for any thread count.
 #include <cstdint>
@@ -32,6 +32,8 @@ class training_objective {
 enum class optimizer_kind {
   adam_cosine,  // Adam, the rate decayed along a cosine to 5% of its start over the run
   sgd,          // plain SGD at a constant rate (the continual-learning papers' setting)
+  sgd_nesterov,  // SGD with Nesterov momentum and weight decay, the rate x0.1 at 1/2 and 3/4 of the run
+                 // (the sparse-training papers' setting, learn/sparsity.hpp)
 };
 
 struct training_options {
@@ -43,6 +45,7 @@ struct training_options {
   std::uint64_t seed = 1;  // sample order (and, for train_classifier(training_config), the weights)
   const training_objective* objective = nullptr;  // null: classification
   optimizer_kind optimizer = optimizer_kind::adam_cosine;
+  double momentum = 0.9, weight_decay = 0;  // sgd_nesterov only
 };
 
 // A LIF network on encoded images; input.seed is set apart from seed.
@@ -102,6 +105,11 @@ struct training_hooks {
   // After each optimiser step, with the batch's samples and the epoch: for learning that runs
   // beside training on the same data (learn/hlop.hpp's Hebbian subspaces).
   std::function<void(std::span<const std::uint32_t> samples, std::uint32_t epoch)> batch_done{};
+  // After each optimiser step, before batch_done: the optimiser's momentum buffer of each model
+  // parameter (sgd_nesterov; undefined tensors otherwise), shared with the optimiser, so that the
+  // hook may change weights and buffers in place (learn/sparsity.hpp keeps pruned weights and their
+  // momentum at zero).
+  std::function<void(const std::vector<at::Tensor>& momentum)> step_done{};
 };
 
 // The test set is evaluated after every epoch (skipped when empty).
