@@ -26,6 +26,11 @@ prints the median with the range [min-max] and the ratio as the median of the N 
 with its range; the header gives the CPU time the hypervisor stole from this machine during the
 runs (/proc/stat), which moves figures on a shared virtual machine without any change on either
 side. --pin runs each process on the first THREADS cores (taskset), both sides alike.
+--hidden N changes the hidden layer's size on both sides (512 by default); --threads 1 runs one
+thread count only. The header names the CPU model and its L2 cache per core: the fused kernel's
+input product streams the input layer's weight columns (784 x N floats, 1.6 MB at N = 512, and as
+much again for their gradient), so whether they stay in L2 moves our side and not PyTorch's blocked
+sgemm (bench/RESULTS.md, 2026-12-07).
 --write appends the tables, with the date and the machine, to bench/RESULTS.md.
 """
 import argparse
@@ -43,7 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
 EXAMPLE = os.path.join(SOURCE, 'examples', 'snn_fmnist.toml')
 DATA = '/usr/share/datasets/fashion-mnist'
-STEPS, HIDDEN, BATCH, BETA_TAU_MS, SLOPE = 25, 512, 128, 10.0, 10.0
+STEPS, BATCH, BETA_TAU_MS, SLOPE = 25, 128, 10.0, 10.0
 ELM_MEMORY, ELM_BATCH, ELM_CLASSES, ELM_TAU_S, ELM_TAU_MAX, ELM_LAMBDA = 50, 64, 19, 5.0, 500.0, 5.0
 
 
@@ -60,7 +65,7 @@ def fashion_mnist_train(samples):
     return torch.from_numpy(images.astype(np.float32) / 255), torch.from_numpy(labels.astype(np.int64))
 
 
-def pytorch_epoch(samples, threads):
+def pytorch_epoch(samples, threads, hidden):
     """Trains the network in PyTorch for one epoch; returns training samples per second."""
     import math
 
@@ -83,7 +88,7 @@ def pytorch_epoch(samples, threads):
             return grad / (1 + SLOPE * x.abs()) ** 2
 
     beta = math.exp(-1.0 / BETA_TAU_MS)
-    layers = [torch.nn.Linear(784, HIDDEN), torch.nn.Linear(HIDDEN, 10)]
+    layers = [torch.nn.Linear(784, hidden), torch.nn.Linear(hidden, 10)]
     params = [p for layer in layers for p in layer.parameters()]
     optimizer = torch.optim.Adam(params, lr=1e-3)
 
@@ -105,8 +110,8 @@ def pytorch_epoch(samples, threads):
     for first in range(0, samples, BATCH):
         batch = order[first:first + BATCH]
         x = (torch.rand(STEPS, len(batch), 784) < intensity[batch]).float()
-        hidden, _ = lif(layers[0](x))
-        _, membrane = lif(layers[1](hidden))
+        spikes, _ = lif(layers[0](x))
+        _, membrane = lif(layers[1](spikes))
         loss = torch.nn.functional.cross_entropy(membrane.mean(0), targets[batch])
         optimizer.zero_grad()
         loss.backward()
@@ -178,15 +183,32 @@ def cpu_times():
     return values[7], sum(values[:8])
 
 
+def cpu_model():
+    with open('/proc/cpuinfo') as f:
+        names = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
+    return names[0] if names else platform.machine()
+
+
+def l2_per_core():
+    """The L2 cache of cpu0 as sysfs gives it (e.g. '2048K')."""
+    base = '/sys/devices/system/cpu/cpu0/cache'
+    for index in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        with open(os.path.join(base, index, 'level')) as level, open(os.path.join(base, index, 'size')) as size:
+            if level.read().strip() == '2':
+                return size.read().strip()
+    return 'unknown'
+
+
 def pinned(command, threads, pin):
     return ['taskset', '-c', '0-%d' % (threads - 1), *command] if pin else command
 
 
-def neurite_epoch(binary, samples, threads, kernel, env, pin=False):
+def neurite_epoch(binary, samples, threads, kernel, env, pin, hidden):
     with tempfile.TemporaryDirectory() as out:
         _, rss = timed(pinned([binary, 'train', EXAMPLE, '--out', out, '--threads', str(threads), '--no-plot',
                         '--set', 'data.train_samples=%d' % samples, '--set', 'data.test_samples=100',
-                        '--set', 'training.epochs=1', '--set', 'model.kernel="%s"' % kernel], threads, pin), env)
+                        '--set', 'training.epochs=1', '--set', 'model.kernel="%s"' % kernel,
+                               '--set', 'model.hidden=[%d]' % hidden], threads, pin), env)
         with open(os.path.join(out, 'metrics.json')) as f:
             return json.load(f)['samples_per_second'], rss
 
@@ -199,11 +221,13 @@ def main():
     parser.add_argument('--write', action='store_true')
     parser.add_argument('--repeat', type=int, default=1, help='runs of each LIF cell (median and range)')
     parser.add_argument('--pin', action='store_true', help='run each process on the first THREADS cores')
+    parser.add_argument('--hidden', type=int, default=512, help='hidden LIF neurons (both sides)')
+    parser.add_argument('--threads', type=int, choices=(1, 2), help='one thread count only (default: 1 and 2)')
     parser.add_argument('--pytorch-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
     parser.add_argument('--pytorch-elm-worker', type=int, metavar='THREADS', help=argparse.SUPPRESS)
     a = parser.parse_args()
     if a.pytorch_worker:
-        print(pytorch_epoch(a.samples, a.pytorch_worker))
+        print(pytorch_epoch(a.samples, a.pytorch_worker, a.hidden))
         return
     if a.pytorch_elm_worker:
         print(pytorch_elm_epoch(a.samples, a.pytorch_elm_worker))
@@ -265,10 +289,10 @@ def lif_row(a, env, threads):
     rss = {}
     for _ in range(a.repeat):
         for kernel in ('fused', 'op_by_op'):
-            speed, rss[kernel] = neurite_epoch(a.neurite, a.samples, threads, kernel, env, a.pin)
+            speed, rss[kernel] = neurite_epoch(a.neurite, a.samples, threads, kernel, env, a.pin, a.hidden)
             runs[kernel].append(speed)
         out, rss['pytorch'] = timed(pinned([sys.executable, __file__, '--samples', str(a.samples), '--pytorch-worker',
-                                            str(threads)], threads, a.pin), env)
+                                            str(threads), '--hidden', str(a.hidden)], threads, a.pin), env)
         runs['pytorch'].append(float(out.split()[-1]))
     ratio = lambda side: spread([x / y for x, y in zip(runs[side], runs['pytorch'])])
     return '| %d | %s | %s | %s | %s | %s | %.0f / %.0f / %.0f |' % (
@@ -280,7 +304,7 @@ def lif_table(a, env):
     """The LIF network's table (see the module's docstring)."""
     load_before, (steal_before, total_before) = os.getloadavg()[0], cpu_times()
     rows = []
-    for threads in (1, 2):
+    for threads in [a.threads] if a.threads else [1, 2]:
         rows.append(lif_row(a, env, threads))
         print(rows[-1], file=sys.stderr)
     steal, total = (now - then for now, then in zip(cpu_times(), (steal_before, total_before)))
@@ -289,12 +313,12 @@ def lif_table(a, env):
         '| fused / PyTorch | op-by-op / PyTorch | peak RSS MB (fused / op-by-op / PyTorch) |',
         '|---|---|---|---|---|---|---|', *rows])
     repeats = '' if a.repeat == 1 else ', each cell the median [range] of %d interleaved runs' % a.repeat
-    header = ('## %s: %s, %d cores: LIF network training against PyTorch\n\n'
+    header = ('## %s: %s, %d cores, L2 %s per core: LIF network training against PyTorch\n\n'
               '784-%d-10 LIF, T = %d, batch %d, one epoch over %d Fashion-MNIST images%s%s, load average %.1f before '
               'and %.1f after the runs, %.1f%% of CPU time stolen by the hypervisor during them; '
               '`bench/compare_pytorch.py --write` (python3-torch %s).\n' % (
-                  datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), platform.processor() or platform.machine(),
-                  os.cpu_count(), HIDDEN, STEPS, BATCH, a.samples, repeats, ', pinned (taskset)' if a.pin else '',
+                  datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), cpu_model(), os.cpu_count(), l2_per_core(),
+                  a.hidden, STEPS, BATCH, a.samples, repeats, ', pinned (taskset)' if a.pin else '',
                   load_before, os.getloadavg()[0], 100 * steal / max(total, 1), torch_version()))
     return header + '\n' + table + '\n'
 
