@@ -1,5 +1,6 @@
 // `neurite repro`: list the reproductions of published results, or run one, print its table
 // (quantity | paper | neurite | verdict), write result.json and its CSV files, and draw plots.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -21,7 +22,9 @@ struct repro_args {
 };
 
 void print_list() {
-  for (const auto& r : repro::reproductions()) fmt::print("{:<16} {}  [{}]\n", r.name, r.description, r.status);
+  std::size_t width = 0;  // the longest name, so that every description starts in one column
+  for (const auto& r : repro::reproductions()) width = std::max(width, r.name.size());
+  for (const auto& r : repro::reproductions()) fmt::print("{:<{}} {}  [{}]\n", r.name, width, r.description, r.status);
 }
 
 void plot(const std::string& name, const std::string& out) {
