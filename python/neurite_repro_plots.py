@@ -319,8 +319,8 @@ def place_recognition(outdir):
         ax.plot(x, rows['test_r1'], 's-', label='test, seed %d' % seed)
         ax.set_xticks(x)
         ax.set_xticklabels(['%d' % t for t in rows['threshold']], fontsize=7)
-    finish(fig, ax, outdir, 'recall_vs_threshold.png', 'Recall@1 against the hyperactivity threshold (0: none removed)',
-           'neurons firing for at least this many reference images removed', 'Recall@1')
+    finish(fig, ax, outdir, 'recall_vs_threshold.png', 'Recall@1 against the hyperactivity threshold',
+           'thr: neurons firing for >= thr traverse images removed (0: none)', 'Recall@1')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
