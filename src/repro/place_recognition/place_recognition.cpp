@@ -383,7 +383,7 @@ const bool registered = register_reproduction(
     {"place-recognition",
      "Hussaini et al. 2023: ensembles of compact, regularised Diehl & Cook SNN modules for place recognition, "
      "Fashion-MNIST places",
-     "quick: 4 modules x 25 places, n_e = 100, 5 epochs, 2 min on 2 cores: both paper rows miss (under-trained modules); --full: 8 modules, n_e = 400, 20 epochs, 3 seeds (not run yet)",
+     "quick: 4 modules x 25 places, n_e = 100, 5 epochs, 2 min on 2 cores: both paper rows miss (modules at 5-11x chance, docs/place_recognition.md); --full: 8 modules, n_e = 400, 20 epochs, 3 seeds (not run yet)",
      [](const options& o) { return run_place_recognition(o, place_default_size(o.full)); }});
 }  // namespace
 
