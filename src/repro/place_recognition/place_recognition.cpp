@@ -297,7 +297,7 @@ verdict at_least(bool ok) { return ok ? verdict::match : verdict::miss; }
 
 place_size place_default_size(bool full) {
   place_size z;
-  if (full) z.modules = 8, z.n_e = 400, z.epochs = 20, z.seeds = 3;  // about 50 min on 2 cores (docs)
+  if (full) z.modules = 8, z.n_e = 400, z.epochs = 20, z.seeds = 3;  // 45 min to hours: docs
   return z;
 }
 
