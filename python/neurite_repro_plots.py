@@ -26,6 +26,9 @@ and the SVD subspace of each layer after task 0).
 For granet: accuracy_curves.png (test accuracy per epoch of each method at the largest sparsity),
 sparsity_schedule.png (sparsity and regeneration rate at every event), snn_sparsity.png (the pruned
 LIF network's accuracy against sparsity) and, after --full, plasticity.png.
+For place-recognition: pr_curve.png (precision against recall of the modular system on the test queries,
+with and without the hyperactive neurons) and recall_vs_threshold.png (Recall@1 on the calibration
+and test queries for every hyperactivity threshold).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -338,10 +341,34 @@ def granet(outdir):
                'pruning epoch', 'best test accuracy (%)')
 
 
+def place_recognition(outdir):
+    """Precision-recall curves of the modular system and Recall@1 against the hyperactivity threshold."""
+    pr = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'pr_curve.csv'), delimiter=',', names=True,
+                                     dtype=None, encoding='utf-8'))  # the system column is text
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for system in dict.fromkeys(pr['system']):
+        rows = pr[pr['system'] == system]
+        ax.plot(rows['recall'], rows['precision'], '.-', label=system)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    finish(fig, ax, outdir, 'pr_curve.png', 'Modular SNN place recognition (test queries)', 'recall', 'precision')
+    r = np.atleast_1d(read(outdir, 'recall.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for seed in np.unique(r['seed']):
+        rows = r[r['seed'] == seed]
+        x = np.arange(len(rows))
+        ax.plot(x, rows['calibration_r1'], 'o--', label='calibration, seed %d' % seed)
+        ax.plot(x, rows['test_r1'], 's-', label='test, seed %d' % seed)
+        ax.set_xticks(x)
+        ax.set_xticklabels(['%d' % t for t in rows['threshold']], fontsize=7)
+    finish(fig, ax, outdir, 'recall_vs_threshold.png', 'Recall@1 against the hyperactivity threshold',
+           'thr: neurons firing for >= thr traverse images removed (0: none)', 'Recall@1')
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
-         'granet': granet}
+         'granet': granet, 'place-recognition': place_recognition}
 
 
 def main(argv):

@@ -67,6 +67,9 @@ class plasticity_rule {
   // Applies every deferred update of the synapses of all workers for spikes up to step t.
   virtual void flush(step_t t, std::span<const plastic_rows> rows) = 0;
   virtual std::size_t pending() const { return 0; }  // deferred postsynaptic events
+  // True when the rule must be flushed after step t however little is pending: a rule that acts
+  // on whole columns of weights at fixed times (weight normalisation) is flushed then.
+  virtual bool due(step_t) const { return false; }
   virtual std::size_t bytes() const = 0;
   // Weights must lie in [min, max]; initial weights are checked against it.
   virtual double weight_min() const = 0;

@@ -157,7 +157,9 @@ void simulation::prepare_plastic(projection& proj) {
 void simulation::flush_plastic(step_t t, bool always) {
   for (auto& proj : projs_) {
     if (!proj.plasticity) continue;
-    if (!always && proj.plasticity->pending() < 32 * static_cast<std::size_t>(pops_[proj.target].size) + 4096) continue;
+    if (!always && !proj.plasticity->due(t) &&
+        proj.plasticity->pending() < 32 * static_cast<std::size_t>(pops_[proj.target].size) + 4096)
+      continue;
     std::vector<plastic_rows> rows;
     for (auto& b : proj.blocks)
       if (b.size() > 0)

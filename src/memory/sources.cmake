@@ -2,3 +2,4 @@
 include(memory/sdr.cmake OPTIONAL)
 include(memory/dense_hebbian.cmake OPTIONAL)
 target_sources(neurite PRIVATE memory/ca3_cam.cpp)
+target_sources(neurite PRIVATE memory/diehl_cook.cpp memory/place_recognition.cpp)

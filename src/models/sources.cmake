@@ -1,14 +1,17 @@
 # One line per model: the file registers itself with the model registry.
 target_sources(neurite PRIVATE
   models/aeif_cond_exp.cpp
+  models/diehl_cook_lif.cpp
   models/iaf_cond_exp.cpp
   models/if_curr_exp_spinnaker.cpp
   models/iaf_psc_delta.cpp
   models/iaf_psc_exp.cpp
   models/izhikevich.cpp
   models/lif_discrete.cpp
+  models/poisson_rates.cpp
   models/poisson_source.cpp
   models/spike_source.cpp
+  models/stdp_diehl_cook.cpp
   models/stdp_pair.cpp
   models/stdp_pair_spinnaker.cpp
   models/stdp_triplet.cpp

@@ -262,6 +262,33 @@ const register_connector one_to_one_registration{{
         },
 }};
 
+// Lateral inhibition through a partner population (Diehl & Cook: each excitatory neuron drives
+// its own inhibitory neuron one to one, which inhibits every excitatory neuron but that one).
+const register_connector all_to_others_registration{{
+    .name = "all_to_others",
+    .doc = "source i to every target j != i (populations of equal size)",
+    .type = rule::all_to_others,
+    .options = {},
+    .apply = [](const option_values&, connector_desc&) {},
+    .check = [](const connector_desc&, const projection_ends& e) -> std::optional<option_error> {
+      if (e.n_source == e.n_target) return std::nullopt;
+      return option_error{"rule", fmt::format("expected populations of equal size for all_to_others, found {} ({}) "
+                                              "and {} ({})",
+                                              e.source, e.n_source, e.target, e.n_target)};
+    },
+    .expected = [](const connector_desc&, index_t, index_t nt, bool) {
+      return static_cast<double>(nt) * (static_cast<double>(nt) - 1.0);
+    },
+    .generate =
+        [](const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+          for (index_t i = begin; i < end; ++i) {
+            auto s = target_stream(plan, i);
+            for (index_t j = 0; j < plan.n_source; ++j)
+              if (j != i) sink.add(j, i, s);
+          }
+        },
+}};
+
 const register_connector fixed_probability_registration{{
     .name = "fixed_probability",
     .doc = "each pair independently with probability p",

@@ -636,6 +636,23 @@ class Threads(unittest.TestCase):
                     np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1], err_msg=name)
 
 
+    def test_diehl_cook_is_identical_for_1_and_3_threads_across_normalisations(self):
+        """STDP with weight normalisation every 500 ms (examples/diehl_cook.toml), past two periods."""
+        with tempfile.TemporaryDirectory() as tmp:
+            spikes = []
+            for threads in ("1", "3"):
+                out = os.path.join(tmp, threads)
+                r = neurite("run", os.path.join(SOURCE, "examples", "diehl_cook.toml"), "--out", out,
+                            "--duration", "1200 ms", "--threads", threads, "--no-plot", "--quiet")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with h5py.File(os.path.join(out, "spikes.h5"), "r") as f:
+                    spikes.append({p: (f[f"spikes/{p}/timestamps"][:], f[f"spikes/{p}/node_ids"][:]) for p in "EI"})
+            for p in "EI":
+                self.assertGreater(len(spikes[0][p][0]), 0, f"diehl_cook.{p} is silent")
+                np.testing.assert_array_equal(spikes[0][p][0], spikes[1][p][0])
+                np.testing.assert_array_equal(spikes[0][p][1], spikes[1][p][1])
+
+
 class HostileModelInput(unittest.TestCase):
     """Inputs that once crashed or gave silently wrong results: refused with exit 2, nothing written."""
 

@@ -513,7 +513,7 @@ const std::vector<bad_case> bad_cases = {
     {proj + wd, {}, "@1: projections[0].connector: expected a connector table such as { rule = \"all_to_all\" }, found "
                     "nothing (this key is required)"},
     {proj + "connector = { rule = \"all2all\" }\n" + wd, {},
-     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, explicit, fixed_indegree, "
+     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, all_to_others, explicit, fixed_indegree, "
      "fixed_outdegree, fixed_probability, one_to_one), found \"all2all\""},
     {proj + "connector = { rule = \"fixed_probability\", p = 1.5 }\n" + wd, {},
      "@4: projections[0].connector.p: expected p in [0, 1], found 1.5"},
@@ -547,7 +547,7 @@ const std::vector<bad_case> bad_cases = {
      "plasticity, receptor), found unknown key \"wieght\" (did you mean \"weight\"?)"},
     // plasticity
     {proj + conn + wd + "plasticity = { rule = \"stdp_pear\" }\n", {},
-     "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_pair, stdp_pair_spinnaker, stdp_triplet), found \"stdp_pear\" "
+     "@7: projections[0].plasticity.rule: expected a plasticity rule (stdp_diehl_cook, stdp_pair, stdp_pair_spinnaker, stdp_triplet), found \"stdp_pear\" "
      "(did you mean \"stdp_pair\"?)"},
     {proj + conn + wd + "plasticity = { rule = \"stdp_pair\", tau_pluss = \"20 ms\" }\n", {},
      "@7: projections[0].plasticity.tau_pluss: expected a parameter of stdp_pair"},

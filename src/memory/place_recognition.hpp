@@ -1,0 +1,51 @@
+#pragma once
+// Scoring of modular spiking place recognition (Hussaini, Milford & Fischer 2023; papers/
+// PAPERS_01-12.md, section 9), independent of how the responses were made:
+//   - assignment: each neuron belongs to the place whose reference images make it fire most
+//     (mean count over that place's images; Diehl & Cook's labelling);
+//   - hyperactive neurons: those that fire for at least `thr` reference images (of any place);
+//     their responses are set to zero for every query (thr = 0: none is removed);
+//   - a module's score for one of its places: the mean response of the neurons assigned to it;
+//   - the modular system's place: the highest score over all modules' places, i.e. the answer
+//     of the most confident module; its confidence is that score.
+#include <cstdint>
+#include <vector>
+
+namespace neurite::memory {
+
+using responses = std::vector<std::vector<std::uint32_t>>;  // [image][neuron] spike counts
+
+// The place of each neuron (-1: silent for every reference image). places[k]: the place of
+// reference image k, in [0, n_places).
+std::vector<int> assign_neurons(const responses& reference, const std::vector<int>& places, int n_places);
+
+// Neurons that fire (at least one spike) for at least thr reference images; none when thr = 0.
+std::vector<bool> hyperactive_neurons(const responses& reference, int thr);
+
+// A module's scores [query][place] for its n_places places, hyperactive neurons' responses zeroed.
+std::vector<std::vector<double>> module_scores(const responses& queries, const std::vector<int>& assignment,
+                                               const std::vector<bool>& removed, int n_places);
+
+struct place_answer {
+  int place;          // the predicted place (global index)
+  double confidence;  // its score
+};
+
+// Modules' scores side by side (module m's place p is global place m * n_places + p): the best.
+std::vector<place_answer> modular_answers(const std::vector<std::vector<std::vector<double>>>& module_scores);
+
+// Fraction of answers equal to the true place.
+double recall_at_1(const std::vector<place_answer>& answers, const std::vector<int>& truth);
+
+// Precision-recall curve by a threshold on the confidence: for each distinct confidence c
+// (highest first), the answers with confidence >= c are accepted; precision = correct accepted /
+// accepted, recall = correct accepted / all queries (every query has a match in the map).
+struct pr_point {
+  double threshold, precision, recall;
+};
+std::vector<pr_point> precision_recall(const std::vector<place_answer>& answers, const std::vector<int>& truth);
+
+// The hyperactivity thresholds of the paper's code.
+std::vector<int> hyperactive_grid();
+
+}  // namespace neurite::memory

@@ -1,0 +1,30 @@
+#pragma once
+// `neurite repro place-recognition`: ensembles of compact, regularised spiking modules for visual
+// place recognition (Hussaini, Milford & Fischer, ICRA 2023, paper 9), on the spiking kernel.
+// Places are Fashion-MNIST images; each place is seen as several noisy, shifted, re-lit views:
+// some train the modules (and are the reference traverse), others are queries, split into a
+// calibration and a test set. Each module is a Diehl & Cook network (memory/diehl_cook.hpp)
+// trained on its 25 places; scoring, hyperactive-neuron removal and the most confident module's
+// answer: memory/place_recognition.hpp. Rows: one module's Recall@1 against chance, the
+// modular Recall@1 with and without hyperactive neurons, training time per module on 1 and 2
+// threads (and that both give the same bits); with several seeds, the ensemble against its
+// members. CSV files: recall.csv (per threshold and split), pr_curve.csv, modules.csv, timing.csv.
+#include <cstdint>
+
+#include "repro/repro.hpp"
+
+namespace neurite::repro {
+
+struct place_size {
+  std::uint32_t modules = 4, places_per_module = 25;
+  std::uint32_t n_e = 100, epochs = 5;
+  std::uint32_t train_views = 3, calibration_views = 1, test_views = 2;  // per place
+  std::uint32_t seeds = 1;            // modular systems trained with different seeds (the ensemble)
+  bool thread_check = true;           // train module 0 on 1 and on 2 threads and compare
+  double present_ms = 350, rest_ms = 150;
+};
+
+place_size place_default_size(bool full);
+std::vector<row> run_place_recognition(const options& o, const place_size& size);
+
+}  // namespace neurite::repro
