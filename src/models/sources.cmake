@@ -1,6 +1,7 @@
 # One line per model: the file registers itself with the model registry.
 target_sources(neurite PRIVATE
   models/aeif_cond_exp.cpp
+  models/astrocyte_ca.cpp
   models/iaf_cond_exp.cpp
   models/if_curr_exp_spinnaker.cpp
   models/iaf_psc_delta.cpp

@@ -43,7 +43,7 @@ struct population_desc {
 };
 
 struct connector_desc {
-  enum class rule { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, explicit_list };
+  enum class rule { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, explicit_list, domain };
   rule type = rule::all_to_all;
   double p = 0;                // fixed_probability
   std::uint64_t degree = 0;    // fixed_indegree / fixed_outdegree
