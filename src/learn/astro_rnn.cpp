@@ -44,8 +44,10 @@ astro_rnn::astro_rnn(astro_rnn_config config, std::uint64_t seed) : config_(conf
   const auto& c = config_;
   if (c.hidden < 1 || c.inputs < 1 || c.outputs < 1 || c.astrocytes < 0)
     throw std::invalid_argument("astro_rnn: sizes must be positive");
-  const auto in = linear_parameters(c.hidden, c.inputs, seed, 0);
-  parameters_ = {in[0], in[1]};
+  // Input weights uniform in +-input_scale (not 1/sqrt(fan-in): with one-hot inputs that leaves the
+  // membranes far below threshold and the network silent), biases at 0.
+  core::random_stream ws(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), 0);
+  parameters_ = {uniform_parameter({c.hidden, c.inputs}, c.input_scale, ws), at::zeros({c.hidden}, at::kFloat).requires_grad_(true)};
   // Recurrent weights scaled down by 2: spikes are 0/1, so their sum is larger than a tanh unit's.
   core::random_stream rs(seed, static_cast<std::uint32_t>(core::purpose::learn_weights), 1);
   parameters_.push_back(uniform_parameter({c.hidden, c.hidden}, 0.5 / std::sqrt(static_cast<double>(c.hidden)), rs));

@@ -31,6 +31,7 @@ struct astro_rnn_config {
   double tau_m = 5;                  // initial membrane time constant [steps]
   double V_th = 1;
   double slope = 5;                  // surrogate slope k
+  double input_scale = 1;            // input weights start uniform in +-input_scale
   double tau_astro_min = 10, tau_astro_max = 200;  // initial astrocyte time constants [steps]
   bool every_step = true;            // outputs (batch, T, outputs); else (batch, outputs) at the last step
 };

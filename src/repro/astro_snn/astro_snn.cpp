@@ -3,6 +3,7 @@
 #include "repro/astro_snn/astro_snn.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <numeric>
@@ -107,6 +108,7 @@ lm_result language_model(const options& o, const astro_snn_size& size) {
     csv += fmt::format("{},{},{:.6f},{:.6f}\n", c.name, r.parameters.back(), r.bpc.back(), r.rate.back());
     fmt::print("astro-snn: language model, {} ({} parameters): {:.4f} bits per character\n", c.name,
                r.parameters.back(), r.bpc.back());
+    std::fflush(stdout);  // progress, also when stdout is a file
   }
   io::write_text_file(o.out + "/lm.csv", csv);
   return r;
@@ -134,6 +136,7 @@ recall_result delayed_recall(const options& o, const astro_snn_size& size) {
       r.parameters.push_back(c.model->parameter_count());
       csv += fmt::format("{},{},{},{:.6f}\n", delay, c.name, r.parameters.back(), row.back());
       fmt::print("astro-snn: delayed recall, delay {}, {}: {:.1f}%\n", delay, c.name, 100 * row.back());
+      std::fflush(stdout);
     }
   }
   io::write_text_file(o.out + "/recall.csv", csv);

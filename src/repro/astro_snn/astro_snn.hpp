@@ -21,12 +21,12 @@ struct astro_snn_size {
   std::size_t text_chars = 0;     // the first ones of the text (0: all); the last 10% are the test set
   std::uint32_t lm_steps = 64;    // characters per training window
   std::int64_t lm_hidden = 128, lm_astrocytes = 32;
-  std::uint32_t lm_epochs = 8;
+  std::uint32_t lm_epochs = 20;
   double lm_rate = 3e-3;
   // (b) delayed recall
   std::vector<std::uint32_t> delays{10, 40, 100};
   std::uint32_t recall_train = 2000, recall_test = 500, recall_epochs = 10;
-  std::int64_t recall_hidden = 48, recall_astrocytes = 12;
+  std::int64_t recall_hidden = 32, recall_astrocytes = 8;
   double recall_rate = 3e-3;
   std::uint32_t batch = 32;
 };
