@@ -41,8 +41,11 @@ std::vector<row> option_rows(const network::option_table& options) {
 
 void print_model(const core::neuron_model_info& m) {
   fmt::print("  {}: {}\n    integration: {}\n", m.name, m.doc, m.method);
-  if (!m.receptors.empty())
-    fmt::print("    synaptic weights in {}; receptors: {}\n", core::unit_name(m.weight_dim), fmt::join(m.receptors, ", "));
+  if (!m.receptors.empty()) {
+    const auto unit = core::unit_name(m.weight_dim);
+    fmt::print("    synaptic weights {}; receptors: {}\n", unit.empty() ? std::string("dimensionless") : "in " + std::string(unit),
+               fmt::join(m.receptors, ", "));
+  }
   std::vector<std::string> state;
   for (const auto& s : m.state) state.push_back(fmt::format("{} [{}]", s.name, core::unit_name(s.dim)));
   if (!state.empty()) fmt::print("    state: {}\n", fmt::join(state, ", "));

@@ -310,6 +310,7 @@ def astro_snn(outdir):
                 fontsize=8)
     ax.set_xticks(np.arange(len(lm)))
     ax.set_xticklabels(lm['model'])
+    ax.set_ylim(0, 1.2 * max(lm['bpc']))
     finish(fig, ax, outdir, 'lm_bpc.png', 'Char LM on fortunes-min (our formulation)', 'model',
            'test bits per character', legend_size=0)
     recall = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'recall.csv'), delimiter=',', names=True, dtype=None,

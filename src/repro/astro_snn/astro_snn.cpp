@@ -3,6 +3,7 @@
 #include "repro/astro_snn/astro_snn.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -192,12 +193,17 @@ std::vector<row> run_astro_snn(const options& o, const astro_snn_size& size) {
                     fmt::format("{} / {} / {}", percent(recall.accuracy[d][0]), percent(recall.accuracy[d][1]),
                                 percent(recall.accuracy[d][2])),
                     verdict::not_applicable, criterion::ours});
+  // Above by more than two standard errors of the difference of two binomial accuracies over the test set.
   const auto& longest = recall.accuracy.back();
-  rows.push_back({fmt::format("{}: delayed recall at the longest delay ({} steps), astro SNN above plain SNN",
-                              ours, size.delays.back()),
+  const double n_test = size.recall_test;
+  const double se = std::sqrt(longest[0] * (1 - longest[0]) / n_test + longest[1] * (1 - longest[1]) / n_test);
+  rows.push_back({fmt::format("{}: delayed recall at the longest delay ({} steps), astro SNN above plain SNN by more "
+                              "than 2 standard errors of the difference ({} test samples)",
+                              ours, size.delays.back(), size.recall_test),
                   "[A] AM-SU handles long-term dependencies better than plain spiking units",
-                  fmt::format("{}% vs {}%", percent(longest[0]), percent(longest[1])),
-                  longest[0] > longest[1] ? verdict::match : verdict::miss, criterion::paper});
+                  fmt::format("{}% vs {}% (2 SE = {} points)", percent(longest[0]), percent(longest[1]),
+                              percent(2 * se)),
+                  longest[0] - longest[1] > 2 * se ? verdict::match : verdict::miss, criterion::paper});
   double astro_sum = 0, plain_sum = 0;
   for (const auto& a : recall.accuracy) astro_sum += a[0], plain_sum += a[1];
   rows.push_back({fmt::format("{}: delayed recall, mean accuracy over the {} delays, astro SNN >= plain SNN (ours)",
@@ -221,7 +227,7 @@ const bool registered = register_reproduction(
     {"astro-snn",
      "Astrocyte-modulated spiking units (Shen et al. 2023), our formulation: char LM on fortunes-min and delayed "
      "recall, astro SNN vs plain SNN vs LSTM at equal parameter count",
-     "quick: not timed yet; --full: larger models, delays up to 200",
+     "quick: 7.2 min wall / 3.6 min CPU on 2 busy cores; --full: H = 256 LM, delays up to 200 (not run yet)",
      [](const options& o) { return run_astro_snn(o, astro_snn_default_size(o.full)); }});
 
 }  // namespace
