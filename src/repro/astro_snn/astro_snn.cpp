@@ -100,7 +100,6 @@ lm_result language_model(const options& o, const astro_snn_size& size) {
   lm_result r{{}, {}, {}, {}, train.count(), test.count(), n, corpus.alphabet.size()};
   std::string csv = "model,parameters,bpc,spikes_per_neuron_step\n";
   for (auto& c : contenders(V, V, size.lm_hidden, size.lm_astrocytes, true, o.seed)) {
-    const io::labelled_images none;
     learn::train_classifier(*c.model, train, test, training);
     r.bpc.push_back(learn::bits_per_character(*c.model, test, micro_batch, training.threads));
     r.parameters.push_back(c.model->parameter_count());
