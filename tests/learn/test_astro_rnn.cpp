@@ -12,6 +12,7 @@
 
 #include "learn/astro_rnn.hpp"
 #include "learn/astro_tasks.hpp"
+#include "learn/lstm.hpp"
 #include "../temp_dir.hpp"
 
 using namespace neurite::learn;
@@ -83,6 +84,16 @@ TEST(astro_rnn, gradients_reach_every_tensor) {
     EXPECT_GT(net.parameters()[i].grad().abs().sum().item<double>(), 0) << i;
   }
   EXPECT_EQ(net.forward(x).sizes(), (std::vector<std::int64_t>{2, 12, 3}));
+}
+
+// The LSTM baseline read at every step gives the last step's scores where the classifier reads them.
+TEST(astro_rnn, lstm_read_at_every_step_ends_with_the_classifier_scores) {
+  const lstm_classifier every(3, 6, 4, 7, true), last(3, 6, 4, 7);
+  const at::Tensor x = at::rand({5, 2, 3}, at::kFloat);
+  const at::Tensor all = every.forward(x);
+  ASSERT_EQ(all.sizes(), (std::vector<std::int64_t>{2, 5, 4}));
+  EXPECT_TRUE(at::allclose(all.select(1, 4), last.forward(x), 1e-6, 1e-6));
+  EXPECT_EQ(every.parameter_count(), lstm_classifier::parameter_count_for(3, 6, 4));
 }
 
 TEST(astro_tasks, char_windows_label_each_character_with_the_next) {
