@@ -29,6 +29,9 @@ LIF network's accuracy against sparsity) and, after --full, plasticity.png.
 For place-recognition: pr_curve.png (precision against recall of the modular system on the test queries,
 with and without the hyperactive neurons) and recall_vs_threshold.png (Recall@1 on the calibration
 and test queries for every hyperactivity threshold).
+For astro-snn: lm_bpc.png (test bits per character of the astrocyte-modulated SNN, the plain SNN and the
+LSTM of equal size), recall_accuracy.png (delayed-recall accuracy against the delay, with chance) and
+astro_tau.png (the trained astrocyte time constants).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -365,10 +368,42 @@ def place_recognition(outdir):
            'thr: neurons firing for >= thr traverse images removed (0: none)', 'Recall@1')
 
 
+def astro_snn(outdir):
+    """Bits per character (bars), recall accuracy against the delay, trained astrocyte time constants."""
+    lm = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'lm.csv'), delimiter=',', names=True, dtype=None,
+                                     encoding='utf-8'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.bar(np.arange(len(lm)), lm['bpc'], color=['C0', 'C1', 'C2'][:len(lm)])
+    for i, row in enumerate(lm):
+        ax.text(i, row['bpc'], '%.3f\n(%d par.)' % (row['bpc'], row['parameters']), ha='center', va='bottom',
+                fontsize=8)
+    ax.set_xticks(np.arange(len(lm)))
+    ax.set_xticklabels(lm['model'])
+    ax.set_ylim(0, 1.2 * max(lm['bpc']))
+    finish(fig, ax, outdir, 'lm_bpc.png', 'Char LM on fortunes-min (our formulation)', 'model',
+           'test bits per character', legend_size=0)
+    recall = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'recall.csv'), delimiter=',', names=True, dtype=None,
+                                         encoding='utf-8'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for model in ['astro', 'plain', 'lstm']:
+        r = recall[recall['model'] == model]
+        ax.plot(r['delay'], 100 * r['accuracy'], 'o-', label=model)
+    ax.axhline(25, color='k', ls='--', lw=1, label='chance')
+    ax.set_ylim(0, 105)
+    finish(fig, ax, outdir, 'recall_accuracy.png', 'Delayed recall (our formulation)', 'delay (steps)',
+           'test accuracy (%)')
+    tau = np.atleast_1d(read(outdir, 'astro_tau.csv'))
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.bar(tau['astrocyte'], tau['tau_steps'])
+    ax.set_yscale('log')
+    finish(fig, ax, outdir, 'astro_tau.png', 'Trained astrocyte time constants (char LM)', 'astrocyte',
+           'tau (steps)', legend_size=0)
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
-         'granet': granet, 'place-recognition': place_recognition}
+         'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn}
 
 
 def main(argv):

@@ -29,6 +29,7 @@ add_library(neurite_learn OBJECT
   learn/ctrnn.cpp learn/cognitive_tasks.cpp learn/student_teacher.cpp
   learn/hlop.cpp learn/rate_mlp.cpp learn/continual.cpp learn/ewc.cpp
   learn/sparsity.cpp learn/csr.cpp
+  learn/astro_rnn.cpp learn/astro_tasks.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).

@@ -14,9 +14,11 @@ struct lstm_classifier::modules {
   torch::nn::Linear readout;
 };
 
-lstm_classifier::lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, std::uint64_t seed)
+lstm_classifier::lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, std::uint64_t seed,
+                                 bool every_step)
     : modules_(std::make_unique<modules>(modules{torch::nn::LSTM(torch::nn::LSTMOptions(inputs, hidden)),
-                                                 torch::nn::Linear(hidden, classes)})) {
+                                                 torch::nn::Linear(hidden, classes)})),
+      every_step_(every_step) {
   parameters_ = modules_->lstm->parameters();
   for (const auto& p : modules_->readout->parameters()) parameters_.push_back(p);
   const torch::NoGradGuard no_grad;
@@ -31,6 +33,7 @@ lstm_classifier::~lstm_classifier() = default;
 
 at::Tensor lstm_classifier::forward(const at::Tensor& inputs) const {
   const auto [outputs, state] = modules_->lstm->forward(inputs);
+  if (every_step_) return modules_->readout->forward(outputs).permute({1, 0, 2});
   return modules_->readout->forward(outputs[-1]);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The LSTM baseline of the ELM experiments: one torch::nn::LSTM layer over time-major input
-// (T, batch, inputs) and a linear readout of its last hidden state to the classes.
+// (T, batch, inputs) and a linear readout of its last hidden state to the classes, or of its
+// hidden state at every step (every_step: outputs (batch, T, classes), for language models).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -15,7 +16,8 @@ class lstm_classifier final : public classifier_model {
  public:
   // Every weight and bias uniform in +-1/sqrt(hidden) (PyTorch's default), drawn from the Philox
   // stream of the seed rather than LibTorch's global generator.
-  lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, std::uint64_t seed);
+  lstm_classifier(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, std::uint64_t seed,
+                  bool every_step = false);
   ~lstm_classifier() override;
 
   at::Tensor forward(const at::Tensor& inputs) const override;  // (batch, classes)
@@ -28,6 +30,7 @@ class lstm_classifier final : public classifier_model {
   struct modules;
   std::unique_ptr<modules> modules_;
   std::vector<at::Tensor> parameters_;
+  bool every_step_ = false;
 };
 
 }  // namespace neurite::learn

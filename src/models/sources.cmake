@@ -2,6 +2,7 @@
 target_sources(neurite PRIVATE
   models/aeif_cond_exp.cpp
   models/diehl_cook_lif.cpp
+  models/astrocyte_ca.cpp
   models/iaf_cond_exp.cpp
   models/if_curr_exp_spinnaker.cpp
   models/iaf_psc_delta.cpp

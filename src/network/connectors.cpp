@@ -328,6 +328,40 @@ const register_connector fixed_outdegree_registration{{
     .generate = fixed_outdegree,
 }};
 
+// domain: tripartite coupling (an astrocyte and the neurons it ensheathes). The larger population
+// is cut into min(n_source, n_target) contiguous domains, element x of a population of n in domain
+// floor(x D / n); a source and a target connect when they share a domain. Neurons -> astrocytes:
+// each astrocyte hears the neurons of its domain; astrocytes -> neurons: each neuron hears its
+// astrocyte. Either way every element of the larger population has exactly one synapse.
+core::index_t domain_of(core::index_t x, core::index_t n, core::index_t domains) {
+  return static_cast<core::index_t>(static_cast<std::uint64_t>(x) * domains / n);
+}
+
+// The first element of a population of n in domain d: ceil(d n / D).
+core::index_t domain_start(core::index_t d, core::index_t n, core::index_t domains) {
+  return static_cast<core::index_t>((static_cast<std::uint64_t>(d) * n + domains - 1) / domains);
+}
+
+const register_connector domain_registration{{
+    .name = "domain",
+    .doc = "tripartite coupling: contiguous domains of the larger population, one per element of the smaller",
+    .type = rule::domain,
+    .options = {},
+    .apply = [](const option_values&, connector_desc&) {},
+    .expected = [](const connector_desc&, index_t ns, index_t nt, bool) { return static_cast<double>(std::max(ns, nt)); },
+    .generate =
+        [](const projection_plan& plan, index_t begin, index_t end, edge_sink& sink) {
+          const index_t domains = std::min(plan.n_source, plan.n_target);
+          if (domains == 0) return;
+          for (index_t i = begin; i < end; ++i) {
+            auto s = target_stream(plan, i);
+            const index_t d = domain_of(i, plan.n_target, domains);
+            const index_t j1 = domain_start(d + 1, plan.n_source, domains);
+            for (index_t j = domain_start(d, plan.n_source, domains); j < j1; ++j) sink.add(j, i, s);
+          }
+        },
+}};
+
 // Its keys are read with the file they describe (io/projections.cpp), since the units apply
 // to the file's columns.
 const register_connector explicit_list_registration{{

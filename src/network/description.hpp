@@ -44,7 +44,7 @@ struct population_desc {
 
 struct connector_desc {
   enum class rule { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree, explicit_list,
-                    all_to_others };
+                    all_to_others, domain };
   rule type = rule::all_to_all;
   double p = 0;                // fixed_probability
   std::uint64_t degree = 0;    // fixed_indegree / fixed_outdegree

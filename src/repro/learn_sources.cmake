@@ -9,3 +9,4 @@ target_link_libraries(neurite_learn_repro PUBLIC neurite_learn PRIVATE neurite_w
 set_target_properties(neurite_learn_repro PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_sources(neurite_learn_repro PRIVATE repro/hlop/hlop.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/granet/granet.cpp)
+target_sources(neurite_learn_repro PRIVATE repro/astro_snn/astro_snn.cpp)

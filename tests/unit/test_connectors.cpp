@@ -115,6 +115,28 @@ TEST(connectors, all_to_all_and_one_to_one) {
   for (const auto& s : e) EXPECT_EQ(s.source, s.target);
 }
 
+// domain: with 103 neurons and 10 astrocytes, astrocyte d hears neurons [ceil(10.3 d), ceil(10.3 (d + 1)))
+// and each neuron only its own astrocyte, both ways and on any number of workers.
+TEST(connectors, domain_cuts_the_larger_population_into_contiguous_blocks) {
+  for (const int threads : {1, 3}) {
+    const auto up = edges_of(with_projection(two_populations(103, 10, threads), "A", "B", make(rule::domain)));
+    const auto down = edges_of(with_projection(two_populations(10, 103, threads), "A", "B", make(rule::domain)));
+    ASSERT_EQ(up.size(), 103u);
+    ASSERT_EQ(down.size(), 103u);
+    for (const auto& s : up) {
+      EXPECT_GE(s.source, (s.target * 103 + 9) / 10) << s.source << "->" << s.target;
+      EXPECT_LT(s.source, ((s.target + 1) * 103 + 9) / 10) << s.source << "->" << s.target;
+    }
+    for (std::size_t k = 0; k < down.size(); ++k) {
+      EXPECT_EQ(down[k].source, up[k].target);  // the same domains read the other way
+      EXPECT_EQ(down[k].target, up[k].source);
+    }
+  }
+  const auto same = edges_of(with_projection(two_populations(7, 7, 2), "A", "B", make(rule::domain)));
+  ASSERT_EQ(same.size(), 7u);
+  for (const auto& s : same) EXPECT_EQ(s.source, s.target);
+}
+
 TEST(connectors, explicit_list_keeps_given_weights_and_delays) {
   auto c = make(rule::explicit_list);
   c.edges = {{0, 1, 2.5, 3.0}, {4, 0, std::nullopt, std::nullopt}, {4, 3, -1.0, 0.2}};

@@ -513,7 +513,7 @@ const std::vector<bad_case> bad_cases = {
     {proj + wd, {}, "@1: projections[0].connector: expected a connector table such as { rule = \"all_to_all\" }, found "
                     "nothing (this key is required)"},
     {proj + "connector = { rule = \"all2all\" }\n" + wd, {},
-     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, all_to_others, explicit, fixed_indegree, "
+     "@4: projections[0].connector.rule: expected a connection rule (all_to_all, all_to_others, domain, explicit, fixed_indegree, "
      "fixed_outdegree, fixed_probability, one_to_one), found \"all2all\""},
     {proj + "connector = { rule = \"fixed_probability\", p = 1.5 }\n" + wd, {},
      "@4: projections[0].connector.p: expected p in [0, 1], found 1.5"},
