@@ -12,35 +12,13 @@
 #include <sstream>
 
 #include "repro/astro_snn/astro_snn.hpp"
+#include "../repro_rows.hpp"
 #include "../temp_dir.hpp"
 
 using namespace neurite::repro;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Rows of a CSV file after its header, split at commas.
-std::vector<std::vector<std::string>> csv_rows(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::vector<std::string>> out;
-  while (std::getline(in, line)) {
-    std::stringstream s(line);
-    std::string cell;
-    auto& row = out.emplace_back();
-    while (std::getline(s, cell, ',')) row.push_back(cell);
-  }
-  return out;
-}
-
-}  // namespace
+using neurite::test_files::csv_records;
+using neurite::test_files::find_row;
+using neurite::test_files::slurp;
 
 TEST(astro_snn_repro, small_run_is_the_same_on_one_and_two_threads) {
   ASSERT_NE(find_reproduction("astro-snn"), nullptr);
@@ -55,7 +33,7 @@ TEST(astro_snn_repro, small_run_is_the_same_on_one_and_two_threads) {
   run_astro_snn({false, two.string(), 1, 2}, size);
   for (const auto* name : {"lm.csv", "recall.csv", "astro_tau.csv"}) EXPECT_EQ(slurp(one / name), slurp(two / name)) << name;
   std::cout << slurp(one / "lm.csv") << slurp(one / "recall.csv");  // the figures, for the log
-  const auto lm = csv_rows(one / "lm.csv");
+  const auto lm = csv_records(one / "lm.csv");
   ASSERT_EQ(lm.size(), 3u);
   const double astro_parameters = std::stod(lm[0][1]);
   for (const auto& r : lm) {
@@ -64,7 +42,7 @@ TEST(astro_snn_repro, small_run_is_the_same_on_one_and_two_threads) {
     EXPECT_LT(bpc, std::log2(60.0)) << r[0];  // below a uniform code over (at least) 60 symbols
     EXPECT_NEAR(std::stod(r[1]), astro_parameters, 0.05 * astro_parameters) << r[0];
   }
-  const auto recall = csv_rows(one / "recall.csv");
+  const auto recall = csv_records(one / "recall.csv");
   ASSERT_EQ(recall.size(), 6u);
   // The best model at delay 5 above chance (0.25; 0.35 is 2.6 binomial standard deviations over 128 trials).
   EXPECT_GT(std::max({std::stod(recall[0][3]), std::stod(recall[1][3]), std::stod(recall[2][3])}), 0.35);

@@ -11,42 +11,13 @@
 #include <sstream>
 
 #include "repro/granet/granet.hpp"
+#include "../repro_rows.hpp"
 #include "../temp_dir.hpp"
 
 using namespace neurite::repro;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-const row& find(const std::vector<row>& rows, const std::string& quantity) {
-  for (const auto& r : rows)
-    if (r.quantity.rfind(quantity, 0) == 0) return r;
-  throw std::runtime_error("no row " + quantity);
-}
-
-// CSV lines split at commas, the header dropped.
-std::vector<std::vector<std::string>> records(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::vector<std::string>> out;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream s(line);
-    std::string f;
-    while (std::getline(s, f, ',')) fields.push_back(f);
-    out.push_back(fields);
-  }
-  return out;
-}
-
-}  // namespace
+using neurite::test_files::csv_records;
+using neurite::test_files::find_row;
+using neurite::test_files::slurp;
 
 TEST(granet_repro, small_run_prunes_to_its_target_for_any_thread_count) {
   ASSERT_NE(find_reproduction("granet"), nullptr);
@@ -70,14 +41,14 @@ TEST(granet_repro, small_run_prunes_to_its_target_for_any_thread_count) {
   // Every sparse network holds 2% of the 266 200 weights: exactly round(0.02 N) after global
   // pruning, the per-layer ERK roundings (at most one weight per layer) for the ERK masks.
   std::map<std::string, double> nonzeros;
-  for (const auto& r : records(one / "layers.csv")) nonzeros[r[0]] += std::stod(r[4]);
+  for (const auto& r : csv_records(one / "layers.csv")) nonzeros[r[0]] += std::stod(r[4]);
   EXPECT_EQ(nonzeros["gmp"], 5324);
   EXPECT_EQ(nonzeros["granet"], 5324);
   EXPECT_NEAR(nonzeros["rigl"], 5324, 3);
   EXPECT_NEAR(nonzeros["static-erk"], 5324, 3);
   // GraNet's sparsity rises on the cubic schedule: each pruning event at or above the last.
   double last = 0;
-  for (const auto& r : records(one / "events.csv"))
+  for (const auto& r : csv_records(one / "events.csv"))
     if (r[0] == "granet") {
       EXPECT_GE(std::stod(r[4]), last - 1e-12);
       last = std::stod(r[4]);
@@ -85,13 +56,13 @@ TEST(granet_repro, small_run_prunes_to_its_target_for_any_thread_count) {
   EXPECT_NEAR(last, 0.98, 1e-4);
   // Far above chance at 98% sparsity; the CSR network classifies as the LibTorch model does, in
   // under a tenth of the dense storage.
-  EXPECT_GT(std::stod(find(rows, "granet at 98% sparsity").neurite), 70);
-  EXPECT_EQ(find(rows, "GraNet 98%: CSR storage").result, verdict::match);
-  const auto csr = find(rows, "GraNet: test accuracy of the CSR network").neurite;
+  EXPECT_GT(std::stod(find_row(rows, "granet at 98% sparsity").neurite), 70);
+  EXPECT_EQ(find_row(rows, "GraNet 98%: CSR storage").result, verdict::match);
+  const auto csr = find_row(rows, "GraNet: test accuracy of the CSR network").neurite;
   const auto vs = csr.find(" vs ");
   EXPECT_NEAR(std::stod(csr.substr(0, vs)), std::stod(csr.substr(vs + 4)), 0.1);
   // The pruned LIF network reaches its sparsity and classifies above chance.
-  const auto snn = records(one / "snn.csv");
+  const auto snn = csv_records(one / "snn.csv");
   ASSERT_EQ(snn.size(), 1u);
   EXPECT_NEAR(std::stod(snn[0][1]), 0.9, 1e-4);
   EXPECT_GT(std::stod(snn[0][2]), 0.3);
@@ -113,14 +84,14 @@ TEST(granet_repro, full_run_paths_at_a_tiny_size) {
   tiny.sparse_start = true;
   tiny.plasticity_epochs = {1};
   const auto rows = run_granet({true, out.string(), 3, 1}, tiny);
-  EXPECT_NO_THROW(find(rows, "granet-si0.5 at 90% sparsity"));
-  EXPECT_NO_THROW(find(rows, "GraNet - GMP at 98%"));
-  EXPECT_NO_THROW(find(rows, "pruning plasticity"));
+  EXPECT_NO_THROW(find_row(rows, "granet-si0.5 at 90% sparsity"));
+  EXPECT_NO_THROW(find_row(rows, "GraNet - GMP at 98%"));
+  EXPECT_NO_THROW(find_row(rows, "pruning plasticity"));
   std::map<std::string, double> nonzeros;  // by method and target, summed over layers and both seeds
-  for (const auto& r : records(out / "layers.csv")) nonzeros[r[0] + "@" + r[1]] += std::stod(r[4]);
+  for (const auto& r : csv_records(out / "layers.csv")) nonzeros[r[0] + "@" + r[1]] += std::stod(r[4]);
   EXPECT_EQ(nonzeros["granet-si0.5@0.9"], 2 * 26620);  // 2 x round(0.1 x 266 200)
   EXPECT_EQ(nonzeros["granet@0.98"], 2 * 5324);
-  const auto sweep = records(out / "plasticity.csv");
+  const auto sweep = csv_records(out / "plasticity.csv");
   ASSERT_EQ(sweep.size(), 2u);  // prune epoch 1, without and with regeneration
   EXPECT_EQ(sweep[0][0], "1");
   std::filesystem::remove_all(out);

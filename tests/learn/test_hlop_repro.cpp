@@ -10,26 +10,12 @@
 #include <sstream>
 
 #include "repro/hlop/hlop.hpp"
+#include "../repro_rows.hpp"
 #include "../temp_dir.hpp"
 
 using namespace neurite::repro;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-const row& find(const std::vector<row>& rows, const std::string& quantity) {
-  for (const auto& r : rows)
-    if (r.quantity.rfind(quantity, 0) == 0) return r;
-  throw std::runtime_error("no row " + quantity);
-}
-
-}  // namespace
+using neurite::test_files::find_row;
+using neurite::test_files::slurp;
 
 TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   ASSERT_NE(find_reproduction("hlop"), nullptr);
@@ -59,7 +45,7 @@ TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   EXPECT_LT(acc_bwt["baseline"].second, -0.05);
   EXPECT_GT(acc_bwt["hlop"].second, acc_bwt["baseline"].second / 3);
   EXPECT_GT(acc_bwt["hlop"].first, acc_bwt["baseline"].first);
-  EXPECT_GT(std::stod(find(rows, "Hebbian vs top-k SVD").neurite), 0.8);
+  EXPECT_GT(std::stod(find_row(rows, "Hebbian vs top-k SVD").neurite), 0.8);
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
 }
