@@ -8,6 +8,7 @@
 #include "repro/rich_lazy/rich_lazy.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
 #include <string>
@@ -251,7 +252,13 @@ std::vector<row> run_rich_lazy(const options& o, const rich_lazy_size& size) {
     std::vector<trained_run> runs;
     for (std::uint32_t s = 0; s < size.seeds; ++s) {
       const task_setup t = setup(o.seed + s);
-      for (const auto rank : ranks) runs.push_back(train_and_measure(t, size, o, o.seed + s, rank));
+      for (const auto rank : ranks) {
+        runs.push_back(train_and_measure(t, size, o, o.seed + s, rank));
+        const auto& m = runs.back().measures;
+        fmt::print("rich-lazy: {} seed {} rank {}: accuracy {:.3f}, ||dW_rec|| {:.4g}, kernel alignment {:.3f} ({:.0f} s)\n",
+                   name, o.seed + s, rank, m.accuracy, m.weight_change, m.kernel_alignment, m.seconds);
+        std::fflush(stdout);  // progress shows when the output goes to a file
+      }
     }
     for (auto& r : task_rows(name, runs, ranks, chance, size.seeds)) rows.push_back(std::move(r));
     all.insert(all.end(), runs.begin(), runs.end());
