@@ -12,9 +12,11 @@
 #include <string>
 
 #include "repro/rich_lazy/rich_lazy.hpp"
+#include "../repro_rows.hpp"
 #include "../temp_dir.hpp"
 
 using namespace neurite::repro;
+using neurite::test_files::slurp;
 
 namespace {
 
@@ -27,12 +29,6 @@ rich_lazy_size small_size() {
   s.student_config.inputs = s.student_config.hidden = 20, s.student_config.rank = 10;
   s.student_config.samples = 100, s.student_config.steps = 1000;
   return s;
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ostringstream text;
-  text << std::ifstream(p).rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -50,8 +46,8 @@ TEST(rich_lazy_repro, small_run_learns_writes_its_files_and_is_thread_count_inde
     EXPECT_EQ(rows[4].basis, criterion::ours);
     EXPECT_EQ(rows[4].result, verdict::match) << rows[4].neurite;  // 2AF learned at every rank
     EXPECT_EQ(rows[3].result, verdict::not_applicable);             // sign similarity: figures only
-    measures.push_back(read(out / "measures.csv"));
-    EXPECT_EQ(read(out / "loss_curves.csv").rfind("task,seed,rank,iteration,loss\n2AF,1,1,100,", 0), 0u);
+    measures.push_back(slurp(out / "measures.csv"));
+    EXPECT_EQ(slurp(out / "loss_curves.csv").rfind("task,seed,rank,iteration,loss\n2AF,1,1,100,", 0), 0u);
     EXPECT_TRUE(std::filesystem::exists(out / "student.csv"));
     std::filesystem::remove_all(out);
   }
@@ -85,7 +81,7 @@ TEST(rich_lazy_repro, DISABLED_full_size_sample) {
   options o;
   o.out = out.string();
   const auto rows = run_rich_lazy(o, s);
-  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::printf("%s\n%s", format_table(rows).c_str(), slurp(out / "measures.csv").c_str());
   std::filesystem::remove_all(out);
   EXPECT_EQ(rows.size(), 10u);
 }
@@ -100,7 +96,7 @@ TEST(rich_lazy_repro, DISABLED_n300_two_alternative_sample) {
   options o;
   o.out = out.string();
   const auto rows = run_rich_lazy(o, s);
-  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::printf("%s\n%s", format_table(rows).c_str(), slurp(out / "measures.csv").c_str());
   std::filesystem::remove_all(out);
   EXPECT_EQ(rows.size(), 5u);
 }
@@ -116,7 +112,7 @@ TEST(rich_lazy_repro, DISABLED_all_tasks_sample) {
   options o;
   o.out = out.string();
   const auto rows = run_rich_lazy(o, s);
-  std::printf("%s\n%s", format_table(rows).c_str(), read(out / "measures.csv").c_str());
+  std::printf("%s\n%s", format_table(rows).c_str(), slurp(out / "measures.csv").c_str());
   std::filesystem::remove_all(out);
   EXPECT_EQ(rows.size(), 15u);
 }
