@@ -286,7 +286,7 @@ const bool registered = register_reproduction(
      "Rich and lazy learning against the initial weight rank (Liu et al., ICLR 2024): CTRNN on 2AF/DMS/CXT and "
      "sequential Fashion-MNIST",
      "quick (N = 100, 2AF): kernel and representation alignment rise with rank, ||dW|| does not fall (miss); aligned "
-     "low rank is lazy; --full (N = 300, 2000 iterations) not run yet",
+     "low rank is lazy; --full (N = 300): kernel alignment rises in every task, ||dW|| falls in 2AF only; sFMNIST rank 5 diverges",
      [](const options& o) { return run_rich_lazy(o, rich_lazy_default_size(o.full)); }});
 
 }  // namespace
