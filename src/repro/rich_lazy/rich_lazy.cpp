@@ -8,6 +8,7 @@
 #include "repro/rich_lazy/rich_lazy.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -158,7 +159,9 @@ std::vector<double> by_rank(const std::vector<trained_run>& runs, const std::vec
 
 std::string listed(const std::vector<std::int64_t>& ranks, const std::vector<double>& values) {
   std::string s;
-  for (std::size_t i = 0; i < ranks.size(); ++i) s += fmt::format("{}r={}: {:.4g}", i ? ", " : "", ranks[i], values[i]);
+  for (std::size_t i = 0; i < ranks.size(); ++i)
+    s += std::isfinite(values[i]) ? fmt::format("{}r={}: {:.4g}", i ? ", " : "", ranks[i], values[i])
+                                   : fmt::format("{}r={}: diverged (not finite in a seed)", i ? ", " : "", ranks[i]);
   return s;
 }
 
