@@ -1,0 +1,2 @@
+# analysis/: reading structure out of spike trains and traces from any source (issue 12). Depends on
+# core and io only. One line per model or measure family.
