@@ -32,6 +32,10 @@ and test queries for every hyperactivity threshold).
 For astro-snn: lm_bpc.png (test bits per character of the astrocyte-modulated SNN, the plain SNN and the
 LSTM of equal size), recall_accuracy.png (delayed-recall accuracy against the delay, with chance) and
 astro_tau.png (the trained astrocyte time constants).
+For gain-control: gains.png (optimal gains against preferred orientation, unadapted and adapted, and the
+time-averaged responses of the rate model and the spikes), tuning_curves.png (tuning curves of neurons
+near the adapter before and after adaptation, rate model and spikes) and correlations.png (response
+correlation matrices across the biased ensemble).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -400,10 +404,67 @@ def astro_snn(outdir):
            'tau (steps)', legend_size=0)
 
 
+def gain_control(outdir):
+    """Gains against preferred orientation, time-averaged responses, tuning curves before and after
+    adaptation (rate model and spikes) and response correlation matrices."""
+    g = np.atleast_1d(read(outdir, 'gains.csv'))
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    ax[0].plot(g['theta_deg'], g['g_unadapted'], 'o-', label='unadapted (uniform ensemble)')
+    ax[0].plot(g['theta_deg'], g['g_adapted'], 's-', label='adapted (biased ensemble)')
+    ax[0].axvline(0, color='k', ls=':', lw=1)
+    ax[0].set(title='Optimal gains (rate model)', xlabel='preferred orientation (deg; adapter at 0)', ylabel='gain')
+    ax[0].legend(fontsize=8)
+    for key, label, style in (('mean_rate', 'rate model (left axis)', '-'), ('spike_rate', 'spikes (right axis)', '--')):
+        axis = ax[1] if key == 'mean_rate' else ax[1].twinx()
+        for cond, colour in (('unadapted', 'C0'), ('adapted', 'C1')):
+            axis.plot(g['theta_deg'], g['%s_%s' % (key, cond)], style, color=colour, label='%s, %s' % (label, cond))
+        axis.set_ylabel('time-averaged response' if key == 'mean_rate' else 'spike rate (Hz)')
+        axis.legend(fontsize=7, loc='upper center' if key == 'mean_rate' else 'lower center')
+    ax[1].set(title='Homeostasis: responses averaged over the biased ensemble', xlabel='preferred orientation (deg)')
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'gains.png'), dpi=120)
+    plt.close(fig)
+    t = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'tuning.csv'), delimiter=',', names=True, dtype=None,
+                                    encoding='utf-8'))
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    neurons = np.unique(t['neuron'])
+    n = len(neurons)
+    picks = [neurons[k * n // 16] for k in (1, 2, 3)] + [neurons[n - k * n // 16] for k in (2, 3)]
+    for a, model in zip(ax, ('rate', 'spikes')):
+        for i, neuron in enumerate(picks):
+            for cond, style in (('unadapted', '--'), ('adapted', '-')):
+                r = t[(t['model'] == model) & (t['condition'] == cond) & (t['neuron'] == neuron)]
+                s = np.where(r['s_deg'] >= 90, r['s_deg'] - 180, r['s_deg'])
+                order = np.argsort(s)
+                a.plot(s[order], r['response'][order], style, color='C%d' % i,
+                       label='%.0f deg, %s' % (r['theta_deg'][0], cond) if cond == 'adapted' or i == 0 else None)
+        a.axvline(0, color='k', ls=':', lw=1)
+        a.set(title='Tuning curves, %s (dashed: unadapted)' % model, xlabel='stimulus orientation (deg)',
+              ylabel='response' if model == 'rate' else 'spike rate (Hz)')
+        a.legend(fontsize=6)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'tuning_curves.png'), dpi=120)
+    plt.close(fig)
+    c = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'correlations.csv'), delimiter=',', names=True, dtype=None,
+                                    encoding='utf-8'))
+    fig, ax = plt.subplots(2, 2, figsize=(8, 7))
+    for row, model in enumerate(('rate', 'spikes')):
+        for col, cond in enumerate(('unadapted', 'adapted')):
+            r = c[(c['model'] == model) & (c['condition'] == cond)]
+            m = np.zeros((r['i'].max() + 1, r['j'].max() + 1))
+            m[r['i'], r['j']] = r['correlation']
+            im = ax[row, col].imshow(m, vmin=-1, vmax=1, cmap='RdBu_r', origin='lower')
+            ax[row, col].set(title='%s, %s' % (model, cond), xlabel='neuron (preference i 180/N deg)', ylabel='neuron')
+    fig.colorbar(im, ax=ax, shrink=0.6, label='response correlation across the biased ensemble')
+    save_png(fig, os.path.join(outdir, 'correlations.png'), dpi=120)
+    plt.close(fig)
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn}
+PLOTS['gain-control'] = gain_control
 
 
 def main(argv):
