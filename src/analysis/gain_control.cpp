@@ -345,8 +345,13 @@ gain_solution optimal_gains(const gain_network& net, const ensemble& e) {
   const auto& c = net.config;
   const std::size_t n = net.theta.size();
   vec grad;
-  if (c.site == gain_site::on_input)
-    return by_gradient(net, e, c.fid == fidelity::log_det ? normalisation_gains(net, e) : vec(n, 1.0), "projected gradient");
+  if (c.site == gain_site::on_input) {
+    // Start from one gain for all, 1 / (lambda mean_i E[f_i]): not the per-neuron W = 0 answer, so
+    // that the W = 0 check really tests the optimiser.
+    const vec m = mean_drive(net, e);
+    const double mean = std::accumulate(m.begin(), m.end(), 0.0) / static_cast<double>(n);
+    return by_gradient(net, e, vec(n, c.fid == fidelity::log_det ? 1.0 / (c.lambda * mean) : 1.0), "projected gradient");
+  }
   const lu a(system_matrix(net, vec(n, 1.0)));  // I - W
   const vec m = mean_drive(net, e), col = a.solve_transposed(vec(n, 1.0));  // col = (I - W)^-T 1
   if (c.fid == fidelity::log_det) {  // dL/dg_k = -1/g_k + lambda col_k m_k = 0

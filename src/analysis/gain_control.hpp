@@ -98,8 +98,8 @@ struct gain_solution {
   int iterations = 0;
   bool converged = true;
 };
-// The optimal gains: the closed form where there is one, else projected gradient from the W = 0
-// gains scaled into the stable region.
+// The optimal gains: the closed form where there is one, else projected gradient from equal gains
+// 1 / (lambda mean_i E[f_i]) (log_det) or 1 (quadratic), halved until the network is stable.
 gain_solution optimal_gains(const gain_network& net, const ensemble& e);
 // Classic gain normalisation, the W = 0 optimum of log_det: 1 / (lambda E_p[f_i]).
 std::vector<double> normalisation_gains(const gain_network& net, const ensemble& e);
