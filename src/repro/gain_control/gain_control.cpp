@@ -375,7 +375,8 @@ const bool registered = register_reproduction(
     {"gain-control",
      "Duong et al. 2023: adaptive coding efficiency through recurrent gain control (a reconstruction), rate model and "
      "a LIF network in the kernel, uniform vs biased orientation ensembles (Benucci et al. 2013)",
-     "quick: N = 32, K = 32, 3000 presentations; --full: N = 64, K = 64, 20000 presentations (docs/gain_control.md)",
+     "quick: N = 32, K = 32, 3000 presentations, passes in 17-26 s; --full: N = 64, K = 64, 20000 presentations, "
+     "passes in 3 min (docs/gain_control.md)",
      [](const options& o) { return run_gain_control(o, gain_default_size(o.full)); }});
 }  // namespace
 
