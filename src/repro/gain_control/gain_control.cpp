@@ -192,6 +192,32 @@ vec peaks(const curves& r) {
   return out;
 }
 
+vec troughs(const curves& r) {
+  vec out;
+  for (const auto& c : r) out.push_back(*std::min_element(c.begin(), c.end()));
+  return out;
+}
+
+// Response maxima and minima, adapted / unadapted, near vs far from the adapter: the paper lists
+// "changes in response maxima and minima" without a direction we could read, so an n/a row.
+row extremes_row(const std::string& model, const vec& theta, const curves& ru, const curves& ra, const effect_windows& w) {
+  const auto mean_ratio = [&](const vec& a, const vec& u, bool near) {
+    double sum = 0;
+    int count = 0;
+    for (std::size_t i = 0; i < theta.size(); ++i) {
+      const double d = std::fabs(orientation_difference(theta[i], adapter)) * deg;
+      if (near ? d <= w.near_deg : d >= w.far_deg) sum += a[i] / u[i], ++count;
+    }
+    return sum / std::max(1, count);
+  };
+  const vec pu = peaks(ru), pa = peaks(ra), tu = troughs(ru), ta = troughs(ra);
+  return {fmt::format("{}: response maxima and minima of the tuning curves, adapted / unadapted, near vs far", model),
+          "- (\"changes in response maxima and minima\"; no direction read)",
+          fmt::format("maxima {:.3f} vs {:.3f}, minima {:.3f} vs {:.3f}", mean_ratio(pa, pu, true), mean_ratio(pa, pu, false),
+                      mean_ratio(ta, tu, true), mean_ratio(ta, tu, false)),
+          verdict::not_applicable};
+}
+
 double correlation(const curves& a, const curves& b) {  // Pearson over every (neuron, orientation)
   vec x, y;
   for (std::size_t i = 0; i < a.size(); ++i) x.insert(x.end(), a[i].begin(), a[i].end()), y.insert(y.end(), b[i].begin(), b[i].end());
@@ -268,6 +294,7 @@ std::vector<row> run_gain_control(const options& o, const gain_size& z) {
   // Rate model, the default reconstruction and its variants.
   const auto main = run_rate_model(z, gain_site::on_input, fidelity::log_det);
   effect_rows(rows, "rate model", main.effects, false, windows);
+  rows.push_back(extremes_row("rate model", main.net.theta, main.r_unadapted, main.r_adapted, windows));
   std::string variants =
       "site,fidelity,method,iterations_unadapted,iterations_adapted,gain_ratio_near,gain_ratio_far,cv_unadapted,"
       "cv_adapted,repulsion_deg,repulsion_se_deg,corr_unadapted,corr_adapted\n";
@@ -325,6 +352,7 @@ std::vector<row> run_gain_control(const options& o, const gain_size& z) {
   se.cv_unadapted = coefficient_of_variation(su.time_averaged);
   se.cv_adapted = coefficient_of_variation(sa.time_averaged);
   effect_rows(rows, "spikes", se, true, windows);
+  rows.push_back(extremes_row("spikes", main.net.theta, su.tuning, sa.tuning, windows));
   const double sim_s = z.presentations * (z.settle_ms + z.count_ms) / 1000.0;
   rows.push_back({fmt::format("spikes vs rate model: tuning curves (all neurons x orientations), Pearson r, unadapted / "
                               "adapted ({} presentations, {:.0f} s simulated per gain set)", z.presentations, sim_s),
