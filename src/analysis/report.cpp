@@ -137,6 +137,9 @@ void check(const report_options& o, double t_stop) {
   if (!(o.window_ms > 0 && o.window_ms <= span / 2))
     throw std::invalid_argument(fmt::format("--window: expected (0, {}] ms (two windows in the data), found {}", span / 2, o.window_ms));
   if (o.max_neurons < 2) throw std::invalid_argument("--max-neurons: expected at least 2");
+  constexpr double max_bins = 1e8;  // ~1 GB of counts per neuron sampled: a typo, not an analysis
+  if (span / o.bin_ms > max_bins || span / o.window_ms > max_bins)
+    throw std::invalid_argument(fmt::format("--bin, --window: expected at most {:g} bins over the {} ms analysed", max_bins, span));
 }
 
 population_report analyze_population(const io::population_spikes& p, double t_stop, const report_options& o) {

@@ -107,6 +107,7 @@ double tort_modulation_index(const std::vector<double>& phase, const std::vector
     throw std::invalid_argument("tort_modulation_index: expected phase and amplitude of one length, >= 2 bins");
   std::vector<double> sum(static_cast<std::size_t>(n_bins), 0.0), count(sum.size(), 0.0);
   for (std::size_t k = 0; k < phase.size(); ++k) {
+    if (!std::isfinite(phase[k]) || !std::isfinite(amplitude[k])) continue;  // no phase then (e.g. before a first spike)
     const auto j = static_cast<std::size_t>(phase_bin(phase[k], n_bins));
     sum[j] += amplitude[k], count[j] += 1;
   }

@@ -29,7 +29,8 @@ order_series kuramoto_order(const std::vector<std::vector<double>>& phases);
 std::vector<double> spike_phase(const spike_train& train, const std::vector<double>& times);
 
 // Tort et al. (2010): the phase range (-pi, pi] in n_bins bins, P_j the mean amplitude in bin j
-// normalised to sum 1, MI = (log n_bins - H(P)) / log n_bins. 0 for no coupling.
+// normalised to sum 1, MI = (log n_bins - H(P)) / log n_bins. 0 for no coupling. Samples whose phase
+// or amplitude is not finite are left out.
 double tort_modulation_index(const std::vector<double>& phase, const std::vector<double>& amplitude, int n_bins = 18);
 // The MI of the ideal envelope A(phi) = ((1 - chi) sin(phi) + 1 + chi) / 2 (Tort's synthetic
 // coupling; chi = 0 full, 1 none) from its exact bin averages: 0.10458 for chi = 0, 18 bins.

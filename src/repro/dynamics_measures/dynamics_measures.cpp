@@ -190,6 +190,9 @@ state_result run_state(const dynamics_size& z, const state_def& s, std::uint64_t
   const auto file = io::read_spikes_file(folder + "/spikes.h5");
   analysis::report_options opt;
   opt.t_start = z.transient_ms;
+  // 20 ms count windows: 40 in the quick run's 800 ms, so that the participation ratio (at most the
+  // windows - 1) is not capped by their number.
+  opt.window_ms = 20;
   const auto report = analysis::analyze_population(*file.find("E"), file.t_stop, opt);
   io::write_text_file(folder + "/analysis.json", report.json.dump(2) + "\n");
   const auto& j = report.json;
