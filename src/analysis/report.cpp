@@ -147,7 +147,11 @@ population_report analyze_population(const io::population_spikes& p, double t_st
   population_report r;
   // Spike times are step ends, in (0, t_stop]: a spike at t_stop itself belongs to the run.
   const double t0 = o.t_start, t1 = std::nextafter(t_stop, t_stop + 1);
-  auto trains = split_by_neuron(p.times, p.node_ids, p.size);
+  // Trains for the ids that fired only: a silent neuron adds nothing to any measure but the rate's
+  // denominator, and a file may state a population far larger than its spikes.
+  std::uint64_t largest = 0;
+  for (const auto id : p.node_ids) largest = std::max(largest, id + 1);
+  auto trains = split_by_neuron(p.times, p.node_ids, static_cast<std::size_t>(std::min(largest, p.size)));
   std::size_t spikes = 0;
   for (auto& t : trains) t = window(t, t0, t1), spikes += t.size();
   r.json["size"] = p.size;
