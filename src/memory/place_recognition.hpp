@@ -4,7 +4,7 @@
 // (patch_normalise below). Scoring, independent of how the responses were made:
 //   - assignment: each neuron belongs to the place whose reference images make it fire most
 //     (mean count over that place's images; Diehl & Cook's labelling);
-//   - hyperactive neurons: those that fire for at least `thr` reference images (of any place);
+//   - hyperactive neurons: those that fire for at least `thr` recorded images (of any place);
 //     their responses are set to zero for every query (thr = 0: none is removed);
 //   - a module's score for one of its places: the mean response of the neurons assigned to it;
 //   - the modular system's place: the highest score over all modules' places, i.e. the answer
@@ -30,7 +30,9 @@ std::vector<float> patch_normalise(const std::vector<float>& image, int rows, in
 // reference image k, in [0, n_places).
 std::vector<int> assign_neurons(const responses& reference, const std::vector<int>& places, int n_places);
 
-// Neurons that fire (at least one spike) for at least thr reference images; none when thr = 0.
+// Neurons that fire (at least one spike) for at least thr of the recorded images; none when thr = 0.
+// The paper records the responses to the whole query traverse (calibration and test queries;
+// no labels are used).
 std::vector<bool> hyperactive_neurons(const responses& reference, int thr);
 
 // A module's scores [query][place] for its n_places places, hyperactive neurons' responses zeroed.

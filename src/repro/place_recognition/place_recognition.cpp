@@ -57,11 +57,11 @@ image preprocessed(image v, const place_size& z, const io::labelled_images& data
   return memory::patch_normalise(v, static_cast<int>(data.rows), static_cast<int>(data.cols), z.patch);
 }
 
-// One module's responses: to the reference traverse, to its own places' reference views (with
-// their module-local places), and to the calibration and test queries of every place.
+// One module's responses: to its own places' reference views (with their module-local places),
+// and to the calibration and test queries of every place.
 struct module_run {
-  responses traverse;                      // to every place's reference views, place by place
-  responses reference, calibration, test;  // reference: the module's own places' views
+  responses reference, calibration, test;  // reference: the module's own places' training views
+  responses record;                        // calibration then test: the paper's record phase
   std::vector<int> reference_places;
   std::vector<int> assignment;
   double train_s = 0;
@@ -156,19 +156,19 @@ module_run run_module(const benchmark& b, const place_size& z, std::uint32_t mod
     trained = memory::train_diehl_cook(c, start, train);
     m.train_s = seconds_since(t0);
   }
-  // The record phase sees the whole reference traverse (every place's training views): a
-  // neuron is hyperactive when it fires for many of them, its own module's or not.
-  std::vector<image> traverse;
-  for (const auto& place : b.views)
-    for (std::uint32_t j = 0; j < z.train_views; ++j) traverse.push_back(place[j]);
-  m.traverse = memory::diehl_cook_responses(c, trained, traverse);
+  std::vector<image> reference;
   for (std::uint32_t p = 0; p < z.places_per_module; ++p)
     for (std::uint32_t j = 0; j < z.train_views; ++j) {
-      m.reference.push_back(m.traverse[(module * z.places_per_module + p) * z.train_views + j]);
+      reference.push_back(b.views[module * z.places_per_module + p][j]);
       m.reference_places.push_back(static_cast<int>(p));
     }
+  m.reference = memory::diehl_cook_responses(c, trained, reference);
   m.calibration = memory::diehl_cook_responses(c, trained, b.calibration);
   m.test = memory::diehl_cook_responses(c, trained, b.test);
+  // The paper's record phase: the module answers the whole query traverse (calibration and test
+  // queries, no labels used); a neuron is hyperactive when it fires for many of those images.
+  m.record = m.calibration;
+  m.record.insert(m.record.end(), m.test.begin(), m.test.end());
   m.assignment = memory::assign_neurons(m.reference, m.reference_places, static_cast<int>(z.places_per_module));
   return m;
 }
@@ -179,7 +179,7 @@ std::vector<std::vector<std::vector<double>>> scores_at(const std::vector<module
   std::vector<std::vector<std::vector<double>>> out;
   for (const auto& m : modules)
     out.push_back(memory::module_scores(calibration ? m.calibration : m.test, m.assignment,
-                                        memory::hyperactive_neurons(m.traverse, thr), places));
+                                        memory::hyperactive_neurons(m.record, thr), places));
   return out;
 }
 
@@ -197,8 +197,8 @@ struct system_result {
 };
 
 // A module's activity on its reference views: mean spikes per image, places with at least one
-// assigned neuron, silent neurons, and how many images of the whole traverse the median (and
-// the busiest) neuron fires for.
+// assigned neuron, silent neurons, and how many of the query images (the record phase) the
+// median (and the busiest) neuron fires for.
 std::string activity_of(const module_run& m, int places) {
   double spikes = 0;
   for (const auto& r : m.reference) spikes += std::accumulate(r.begin(), r.end(), 0.0);
@@ -206,7 +206,7 @@ std::string activity_of(const module_run& m, int places) {
   int silent = 0;
   for (const int a : m.assignment) a >= 0 ? covered[static_cast<std::size_t>(a)] = true : ++silent;
   std::vector<int> images(m.assignment.size(), 0);
-  for (const auto& r : m.traverse)
+  for (const auto& r : m.record)
     for (std::size_t j = 0; j < r.size(); ++j) images[j] += r[j] > 0 ? 1 : 0;
   std::sort(images.begin(), images.end());
   return fmt::format("{:.2f},{},{},{},{}", spikes / static_cast<double>(m.reference.size()),
