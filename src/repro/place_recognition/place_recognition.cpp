@@ -99,6 +99,7 @@ memory::diehl_cook_config module_config(const place_size& z, std::uint64_t seed,
   c.present_ms = z.present_ms;
   c.rest_ms = z.rest_ms;
   c.max_repeats = z.max_repeats;
+  c.pre_potentiates = true;  // the VPRSNN code's sign of the presynaptic term (Diehl & Cook: -)
   c.threads = threads;
   c.seed = seed;
   c.weight_seed = seed;
