@@ -314,3 +314,32 @@ TEST(place_recognition, patch_normalisation_by_hand) {
   EXPECT_THROW(memory::patch_normalise(img, 3, 3, 2), std::invalid_argument);
   EXPECT_THROW(memory::patch_normalise(img, 2, 3, 3), std::invalid_argument);
 }
+
+TEST(diehl_cook_lif, t_block_spaces_spikes_while_v_integrates) {
+  // I_e / g_L = 50 mV: V_inf = -15 mV, far above the threshold. After the 5 ms clamp V needs
+  // tau_m ln(50 / 37) = 30.1 ms to reach -52 mV again, so without t_block the interval is about
+  // 35 ms; with t_block = 50 ms every interval is exactly 100 steps, and V is above the
+  // threshold before the block ends (it integrated after t_ref).
+  for (const double block : {0.0, 50.0}) {
+    single_neuron n({{"I_e", 500.0}, {"theta_plus", 0.0}, {"t_block", block}});
+    std::vector<int> spikes;
+    for (int k = 0; k < 2000; ++k)
+      if (n.advance()) spikes.push_back(k);
+    ASSERT_GE(spikes.size(), 5u);
+    for (std::size_t i = 1; i < spikes.size(); ++i) {
+      const int gap = spikes[i] - spikes[i - 1];
+      if (block > 0) {
+        EXPECT_EQ(gap, 100) << i;
+      } else {
+        EXPECT_NEAR(gap * dt, 5 + 100 * std::log(50.0 / 37.0), 1.0) << i;
+      }
+    }
+  }
+  // During the block, V passes the threshold and waits there.
+  single_neuron n({{"I_e", 500.0}, {"theta_plus", 0.0}, {"t_block", 50.0}});
+  while (!n.advance()) {
+  }
+  for (int j = 0; j < 99; ++j) ASSERT_FALSE(n.advance()) << j;
+  EXPECT_GT(n["V_m"], -52.0);
+  EXPECT_TRUE(n.advance());
+}
