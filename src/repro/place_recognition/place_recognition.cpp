@@ -308,7 +308,7 @@ verdict at_least(bool ok) { return ok ? verdict::match : verdict::miss; }
 place_size place_default_size(bool full) {
   place_size z;
   // --full: the paper's n_e = 400 and 20 epochs (its code's default; the paper reports 20-70),
-  // 8 modules (200 places), 3 seeds; 53 700 showings, estimated 30-35 min on 2 idle cores
+  // 8 modules (200 places), 3 seeds; 53 700 showings, estimated 40-45 min on 2 idle cores
   // (docs/place_recognition.md; not measured: the shared machine gave it half a core).
   if (full) z.modules = 8, z.n_e = 400, z.epochs = 20, z.seeds = 3;
   return z;
@@ -399,7 +399,7 @@ const bool registered = register_reproduction(
      "Fashion-MNIST places",
      "quick: 4 modules x 25 places, n_e = 100, 5 epochs, paper's 7x7 patch normalisation, 3 min on 2 busy cores: "
      "both paper rows miss (modules at ~chance, 0.06 vs 0.04; removal 0.025 vs 0.025; docs/place_recognition.md); "
-     "--full: 8 modules, n_e = 400, 20 epochs, 3 seeds, ~30-35 min on 2 idle cores (estimated, not measured)",
+     "--full: 8 modules, n_e = 400, 20 epochs, 3 seeds, ~40-45 min on 2 idle cores (estimated, not measured)",
      [](const options& o) { return run_place_recognition(o, place_default_size(o.full)); }});
 }  // namespace
 
