@@ -50,11 +50,13 @@ network::network_desc circuit(const diehl_cook_config& c, const diehl_cook_state
   d.populations.push_back(population("X", "poisson_rates", c.n_input, {}));
   d.populations.push_back(population("E", "diehl_cook_lif", c.n_e,
                                      {{"theta_plus", c.theta_plus}, {"tau_theta", c.tau_theta},
+                                      {"tau_syn_in", c.tau_syn_in}, {"t_block", c.t_block},
                                       {"frozen", training ? 0.0 : 1.0}}));
   // Diehl & Cook's inhibitory neurons: rest -60 mV, reset -45 mV, threshold -40 mV, 10 ms, 2 ms.
   d.populations.push_back(population("I", "diehl_cook_lif", c.n_e,
                                      {{"E_L", -60.0}, {"V_reset", -45.0}, {"V_th", -40.0}, {"tau_m", 10.0},
-                                      {"t_ref", 2.0}, {"E_in", -85.0}, {"theta_plus", 0.0}, {"frozen", 1.0}}));
+                                      {"t_ref", 2.0}, {"E_in", -85.0}, {"tau_syn_in", c.tau_syn_in}, {"theta_plus", 0.0},
+                                      {"frozen", 1.0}}));
   connector_desc input;
   input.type = connector_desc::rule::explicit_list;
   input.edges.reserve(s.weights.size());

@@ -32,6 +32,12 @@ struct diehl_cook_config {
   bool pre_potentiates = false;                     // the VPRSNN sign of the presynaptic term
   double theta_plus = 0.05, tau_theta = 1e7;        // [mV], [ms]
   double w_ei = 10.4, w_ie = 17.0;                  // E -> I, I -> E (inhibitory) conductance jumps
+  // The VPRSNN module's settings that differ from Diehl & Cook's paper: inhibitory conductances
+  // decay with 0.5 ms (the code's tc_gi; Diehl & Cook 2 ms), in both populations.
+  double tau_syn_in = 0.5;                          // [ms]
+  // [ms] The excitatory neurons' minimum interval between spikes, from the codes' timer quirk
+  // (diehl_cook_lif's t_block); 0: the 5 ms refractory period alone.
+  double t_block = 50;
   int threads = 1;
   std::uint64_t seed = 1;                           // the kernel's seed (Poisson inputs)
   std::uint64_t weight_seed = 1;                    // initial weights and delays

@@ -1,10 +1,37 @@
 #include "memory/place_recognition.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
 namespace neurite::memory {
+
+std::vector<float> patch_normalise(const std::vector<float>& image, int rows, int cols, int patch) {
+  if (rows <= 0 || cols <= 0 || image.size() != static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols))
+    throw std::invalid_argument("patch_normalise: image size differs from rows x cols");
+  if (patch < 1 || patch % 2 == 0) throw std::invalid_argument("patch_normalise: patch must be odd and >= 1");
+  const int h = patch / 2;
+  const auto at = [&](int y, int x) { return static_cast<double>(image[static_cast<std::size_t>(y * cols + x)]); };
+  std::vector<float> out(image.size());
+  for (int y = 0; y < rows; ++y)
+    for (int x = 0; x < cols; ++x) {
+      double sum = 0, lo = at(y, x), hi = lo;
+      int n = 0;
+      for (int v = std::max(0, y - h); v <= std::min(rows - 1, y + h); ++v)
+        for (int u = std::max(0, x - h); u <= std::min(cols - 1, x + h); ++u)
+          sum += at(v, u), ++n, lo = std::min(lo, at(v, u)), hi = std::max(hi, at(v, u));
+      const double mu = sum / n;
+      double var = 0;
+      for (int v = std::max(0, y - h); v <= std::min(rows - 1, y + h); ++v)
+        for (int u = std::max(0, x - h); u <= std::min(cols - 1, x + h); ++u) var += (at(v, u) - mu) * (at(v, u) - mu);
+      // A flat window is 0/0 in the code (NaN, set to 0); testing lo == hi instead of sd == 0
+      // keeps rounding in mu from turning it into +-1.
+      const double z = hi == lo ? 0.0 : std::clamp((at(y, x) - mu) / std::sqrt(var / n), -1.0, 1.0);
+      out[static_cast<std::size_t>(y * cols + x)] = static_cast<float>(std::floor(255.0 * (1.0 + z) / 2.0) / 255.0);
+    }
+  return out;
+}
 
 std::vector<int> assign_neurons(const responses& reference, const std::vector<int>& places, int n_places) {
   if (reference.size() != places.size()) throw std::invalid_argument("assign_neurons: one place per image");

@@ -1,9 +1,10 @@
 #pragma once
-// Scoring of modular spiking place recognition (Hussaini, Milford & Fischer 2023; papers/
-// PAPERS_01-12.md, section 9), independent of how the responses were made:
+// Preprocessing and scoring of modular spiking place recognition (Hussaini, Milford & Fischer
+// 2023; papers/PAPERS_01-12.md, section 9). Preprocessing: the paper's patch normalisation
+// (patch_normalise below). Scoring, independent of how the responses were made:
 //   - assignment: each neuron belongs to the place whose reference images make it fire most
 //     (mean count over that place's images; Diehl & Cook's labelling);
-//   - hyperactive neurons: those that fire for at least `thr` reference images (of any place);
+//   - hyperactive neurons: those that fire for at least `thr` recorded images (of any place);
 //     their responses are set to zero for every query (thr = 0: none is removed);
 //   - a module's score for one of its places: the mean response of the neurons assigned to it;
 //   - the modular system's place: the highest score over all modules' places, i.e. the answer
@@ -15,11 +16,23 @@ namespace neurite::memory {
 
 using responses = std::vector<std::vector<std::uint32_t>>;  // [image][neuron] spike counts
 
+// The paper's image preprocessing (read from the VPRSNN code, tools/data_utils.py): each pixel
+// is replaced by its z-score within the patch x patch window centred on it (windows cut off at
+// the border use the pixels inside the image only: the code pads with NaN and takes nanmean and
+// the population nanstd), z clipped to [-1, 1] (a flat window, sd 0, gives 0), then mapped to 8
+// bits as floor(255 (1 + z) / 2). Returned divided by 255, so that a white pixel is 1: with the
+// modules' max_rate of 63.75 Hz this is the code's rate = pixel / intensity, intensity 4. The
+// result does not change when the image is scaled or offset (illumination), which is the point.
+// `image`: rows x cols pixels, row by row; patch odd and >= 1.
+std::vector<float> patch_normalise(const std::vector<float>& image, int rows, int cols, int patch);
+
 // The place of each neuron (-1: silent for every reference image). places[k]: the place of
 // reference image k, in [0, n_places).
 std::vector<int> assign_neurons(const responses& reference, const std::vector<int>& places, int n_places);
 
-// Neurons that fire (at least one spike) for at least thr reference images; none when thr = 0.
+// Neurons that fire (at least one spike) for at least thr of the recorded images; none when thr = 0.
+// The paper records the responses to the whole query traverse (calibration and test queries;
+// no labels are used).
 std::vector<bool> hyperactive_neurons(const responses& reference, int thr);
 
 // A module's scores [query][place] for its n_places places, hyperactive neurons' responses zeroed.

@@ -6,8 +6,14 @@
 //   tau_m dV/dt = (E_L - V) + g_ex (E_ex - V) + g_in (E_in - V) + (I_e + I_stim) / g_L
 //   dg_ex/dt = -g_ex / tau_syn_ex,   dg_in/dt = -g_in / tau_syn_in
 //   dtheta/dt = -theta / tau_theta
-//   V >= V_th + theta at the end of a step: spike, V <- V_reset, clamped there for t_ref,
-//   theta += theta_plus.
+//   V >= V_th + theta at the end of a step, and at least t_block since the last spike: spike,
+//   V <- V_reset, clamped there for t_ref, theta += theta_plus.
+//
+// t_block is a quirk of Diehl & Cook's Brian code, kept by the VPRSNN code of Hussaini et al.:
+// besides the refractory clamp, the threshold waits for a `timer` (reset at a spike, running at
+// 0.1 ms per ms) to pass t_ref = 5 ms, so an excitatory neuron fires at most once per 50 ms
+// while its V integrates again after 5 ms. It caps a winning neuron's spikes per image (7 in
+// 350 ms) and so leaves other neurons their turn. Default 0: t_ref alone.
 //
 // With theta_plus = 0 the same model is the inhibitory population of the circuit. `frozen`
 // holds theta where it is (no jump, no decay): the test phase of Diehl & Cook, in which the
@@ -36,17 +42,19 @@ class diehl_cook_lif final : public neuron_dynamics {
         inv_g_L_(1.0 / p["g_L"]), I_e_(p["I_e"]), h_over_tau_(dt / p["tau_m"]), theta_plus_(p["theta_plus"]),
         half_ex_(std::exp(-0.5 * dt / p["tau_syn_ex"])), half_in_(std::exp(-0.5 * dt / p["tau_syn_in"])),
         theta_decay_(std::exp(-dt / p["tau_theta"])), frozen_(p["frozen"] != 0),
-        ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))), V_(n, p["E_L"]), g_ex_(n, 0.0), g_in_(n, 0.0),
-        theta_(n, 0.0), refractory_(n, 0) {}
+        ref_steps_(static_cast<int>(std::lround(p["t_ref"] / dt))),
+        block_steps_(static_cast<int>(std::lround(p["t_block"] / dt))), V_(n, p["E_L"]), g_ex_(n, 0.0),
+        g_in_(n, 0.0), theta_(n, 0.0), refractory_(n, 0), blocked_(n, 0) {}
 
   void update(index_t begin, index_t end, const step_input& in, std::vector<index_t>& spiked) override {
     integrate(begin, end, in.receptor[0], in.receptor[1], in.current, V_.data(), g_ex_.data(), g_in_.data(),
-              theta_.data(), refractory_.data());
+              theta_.data(), refractory_.data(), blocked_.data());
     for (index_t i = begin; i < end; ++i)  // crossings are rare: the branch stays out of the loop above
-      if (V_[i] >= V_th_ + theta_[i]) {
+      if (V_[i] >= V_th_ + theta_[i] && blocked_[i] == 0) {
         spiked.push_back(i);
         V_[i] = V_reset_;
         refractory_[i] = ref_steps_;
+        blocked_[i] = block_steps_;
         if (!frozen_) theta_[i] += theta_plus_;
       }
   }
@@ -60,14 +68,15 @@ class diehl_cook_lif final : public neuron_dynamics {
   }
   void visit_state(state_visitor& v) override {
     v.reals("V_m", V_), v.reals("g_ex", g_ex_), v.reals("g_in", g_in_), v.reals("theta", theta_);
-    v.integers("refractory", refractory_);
+    v.integers("refractory", refractory_), v.integers("blocked", blocked_);
   }
 
  private:
   // One step for neurons [begin, end), without branches so that the loop vectorises.
   void integrate(index_t begin, index_t end, const input_t* __restrict w_ex, const input_t* __restrict w_in,
                  const double* __restrict current, double* __restrict V, double* __restrict g_ex,
-                 double* __restrict g_in, double* __restrict theta, int* __restrict refractory) const {
+                 double* __restrict g_in, double* __restrict theta, int* __restrict refractory,
+                 int* __restrict blocked) const {
     const double theta_decay = frozen_ ? 1.0 : theta_decay_;
     for (index_t i = begin; i < end; ++i) {
       const double ge = g_ex[i] * half_ex_, gi = g_in[i] * half_in_;  // mid-step conductances
@@ -77,6 +86,7 @@ class diehl_cook_lif final : public neuron_dynamics {
       const bool clamped = refractory[i] > 0;
       V[i] = clamped ? V_reset_ : v;
       refractory[i] -= clamped ? 1 : 0;
+      blocked[i] -= blocked[i] > 0 ? 1 : 0;
       g_ex[i] = ge * half_ex_ + w_ex[i];
       g_in[i] = gi * half_in_ - w_in[i];
       theta[i] *= theta_decay;
@@ -86,9 +96,9 @@ class diehl_cook_lif final : public neuron_dynamics {
   double E_L_, E_ex_, E_in_, V_th_, V_reset_, inv_g_L_, I_e_, h_over_tau_, theta_plus_;
   double half_ex_, half_in_, theta_decay_;  // decay over half a step (conductances), a step (theta)
   bool frozen_;
-  int ref_steps_;
+  int ref_steps_, block_steps_;
   std::vector<double> V_, g_ex_, g_in_, theta_;
-  std::vector<int> refractory_;
+  std::vector<int> refractory_, blocked_;
 };
 
 const register_neuron_model registration{{
@@ -101,6 +111,8 @@ const register_neuron_model registration{{
         {"V_th", dimension::voltage, -52.0, -unbounded, unbounded, "threshold before adaptation (theta = 0)"},
         {"tau_m", dimension::time, 100.0, 0, unbounded, "membrane time constant", true},
         {"t_ref", dimension::time, 5.0, 0, unbounded, "absolute refractory period"},
+        {"t_block", dimension::time, 0.0, 0, unbounded,
+         "no spike within t_block of the last one (Diehl & Cook's code: 50 ms, its timer quirk); 0: t_ref only"},
         {"E_ex", dimension::voltage, 0.0, -unbounded, unbounded, "excitatory reversal potential"},
         {"E_in", dimension::voltage, -100.0, -unbounded, unbounded, "inhibitory reversal potential"},
         {"tau_syn_ex", dimension::time, 1.0, 0, unbounded, "decay time of excitatory conductances", true},

@@ -290,3 +290,56 @@ TEST(place_recognition, assignment_hyperactivity_scores_and_precision_recall) {
   EXPECT_DOUBLE_EQ(pr[2].recall, 0.5);
   EXPECT_EQ(memory::hyperactive_grid(), (std::vector<int>{0, 5, 10, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200}));
 }
+
+TEST(place_recognition, patch_normalisation_by_hand) {
+  // 3 x 3, one bright centre, patch 3. Centre: window of all 9 pixels, mu = 1, sd = sqrt(8), z
+  // = 8 / sqrt(8) > 1 -> 1 -> 255. Corner: its 2 x 2 window {0, 0, 0, 9}, mu = 2.25, sd =
+  // sqrt((3 * 2.25^2 + 6.75^2) / 4); edge: its 2 x 3 window, mu = 1.5, sd = sqrt((5 * 1.5^2 +
+  // 7.5^2) / 6).
+  const std::vector<float> img{0, 0, 0, 0, 9, 0, 0, 0, 0};
+  const auto out = memory::patch_normalise(img, 3, 3, 3);
+  const auto eight_bit = [](double z) { return std::floor(255 * (1 + z) / 2) / 255; };
+  const double corner = -2.25 / std::sqrt((3 * 2.25 * 2.25 + 6.75 * 6.75) / 4);
+  const double edge = -1.5 / std::sqrt((5 * 1.5 * 1.5 + 7.5 * 7.5) / 6);
+  EXPECT_FLOAT_EQ(out[4], 1.0f);
+  EXPECT_FLOAT_EQ(out[0], static_cast<float>(eight_bit(corner)));  // 53 / 255
+  EXPECT_FLOAT_EQ(out[8], static_cast<float>(eight_bit(corner)));
+  EXPECT_FLOAT_EQ(out[1], static_cast<float>(eight_bit(edge)));  // 70 / 255
+  EXPECT_FLOAT_EQ(out[3], static_cast<float>(eight_bit(edge)));
+  // A flat image is mid grey (127 / 255); brightness and contrast do not matter.
+  for (const float v : memory::patch_normalise(std::vector<float>(16, 0.3f), 4, 4, 3)) EXPECT_FLOAT_EQ(v, 127.0f / 255);
+  std::vector<float> lit(img.size());
+  for (std::size_t i = 0; i < img.size(); ++i) lit[i] = 0.5f * img[i] + 0.25f;
+  EXPECT_EQ(memory::patch_normalise(lit, 3, 3, 3), out);
+  EXPECT_THROW(memory::patch_normalise(img, 3, 3, 2), std::invalid_argument);
+  EXPECT_THROW(memory::patch_normalise(img, 2, 3, 3), std::invalid_argument);
+}
+
+TEST(diehl_cook_lif, t_block_spaces_spikes_while_v_integrates) {
+  // I_e / g_L = 50 mV: V_inf = -15 mV, far above the threshold. After the 5 ms clamp V needs
+  // tau_m ln(50 / 37) = 30.1 ms to reach -52 mV again, so without t_block the interval is about
+  // 35 ms; with t_block = 50 ms every interval is exactly 100 steps, and V is above the
+  // threshold before the block ends (it integrated after t_ref).
+  for (const double block : {0.0, 50.0}) {
+    single_neuron n({{"I_e", 500.0}, {"theta_plus", 0.0}, {"t_block", block}});
+    std::vector<int> spikes;
+    for (int k = 0; k < 2000; ++k)
+      if (n.advance()) spikes.push_back(k);
+    ASSERT_GE(spikes.size(), 5u);
+    for (std::size_t i = 1; i < spikes.size(); ++i) {
+      const int gap = spikes[i] - spikes[i - 1];
+      if (block > 0) {
+        EXPECT_EQ(gap, 100) << i;
+      } else {
+        EXPECT_NEAR(gap * dt, 5 + 100 * std::log(50.0 / 37.0), 1.0) << i;
+      }
+    }
+  }
+  // During the block, V passes the threshold and waits there.
+  single_neuron n({{"I_e", 500.0}, {"theta_plus", 0.0}, {"t_block", 50.0}});
+  while (!n.advance()) {
+  }
+  for (int j = 0; j < 99; ++j) ASSERT_FALSE(n.advance()) << j;
+  EXPECT_GT(n["V_m"], -52.0);
+  EXPECT_TRUE(n.advance());
+}

@@ -22,6 +22,13 @@ struct place_size {
   std::uint32_t seeds = 1;            // modular systems trained with different seeds (the ensemble)
   bool thread_check = true;           // train module 0 on 1 and on 2 threads and compare
   double present_ms = 350, rest_ms = 150;
+  // The paper's preprocessing: views quantised to 8 bits and patch-normalised with this patch
+  // (memory::patch_normalise; 0: raw pixels, as before the paper's preprocessing was added).
+  int patch = 7;
+  // Showings again at higher rates when a module answers an image with fewer than 5 spikes
+  // (Diehl & Cook's rule). The paper's code has the rule switched off; 0 follows it and fixes
+  // every image's cost to one showing, which frozen high thresholds cannot inflate.
+  int max_repeats = 0;
 };
 
 place_size place_default_size(bool full);
