@@ -1,0 +1,316 @@
+#include "analysis/glm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/hmm.hpp"
+#include "core/rng.hpp"
+
+namespace neurite::analysis {
+namespace {
+// log(1 + e^u) and log sigmoid(u) = -softplus(-u), both without overflow.
+double softplus(double u) { return u > 0 ? u + std::log1p(std::exp(-u)) : std::log1p(std::exp(u)); }
+double sigmoid(double u) { return u >= 0 ? 1.0 / (1.0 + std::exp(-u)) : std::exp(u) / (1.0 + std::exp(u)); }
+
+// The link's rate f(u), log f(u) and f'(u).
+struct rate {
+  double f, log_f, df;
+};
+rate link_rate(glm_link link, double u) {
+  const double s = sigmoid(u);
+  if (link == glm_link::sigmoid) return {s, -softplus(-u), s * (1 - s)};
+  const double f = softplus(u);
+  return {f, std::log(f), s};
+}
+
+std::size_t offset_strength(std::size_t S, std::size_t N) { return S * N * 3; }
+std::size_t offset_prior(std::size_t S, std::size_t N) { return S * N * 4; }
+}  // namespace
+
+std::string_view weight_prior_name(weight_prior p) {
+  switch (p) {
+    case weight_prior::none: return "naive";
+    case weight_prior::gaussian: return "gaussian";
+    case weight_prior::onehot: return "onehot";
+  }
+  return "?";
+}
+
+std::vector<double> exponential_basis(std::size_t size, double decay) {
+  std::vector<double> phi(size);
+  double total = 0;
+  for (std::size_t k = 0; k < size; ++k) total += phi[k] = std::exp(-decay * static_cast<double>(k));
+  for (auto& v : phi) v /= total;
+  return phi;
+}
+
+std::vector<double> history(const spike_trial& trial, const std::vector<double>& basis) {
+  const std::size_t T = trial.bins, N = trial.neurons;
+  if (trial.counts.size() != T * N)
+    throw std::invalid_argument("history: a trial of " + std::to_string(T) + " bins x " + std::to_string(N) +
+                                " neurons needs that many counts, got " + std::to_string(trial.counts.size()));
+  std::vector<double> h(T * N, 0.0);
+  for (std::size_t t = 0; t < T; ++t)
+    for (std::size_t k = 0; k < basis.size() && k < t; ++k)
+      for (std::size_t n = 0; n < N; ++n) h[t * N + n] += basis[k] * trial.counts[(t - 1 - k) * N + n];
+  return h;
+}
+
+double glm_log_likelihood(glm_noise noise, glm_link link, double x, double u, double& d_du) {
+  const rate r = link_rate(link, u);
+  if (noise == glm_noise::poisson) {
+    // x log f - f - log x!; d/du = (x / f - 1) f'. For the sigmoid f'/f = 1 - f, which stays exact
+    // where f underflows.
+    const double ratio = link == glm_link::sigmoid ? 1 - r.f : r.df / r.f;
+    d_du = x * ratio - r.df;
+    return x * r.log_f - r.f - std::lgamma(x + 1);
+  }
+  if (link != glm_link::sigmoid) throw std::invalid_argument("glm: the Bernoulli GLM needs the sigmoid link");
+  d_du = x - r.f;  // x log s(u) + (1 - x) log s(-u)
+  return x * r.log_f - (1 - x) * softplus(u);
+}
+
+std::vector<double> glm_log_emissions(const switching_glm& m, const spike_trial& trial, const std::vector<double>& h) {
+  const std::size_t S = m.states, N = m.neurons, T = trial.bins;
+  if (trial.neurons != N || h.size() != T * N)
+    throw std::invalid_argument("glm_log_emissions: the trial has " + std::to_string(trial.neurons) +
+                                " neurons, the model " + std::to_string(N));
+  std::vector<double> out(T * S, 0.0);
+  for (std::size_t t = 0; t < T; ++t)
+    for (std::size_t s = 0; s < S; ++s) {
+      double total = 0, d = 0;
+      for (std::size_t n = 0; n < N; ++n) {
+        const double* w = &m.weights[(s * N + n) * N];
+        double u = m.bias[n];
+        for (std::size_t p = 0; p < N; ++p) u += w[p] * h[t * N + p];
+        total += glm_log_likelihood(m.noise, m.link, trial.counts[t * N + n], u, d);
+      }
+      out[t * S + s] = total;
+    }
+  return out;
+}
+
+double gamma_variate(double shape, std::uint64_t seed, std::uint32_t purpose, std::uint32_t id, std::uint64_t step) {
+  core::random_stream r(seed, purpose, id, step);
+  const double boost = shape < 1 ? std::pow(r.uniform_open(), 1.0 / shape) : 1.0;
+  const double a = shape < 1 ? shape + 1 : shape;
+  const double d = a - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    const double z = r.normal();
+    const double v = std::pow(1 + c * z, 3);
+    if (v <= 0) continue;
+    if (std::log(r.uniform_open()) < 0.5 * z * z + d - d * v + d * std::log(v)) return d * v * boost;
+  }
+}
+
+planted_glm plant_switching_glm(const plant_options& o, std::uint64_t seed, std::uint32_t purpose) {
+  const std::size_t S = o.states, N = o.neurons;
+  if (S < 1 || N < 1 || N * N + N >= (1u << 24))
+    throw std::invalid_argument("plant_switching_glm: need 1 <= states and 1 <= neurons < 4096");
+  planted_glm g;
+  auto& m = g.model;
+  m.states = S, m.neurons = N, m.noise = o.noise, m.link = glm_link::sigmoid;
+  m.basis = exponential_basis(o.basis_size);
+  m.weights.assign(S * N * N, 0.0);
+  g.adjacency.assign(S * N * N, 0);
+  g.connectome.assign(N * N * 3, 0.0);
+  for (std::size_t post = 0; post < N; ++post)
+    for (std::size_t pre = 0; pre < N; ++pre) {
+      const auto id = static_cast<std::uint32_t>(post * N + pre);
+      double* p = &g.connectome[(post * N + pre) * 3];
+      if (post == pre) {
+        p[1] = 1;
+        continue;
+      }
+      double total = 0;
+      for (std::uint32_t c = 0; c < 3; ++c) total += p[c] = gamma_variate(o.concentration[c], seed, purpose, id, 1000 + c);
+      for (std::uint32_t c = 0; c < 3; ++c) p[c] /= total;
+      for (std::size_t s = 0; s < S; ++s) {
+        // argmax(log p_c + Gumbel): an exact categorical draw (a hard Gumbel-softmax sample).
+        core::random_stream r(seed, purpose, id, 1 + s);
+        int best = 1;
+        double top = -1e300;
+        for (int c = 0; c < 3; ++c) {
+          const double v = std::log(std::max(p[c], 1e-300)) - std::log(-std::log(r.uniform_open()));
+          if (v > top) top = v, best = c;
+        }
+        const double strength = o.strength_scale * r.uniform();
+        g.adjacency[(s * N + post) * N + pre] = best - 1;
+        m.weights[(s * N + post) * N + pre] = (best - 1) * strength;
+      }
+    }
+  m.bias.resize(N);
+  for (std::size_t n = 0; n < N; ++n) {
+    core::random_stream r(seed, purpose, static_cast<std::uint32_t>(N * N + n), 0);
+    m.bias[n] = o.bias_scale * (r.uniform() - 0.5);
+  }
+  m.initial.assign(S, 1.0 / static_cast<double>(S));
+  m.transition.assign(S * S, S > 1 ? (1 - o.stay) / static_cast<double>(S - 1) : 1.0);
+  for (std::size_t s = 0; s < S; ++s) m.transition[s * S + s] = S > 1 ? o.stay : 1.0;
+  return g;
+}
+
+spike_trial sample_switching_glm(const switching_glm& m, std::size_t bins, std::uint64_t seed, std::uint32_t purpose,
+                                 std::uint32_t id) {
+  const std::size_t S = m.states, N = m.neurons;
+  spike_trial trial;
+  trial.bins = bins, trial.neurons = N;
+  trial.counts.assign(bins * N, 0.0);
+  trial.states.resize(bins);
+  std::vector<double> h(N);
+  for (std::size_t t = 0; t < bins; ++t) {
+    core::random_stream r(seed, purpose, id, t);
+    // The state: from the initial distribution at t = 0, else from the previous state's row.
+    const double* p = t == 0 ? m.initial.data() : &m.transition[static_cast<std::size_t>(trial.states[t - 1]) * S];
+    double u = r.uniform(), acc = 0;
+    std::size_t z = S - 1;
+    for (std::size_t s = 0; s < S; ++s)
+      if (u < (acc += p[s])) {
+        z = s;
+        break;
+      }
+    trial.states[t] = static_cast<int>(z);
+    std::fill(h.begin(), h.end(), 0.0);
+    for (std::size_t k = 0; k < m.basis.size() && k < t; ++k)
+      for (std::size_t n = 0; n < N; ++n) h[n] += m.basis[k] * trial.counts[(t - 1 - k) * N + n];
+    for (std::size_t n = 0; n < N; ++n) {
+      double v = m.bias[n];
+      for (std::size_t q = 0; q < N; ++q) v += m.weights[(z * N + n) * N + q] * h[q];
+      const double f = link_rate(m.link, v).f;
+      trial.counts[t * N + n] = m.noise == glm_noise::poisson ? r.poisson(f) : (r.uniform() < f ? 1.0 : 0.0);
+    }
+  }
+  return trial;
+}
+
+double concrete_log_density(const double* log_y, const double* logits, std::size_t k, double tau, double* d_log_y,
+                            double* d_logits) {
+  std::vector<double> v(k);
+  double out = std::lgamma(static_cast<double>(k)) + static_cast<double>(k - 1) * std::log(tau);
+  for (std::size_t i = 0; i < k; ++i) {
+    out += logits[i] - (tau + 1) * log_y[i];
+    v[i] = logits[i] - tau * log_y[i];
+  }
+  const double z = log_sum_exp(v.data(), k);
+  out -= static_cast<double>(k) * z;
+  const double kk = static_cast<double>(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const double r = std::exp(v[i] - z);
+    if (d_log_y) d_log_y[i] = -(tau + 1) + kk * tau * r;
+    if (d_logits) d_logits[i] = 1 - kk * r;
+  }
+  return out;
+}
+
+std::size_t row_size(weight_prior kind, std::size_t S, std::size_t N) {
+  return kind == weight_prior::onehot ? S * N * 4 + N * 3 + 1 : S * N + 1;
+}
+
+namespace {
+// softmax and log-softmax of three logits.
+void softmax3(const double* a, double* y, double* log_y) {
+  const double m = std::max({a[0], a[1], a[2]});
+  const double z = m + std::log(std::exp(a[0] - m) + std::exp(a[1] - m) + std::exp(a[2] - m));
+  for (int c = 0; c < 3; ++c) log_y[c] = a[c] - z, y[c] = std::exp(log_y[c]);
+}
+}  // namespace
+
+std::vector<double> row_weights(weight_prior kind, std::size_t S, std::size_t N, std::size_t neuron,
+                                const std::vector<double>& theta, bool hard) {
+  if (theta.size() != row_size(kind, S, N)) throw std::invalid_argument("row_weights: theta has the wrong size");
+  std::vector<double> w(S * N, 0.0);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t p = 0; p < N; ++p) {
+      if (p == neuron) continue;
+      if (kind != weight_prior::onehot) {
+        w[s * N + p] = theta[s * N + p];
+        continue;
+      }
+      const double* a = &theta[(s * N + p) * 3];
+      const double strength = softplus(theta[offset_strength(S, N) + s * N + p]);
+      if (hard) {
+        const auto c = std::max_element(a, a + 3) - a;  // ties: the first (inhibitory before none)
+        w[s * N + p] = static_cast<double>(c - 1) * strength;
+      } else {
+        double y[3], ly[3];
+        softmax3(a, y, ly);
+        w[s * N + p] = (y[2] - y[0]) * strength;
+      }
+    }
+  return w;
+}
+
+double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::size_t neuron, const row_prior& prior,
+                     const std::vector<double>& theta, std::vector<double>& grad) {
+  const std::size_t S = d.states, N = d.neurons;
+  if (theta.size() != row_size(prior.kind, S, N) || neuron >= N)
+    throw std::invalid_argument("row_objective: theta has the wrong size for its prior, states and neurons");
+  grad.assign(theta.size(), 0.0);
+  const auto w = row_weights(prior.kind, S, N, neuron, theta, false);
+  const double bias = theta.back();
+  // The likelihood: sum_t sum_s r_ts l(x_tn, u_ts), with dJ/dw_s = sum_t r_ts l'(u_ts) h_t.
+  std::vector<double> gw(S * N, 0.0);
+  double value = 0, gb = 0;
+  for (std::size_t t = 0; t < d.bins; ++t) {
+    const double* h = &d.history[t * N];
+    const double x = d.counts[t * N + neuron];
+    for (std::size_t s = 0; s < S; ++s) {
+      const double r = d.responsibility[t * S + s];
+      if (r < 1e-12) continue;
+      const double* ws = &w[s * N];
+      double u = bias;
+      for (std::size_t p = 0; p < N; ++p) u += ws[p] * h[p];
+      double dl = 0;
+      value += r * glm_log_likelihood(noise, link, x, u, dl);
+      const double c = r * dl;
+      gb += c;
+      double* g = &gw[s * N];
+      for (std::size_t p = 0; p < N; ++p) g[p] += c * h[p];
+    }
+  }
+  grad.back() = gb;
+  for (std::size_t s = 0; s < S; ++s) gw[s * N + neuron] = 0;  // the self-connection is held out
+  if (prior.kind != weight_prior::onehot) {
+    for (std::size_t k = 0; k < S * N; ++k) grad[k] = gw[k];
+    if (prior.kind == weight_prior::gaussian) {
+      const double var = prior.sd * prior.sd, norm = -0.5 * std::log(2 * M_PI * var);
+      for (std::size_t s = 0; s < S; ++s)
+        for (std::size_t p = 0; p < N; ++p) {
+          if (p == neuron) continue;
+          const double diff = theta[s * N + p] - (prior.mean.empty() ? 0.0 : prior.mean[p]);
+          value += norm - 0.5 * diff * diff / var;
+          grad[s * N + p] -= diff / var;
+        }
+    }
+    return value;
+  }
+  // One-hot: w = (y_exc - y_inh) softplus(r), y = softmax(a); the prior is the Concrete density of
+  // y given the shared prior logits l (per pair), summed over states.
+  const std::size_t os = offset_strength(S, N), op = offset_prior(S, N);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t p = 0; p < N; ++p) {
+      if (p == neuron) continue;
+      const std::size_t k = s * N + p;
+      const double* a = &theta[k * 3];
+      double y[3], ly[3];
+      softmax3(a, y, ly);
+      const double raw = theta[os + k], strength = softplus(raw);
+      grad[os + k] = gw[k] * (y[2] - y[0]) * sigmoid(raw);
+      // dJ/dy from the likelihood, then the prior's dJ/dlog y; both through the softmax's Jacobian
+      // (dy_c/da_j = y_c (delta_cj - y_j), dlog y_c/da_j = delta_cj - y_j).
+      const double gy[3] = {-gw[k] * strength, 0.0, gw[k] * strength};
+      double gly[3], gl[3];
+      value += concrete_log_density(ly, &theta[op + p * 3], 3, prior.tau, gly, gl);
+      double mean_y = 0, sum_ly = 0;
+      for (int c = 0; c < 3; ++c) mean_y += y[c] * gy[c], sum_ly += gly[c];
+      for (int c = 0; c < 3; ++c) {
+        grad[k * 3 + static_cast<std::size_t>(c)] = y[c] * (gy[c] - mean_y) + gly[c] - y[c] * sum_ly;
+        grad[op + p * 3 + static_cast<std::size_t>(c)] += gl[c];
+      }
+    }
+  return value;
+}
+
+}  // namespace neurite::analysis
