@@ -247,11 +247,33 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   const std::size_t S = d.states, N = d.neurons;
   if (theta.size() != row_size(prior.kind, S, N) || neuron >= N)
     throw std::invalid_argument("row_objective: theta has the wrong size for its prior, states and neurons");
+  const bool onehot = prior.kind == weight_prior::onehot;
+  const std::size_t M = onehot && prior.samples > 0 ? prior.samples : 1;
+  if (onehot && prior.samples > 0 && prior.gumbel.size() != M * S * N * 3)
+    throw std::invalid_argument("row_objective: the Gumbel noise must hold samples x S x N x 3 draws");
   grad.assign(theta.size(), 0.0);
-  const auto w = row_weights(prior.kind, S, N, neuron, theta, false);
-  const double bias = theta.back();
-  // The likelihood: sum_t sum_s r_ts l(x_tn, u_ts), with dJ/dw_s = sum_t r_ts l'(u_ts) h_t.
-  std::vector<double> gw(S * N, 0.0);
+  const std::size_t os = offset_strength(S, N), op = offset_prior(S, N);
+  // The relaxed adjacency of each sample: y[m][s][p][c].
+  std::vector<double> y(M * S * N * 3, 0.0), w(M * S * N, 0.0);
+  for (std::size_t m = 0; m < M; ++m)
+    for (std::size_t k = 0; k < S * N; ++k) {
+      if (k % N == neuron) continue;
+      if (!onehot) {
+        w[k] = theta[k];
+        continue;
+      }
+      double a[3], ly[3];
+      for (std::size_t c = 0; c < 3; ++c)
+        a[c] = prior.samples > 0 ? (theta[k * 3 + c] + prior.gumbel[(m * S * N + k) * 3 + c]) / prior.weight_tau
+                                 : theta[k * 3 + c];
+      double* ym = &y[(m * S * N + k) * 3];
+      softmax3(a, ym, ly);
+      w[m * S * N + k] = (ym[2] - ym[0]) * softplus(theta[os + k]);
+    }
+  // The likelihood: mean over samples of sum_t sum_s r_ts l(x_tn, u_ts), u_ts = b + w_s . h_t,
+  // with dJ/dw_s = sum_t r_ts l'(u_ts) h_t.
+  const double bias = theta.back(), per_sample = 1.0 / static_cast<double>(M);
+  std::vector<double> gw(M * S * N, 0.0);
   double value = 0, gb = 0;
   for (std::size_t t = 0; t < d.bins; ++t) {
     const double* h = &d.history[t * N];
@@ -259,21 +281,22 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
     for (std::size_t s = 0; s < S; ++s) {
       const double r = d.responsibility[t * S + s];
       if (r < 1e-12) continue;
-      const double* ws = &w[s * N];
-      double u = bias;
-      for (std::size_t p = 0; p < N; ++p) u += ws[p] * h[p];
-      double dl = 0;
-      value += r * glm_log_likelihood(noise, link, x, u, dl);
-      const double c = r * dl;
-      gb += c;
-      double* g = &gw[s * N];
-      for (std::size_t p = 0; p < N; ++p) g[p] += c * h[p];
+      for (std::size_t m = 0; m < M; ++m) {
+        const double* ws = &w[(m * S + s) * N];
+        double u = bias;
+        for (std::size_t p = 0; p < N; ++p) u += ws[p] * h[p];
+        double dl = 0;
+        value += r * per_sample * glm_log_likelihood(noise, link, x, u, dl);
+        const double c = r * per_sample * dl;
+        gb += c;
+        double* g = &gw[(m * S + s) * N];
+        for (std::size_t p = 0; p < N; ++p) g[p] += c * h[p];
+      }
     }
   }
   grad.back() = gb;
-  for (std::size_t s = 0; s < S; ++s) gw[s * N + neuron] = 0;  // the self-connection is held out
-  if (prior.kind != weight_prior::onehot) {
-    for (std::size_t k = 0; k < S * N; ++k) grad[k] = gw[k];
+  if (!onehot) {
+    for (std::size_t k = 0; k < S * N; ++k) grad[k] = k % N == neuron ? 0.0 : gw[k];
     if (prior.kind == weight_prior::gaussian) {
       const double var = prior.sd * prior.sd, norm = -0.5 * std::log(2 * M_PI * var);
       for (std::size_t s = 0; s < S; ++s)
@@ -286,28 +309,56 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
     }
     return value;
   }
-  // One-hot: w = (y_exc - y_inh) softplus(r), y = softmax(a); the prior is the Concrete density of
-  // y given the shared prior logits l (per pair), summed over states.
-  const std::size_t os = offset_strength(S, N), op = offset_prior(S, N);
+  // One-hot: w_m = (y_exc - y_inh) softplus(r), through the softmax's Jacobian
+  // dy_c/da_j = y_c (delta_cj - y_j) / tau_w (tau_w = 1 without noise).
+  const double inv_tau = prior.samples > 0 ? 1.0 / prior.weight_tau : 1.0;
+  for (std::size_t k = 0; k < S * N; ++k) {
+    if (k % N == neuron) continue;
+    const double raw = theta[os + k], strength = softplus(raw);
+    for (std::size_t m = 0; m < M; ++m) {
+      const double g = gw[m * S * N + k];
+      const double* ym = &y[(m * S * N + k) * 3];
+      grad[os + k] += g * (ym[2] - ym[0]) * sigmoid(raw);
+      const double gy[3] = {-g * strength, 0.0, g * strength};
+      double mean_y = 0;
+      for (int c = 0; c < 3; ++c) mean_y += ym[c] * gy[c];
+      for (int c = 0; c < 3; ++c) grad[k * 3 + static_cast<std::size_t>(c)] += ym[c] * (gy[c] - mean_y) * inv_tau;
+    }
+  }
+  // The priors: the Concrete density of softmax(a) given the shared logits l of the pair, summed
+  // over states, and (ours, optional) a log-normal prior on each strength.
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t p = 0; p < N; ++p) {
       if (p == neuron) continue;
       const std::size_t k = s * N + p;
-      const double* a = &theta[k * 3];
-      double y[3], ly[3];
-      softmax3(a, y, ly);
-      const double raw = theta[os + k], strength = softplus(raw);
-      grad[os + k] = gw[k] * (y[2] - y[0]) * sigmoid(raw);
-      // dJ/dy from the likelihood, then the prior's dJ/dlog y; both through the softmax's Jacobian
-      // (dy_c/da_j = y_c (delta_cj - y_j), dlog y_c/da_j = delta_cj - y_j).
-      const double gy[3] = {-gw[k] * strength, 0.0, gw[k] * strength};
-      double gly[3], gl[3];
-      value += concrete_log_density(ly, &theta[op + p * 3], 3, prior.tau, gly, gl);
-      double mean_y = 0, sum_ly = 0;
-      for (int c = 0; c < 3; ++c) mean_y += y[c] * gy[c], sum_ly += gly[c];
-      for (int c = 0; c < 3; ++c) {
-        grad[k * 3 + static_cast<std::size_t>(c)] = y[c] * (gy[c] - mean_y) + gly[c] - y[c] * sum_ly;
-        grad[op + p * 3 + static_cast<std::size_t>(c)] += gl[c];
+      double y0[3], ly[3], gly[3], gl[3];
+      softmax3(&theta[k * 3], y0, ly);
+      if (prior.concrete) {
+        value += concrete_log_density(ly, &theta[op + p * 3], 3, prior.tau, gly, gl);
+        const double sum_ly = gly[0] + gly[1] + gly[2];
+        for (int c = 0; c < 3; ++c) {
+          grad[k * 3 + static_cast<std::size_t>(c)] += gly[c] - y0[c] * sum_ly;
+          grad[op + p * 3 + static_cast<std::size_t>(c)] += gl[c];
+        }
+      } else {
+        // sum_c y_c L_c with L = log softmax(l): d/da_j = y_j (L_j - sum_c y_c L_c),
+        // d/dl_c = y_c - softmax(l)_c (the y sum to one).
+        double pi[3], log_pi[3];
+        softmax3(&theta[op + p * 3], pi, log_pi);
+        double expected = 0;
+        for (int c = 0; c < 3; ++c) expected += y0[c] * log_pi[c];
+        value += expected;
+        for (int c = 0; c < 3; ++c) {
+          grad[k * 3 + static_cast<std::size_t>(c)] += y0[c] * (log_pi[c] - expected);
+          grad[op + p * 3 + static_cast<std::size_t>(c)] += y0[c] - pi[c];
+        }
+      }
+      if (prior.strength_sd > 0) {
+        // -(log s - mu)^2 / (2 sd^2); d/draw = -(log s - mu) / (sd^2 s) * ds/draw, ds/draw = sigmoid(raw).
+        const double raw = theta[os + k], strength = softplus(raw);
+        const double z = (std::log(strength) - std::log(prior.strength_median)) / prior.strength_sd;
+        value -= 0.5 * z * z + std::log(prior.strength_sd * std::sqrt(2 * M_PI));
+        grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw);
       }
     }
   return value;

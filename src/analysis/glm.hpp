@@ -101,7 +101,27 @@ struct row_prior {
   weight_prior kind = weight_prior::none;
   double sd = 1.0 / 3.0;       // gaussian: w[s][n'] ~ N(mean[n'], sd^2)
   std::vector<double> mean;    // gaussian: N values (the mean over states), empty for zero
-  double tau = 0.2;            // onehot: the Concrete temperature of the prior
+  // onehot: the prior of the relaxed adjacency y = softmax(a) given the pair's shared logits l.
+  // concrete: the paper's Concrete log-density at temperature tau. It is unbounded at the
+  // simplex's corners (as y -> a vertex it grows like (2 - tau) times the logit gap), so a MAP
+  // step that is not held back by small steps trades likelihood for it without end (measured:
+  // docs/onehot_glm.md). categorical (ours, the default): sum_c y_c log softmax(l)_c, the
+  // expected log prior probability of the class, bounded, the same on the corners.
+  bool concrete = false;
+  double tau = 0.2;            // onehot, concrete: the Concrete temperature of the prior
+  // onehot: log strength ~ N(log strength_median, strength_sd^2); strength_sd = 0: no prior (the
+  // paper's code). Ours: without it a quasi-Newton M step silences a connection by driving its
+  // strength to zero and leaves its class wherever it started (docs/onehot_glm.md).
+  double strength_median = 1.0, strength_sd = 1.0;
+  // onehot: the Gumbel-softmax relaxation of training. With noise (samples x S x N x 3 Gumbel
+  // draws, held fixed while one M step runs: common random numbers, so the objective is a
+  // deterministic function that L-BFGS can minimise), the likelihood is the mean over samples of
+  // that of w_m = (y_exc - y_inh) strength with y_m = softmax((a + g_m) / weight_tau); only a
+  // confident adjacency gives every sample the same weight, which drives the logits to a corner.
+  // Without noise, y = softmax(a).
+  std::vector<double> gumbel;
+  std::size_t samples = 0;
+  double weight_tau = 0.5;
 };
 std::size_t row_size(weight_prior kind, std::size_t states, std::size_t neurons);
 

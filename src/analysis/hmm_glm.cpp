@@ -50,16 +50,19 @@ std::vector<double> initial_row(const hmm_glm_options& o, std::size_t N, std::si
       }
     return theta;
   }
-  // One-hot: each state's adjacency logits the log of a Gumbel-softmax sample (tau) from a
-  // uniform prior, strengths softplus(0); the self-connection pinned to "none" (logits 0, 5, 0,
-  // strength softplus(-10)), as the paper's code does.
+  // One-hot: adjacency logits N(0, 1) per class, strengths softplus(0), so that the first weights
+  // (y_exc - y_inh) * 0.69 are small and random like the others' and the softmax is far from
+  // saturation: the paper's code starts from a Gumbel-softmax sample at tau = 0.2, nearly one-hot,
+  // which its stochastic relaxation can leave but a deterministic gradient barely moves (measured:
+  // the hard adjacency stayed at its random start). The self-connection is pinned to "none"
+  // (logits 0, 5, 0, strength softplus(-10)), as in the paper's code.
   const std::size_t os = S * N * 3, op = S * N * 4;
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t p = 0; p < N; ++p) {
-      double g[3];
-      for (double& v : g) v = -std::log(-std::log(r.uniform_open())) / o.tau;
-      const double z = log_sum_exp(g, 3);
-      for (std::size_t c = 0; c < 3; ++c) theta[(s * N + p) * 3 + c] = p == n ? (c == 1 ? 5.0 : 0.0) : g[c] - z;
+      for (std::size_t c = 0; c < 3; ++c) {
+        const double a = r.normal();
+        theta[(s * N + p) * 3 + c] = p == n ? (c == 1 ? 5.0 : 0.0) : a;
+      }
       if (p == n) theta[os + s * N + p] = -10;
     }
   theta[op + n * 3 + 1] = 5.0;
@@ -158,8 +161,16 @@ hmm_glm_fit fit_hmm_glm(const std::vector<spike_trial>& trials, const hmm_glm_op
     // update, as in the paper's code), held fixed during the step.
     for_each_item(o.threads, N, [&](std::size_t n) {
       row_prior prior;
-      prior.kind = o.prior, prior.sd = o.gaussian_sd, prior.tau = o.tau;
+      prior.kind = o.prior, prior.sd = o.gaussian_sd, prior.tau = o.tau, prior.strength_sd = o.strength_sd;
+      prior.concrete = o.concrete_prior;
       auto& theta = fit.rows[n];
+      const int plain = o.plain_iterations < 0 ? o.em_iterations / 2 : o.plain_iterations;
+      if (o.prior == weight_prior::onehot && o.samples > 0 && it >= plain) {
+        prior.samples = o.samples, prior.weight_tau = o.weight_tau;
+        prior.gumbel.resize(o.samples * S * N * 3);
+        core::random_stream r(o.seed, o.purpose, (1u << 26) + static_cast<std::uint32_t>(n), static_cast<std::uint64_t>(it));
+        for (auto& g : prior.gumbel) g = -std::log(-std::log(r.uniform_open()));
+      }
       if (o.prior == weight_prior::gaussian) {
         prior.mean.assign(N, 0.0);
         for (std::size_t s = 0; s < S; ++s)
@@ -172,7 +183,7 @@ hmm_glm_fit fit_hmm_glm(const std::vector<spike_trial>& trials, const hmm_glm_op
             return -v * scale;
           },
           theta, lo);
-      if (o.prior == weight_prior::onehot) {
+      if (o.prior == weight_prior::onehot && o.halve_extreme_logits) {
         for (std::size_t k = 0; k < S * N; ++k) halve_extreme(&theta[k * 3]);
         for (std::size_t p = 0; p < N; ++p) halve_extreme(&theta[S * N * 4 + p * 3]);
       }

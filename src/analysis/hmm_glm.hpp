@@ -26,10 +26,18 @@ struct hmm_glm_options {
   int em_iterations = 10;     // E step + M step
   int m_iterations = 15;      // L-BFGS iterations per neuron in each M step
   double gaussian_sd = 1.0 / 3.0;
+  bool concrete_prior = false;  // one-hot: the paper's Concrete prior instead of ours (glm.hpp)
   double tau = 0.2;           // the Concrete prior's temperature
+  double strength_sd = 1.0;   // one-hot: the log-strength prior's sd (0: none); median 1
+  std::size_t samples = 4;    // one-hot: Gumbel-softmax samples per M step (0: plain softmax)
+  bool halve_extreme_logits = true;  // one-hot: the paper's guard (halve where a log-probability < -20)
+  int plain_iterations = -1;  // one-hot: first EM iterations without the noise (-1: half of them)
+  double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
   double initial_stay = 0.98; // the sticky transition matrix EM starts from
   int threads = 1;
-  std::uint64_t seed = 1;     // the random initial weights: stream (seed, purpose, 2^25 + neuron)
+  // Streams (seed, purpose): initial weights id 2^25 + neuron; one-hot's Gumbel noise of EM
+  // iteration i id 2^26 + neuron, step i.
+  std::uint64_t seed = 1;
   std::uint32_t purpose = 0;
 };
 

@@ -102,11 +102,15 @@ TEST(analysis_glm, per_bin_log_likelihood_and_its_derivative) {
 
 TEST(analysis_glm, row_gradient_matches_finite_differences_for_every_prior) {
   const auto poisson = random_design(60, 4, 3, false, 1), bernoulli = random_design(60, 4, 3, true, 2);
-  row_prior none, gauss, onehot;
+  row_prior none, gauss, onehot, gumbel, concrete;
   gauss.kind = weight_prior::gaussian, gauss.mean = {0.3, -0.2, 0.0, 0.5};
   onehot.kind = weight_prior::onehot;
+  // The relaxation of training: two fixed Gumbel samples at temperature 0.5.
+  gumbel.kind = weight_prior::onehot, gumbel.samples = 2, gumbel.weight_tau = 0.5;
+  gumbel.gumbel = random_theta(2 * 3 * 4 * 3, 9);
+  concrete = gumbel, concrete.concrete = true;
   std::uint32_t id = 10;
-  for (const auto* prior : {&none, &gauss, &onehot}) {
+  for (const auto* prior : {&none, &gauss, &onehot, &gumbel, &concrete}) {
     expect_gradient_matches(poisson, glm_noise::poisson, glm_link::sigmoid, *prior, 1, ++id);
     expect_gradient_matches(poisson, glm_noise::poisson, glm_link::softplus, *prior, 2, ++id);
     expect_gradient_matches(bernoulli, glm_noise::bernoulli, glm_link::sigmoid, *prior, 0, ++id);

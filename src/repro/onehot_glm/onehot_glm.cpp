@@ -127,6 +127,8 @@ fit_result fit_one(weight_prior kind, const planted_glm& truth, const std::vecto
   const auto fit = fit_hmm_glm(train, ho);
   r.seconds = seconds_since(t0);
   r.em_ll = fit.log_likelihood;
+  fmt::print(stderr, "{} HMM-GLM, S = {}, N = {}, seed {}: {:.1f} s, training log-likelihood {:.1f}\n",
+             weight_prior_name(kind), ho.states, truth.model.neurons, seed, r.seconds, fit.log_likelihood.back());
   // Align on the training trials' posteriors (the paper's code uses the first training trial).
   const auto perm = best_permutation(state_overlap(fit.model, train), ho.states);
   r.model = permute_states(fit.model, perm);
