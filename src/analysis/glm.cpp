@@ -58,18 +58,34 @@ std::vector<double> history(const spike_trial& trial, const std::vector<double>&
   return h;
 }
 
-double glm_log_likelihood(glm_noise noise, glm_link link, double x, double u, double& d_du) {
+namespace {
+// The log-likelihood without the Poisson's -log x! (a constant of the data, added by the callers
+// once per bin rather than once per state and sample).
+double log_likelihood_kernel(glm_noise noise, glm_link link, double x, double u, double& d_du) {
+  if (noise == glm_noise::poisson && link == glm_link::sigmoid) {
+    // The hot path of the demo: one exp and one log1p. f = sigmoid(u), log f = -softplus(-u).
+    const double e = std::exp(-std::fabs(u));
+    const double f = u >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const double log_f = -(std::max(-u, 0.0) + std::log1p(e));
+    d_du = (1 - f) * (x - f);  // (x / f - 1) f' with f' = f (1 - f)
+    return x * log_f - f;
+  }
   const rate r = link_rate(link, u);
   if (noise == glm_noise::poisson) {
-    // x log f - f - log x!; d/du = (x / f - 1) f'. For the sigmoid f'/f = 1 - f, which stays exact
-    // where f underflows.
-    const double ratio = link == glm_link::sigmoid ? 1 - r.f : r.df / r.f;
-    d_du = x * ratio - r.df;
-    return x * r.log_f - r.f - std::lgamma(x + 1);
+    // x log f - f; d/du = (x / f - 1) f'.
+    d_du = x * r.df / r.f - r.df;
+    return x * r.log_f - r.f;
   }
   if (link != glm_link::sigmoid) throw std::invalid_argument("glm: the Bernoulli GLM needs the sigmoid link");
   d_du = x - r.f;  // x log s(u) + (1 - x) log s(-u)
   return x * r.log_f - (1 - x) * softplus(u);
+}
+
+double log_factorial(glm_noise noise, double x) { return noise == glm_noise::poisson ? std::lgamma(x + 1) : 0.0; }
+}  // namespace
+
+double glm_log_likelihood(glm_noise noise, glm_link link, double x, double u, double& d_du) {
+  return log_likelihood_kernel(noise, link, x, u, d_du) - log_factorial(noise, x);
 }
 
 std::vector<double> glm_log_emissions(const switching_glm& m, const spike_trial& trial, const std::vector<double>& h) {
@@ -78,17 +94,21 @@ std::vector<double> glm_log_emissions(const switching_glm& m, const spike_trial&
     throw std::invalid_argument("glm_log_emissions: the trial has " + std::to_string(trial.neurons) +
                                 " neurons, the model " + std::to_string(N));
   std::vector<double> out(T * S, 0.0);
-  for (std::size_t t = 0; t < T; ++t)
+  for (std::size_t t = 0; t < T; ++t) {
+    double factorials = 0;
+    for (std::size_t n = 0; n < N; ++n) factorials += log_factorial(m.noise, trial.counts[t * N + n]);
     for (std::size_t s = 0; s < S; ++s) {
       double total = 0, d = 0;
       for (std::size_t n = 0; n < N; ++n) {
         const double* w = &m.weights[(s * N + n) * N];
         double u = m.bias[n];
         for (std::size_t p = 0; p < N; ++p) u += w[p] * h[t * N + p];
-        total += glm_log_likelihood(m.noise, m.link, trial.counts[t * N + n], u, d);
+        total += log_likelihood_kernel(m.noise, m.link, trial.counts[t * N + n], u, d);
       }
+      total -= factorials;
       out[t * S + s] = total;
     }
+  }
   return out;
 }
 
@@ -277,16 +297,17 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   double value = 0, gb = 0;
   for (std::size_t t = 0; t < d.bins; ++t) {
     const double* h = &d.history[t * N];
-    const double x = d.counts[t * N + neuron];
+    const double x = d.counts[t * N + neuron], factorial = log_factorial(noise, x);
     for (std::size_t s = 0; s < S; ++s) {
       const double r = d.responsibility[t * S + s];
       if (r < 1e-12) continue;
+      value -= r * factorial;
       for (std::size_t m = 0; m < M; ++m) {
         const double* ws = &w[(m * S + s) * N];
         double u = bias;
         for (std::size_t p = 0; p < N; ++p) u += ws[p] * h[p];
         double dl = 0;
-        value += r * per_sample * glm_log_likelihood(noise, link, x, u, dl);
+        value += r * per_sample * log_likelihood_kernel(noise, link, x, u, dl);
         const double c = r * per_sample * dl;
         gb += c;
         double* g = &gw[(m * S + s) * N];

@@ -28,8 +28,8 @@ struct hmm_glm_options {
   double gaussian_sd = 1.0 / 3.0;
   bool concrete_prior = false;  // one-hot: the paper's Concrete prior instead of ours (glm.hpp)
   double tau = 0.2;           // the Concrete prior's temperature
-  double strength_sd = 1.0;   // one-hot: the log-strength prior's sd (0: none); median 1
-  std::size_t samples = 4;    // one-hot: Gumbel-softmax samples per M step (0: plain softmax)
+  double strength_sd = 0.3;   // one-hot: the log-strength prior's sd (0: none); median 1
+  std::size_t samples = 2;    // one-hot: Gumbel-softmax samples per M step (0: plain softmax)
   bool halve_extreme_logits = true;  // one-hot: the paper's guard (halve where a log-probability < -20)
   int plain_iterations = -1;  // one-hot: first EM iterations without the noise (-1: half of them)
   double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
