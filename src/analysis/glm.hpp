@@ -112,7 +112,7 @@ struct row_prior {
   // onehot: log strength ~ N(log strength_median, strength_sd^2); strength_sd = 0: no prior (the
   // paper's code). Ours: without it a quasi-Newton M step silences a connection by driving its
   // strength to zero and leaves its class wherever it started (docs/onehot_glm.md).
-  double strength_median = 1.0, strength_sd = 1.0;
+  double strength_median = 1.0, strength_sd = 0.3;
   // onehot: the Gumbel-softmax relaxation of training. With noise (samples x S x N x 3 Gumbel
   // draws, held fixed while one M step runs: common random numbers, so the objective is a
   // deterministic function that L-BFGS can minimise), the likelihood is the mean over samples of

@@ -94,6 +94,60 @@ switching_glm assemble(const hmm_glm_options& o, std::size_t N, const std::vecto
   m.transition = transition;
   return m;
 }
+
+// One-hot, after EM (ours): coordinate ascent over the hard classes. For each state and pair the
+// class (inh, none, exc) with the best expected complete-data log-likelihood plus log prior
+// probability log softmax(l) is kept, the strength held, and the logits are set to that class
+// (5 on it, 0 elsewhere). The evaluated model is the hard one, so this optimises it directly;
+// without it a connection that EM left unconfident at a small strength keeps a random class.
+void refine_classes(const glm_design& d, const hmm_glm_options& o, std::size_t n, std::vector<double>& theta) {
+  const std::size_t S = o.states, N = d.neurons, os = S * N * 3, op = S * N * 4;
+  auto w = row_weights(weight_prior::onehot, S, N, n, theta, true);
+  std::vector<int> cls(S * N, 0);
+  std::vector<double> strength(S * N, 0.0), u(d.bins);
+  for (std::size_t k = 0; k < S * N; ++k) {
+    const double* a = &theta[k * 3];
+    cls[k] = static_cast<int>(std::max_element(a, a + 3) - a) - 1;
+    strength[k] = std::log1p(std::exp(-std::fabs(theta[os + k]))) + std::max(theta[os + k], 0.0);
+  }
+  double dl = 0;
+  for (int sweep = 0; sweep < o.refine_sweeps; ++sweep)
+    for (std::size_t s = 0; s < S; ++s) {
+      for (std::size_t t = 0; t < d.bins; ++t) {
+        double v = theta.back();
+        for (std::size_t p = 0; p < N; ++p) v += w[s * N + p] * d.history[t * N + p];
+        u[t] = v;
+      }
+      for (std::size_t p = 0; p < N; ++p) {
+        if (p == n) continue;
+        const std::size_t k = s * N + p;
+        const double* l = &theta[op + p * 3];
+        int best = cls[k];
+        double best_gain = 0;
+        for (int c = -1; c <= 1; ++c) {
+          if (c == cls[k]) continue;
+          const double dw = (c - cls[k]) * strength[k];
+          double gain = l[c + 1] - l[cls[k] + 1];  // the prior's log-probability ratio
+          for (std::size_t t = 0; t < d.bins; ++t) {
+            const double r = d.responsibility[t * S + s];
+            if (r < 1e-12) continue;
+            const double x = d.counts[t * N + n];
+            gain += r * (glm_log_likelihood(o.noise, o.link, x, u[t] + dw * d.history[t * N + p], dl) -
+                         glm_log_likelihood(o.noise, o.link, x, u[t], dl));
+          }
+          if (gain > best_gain) best_gain = gain, best = c;
+        }
+        if (best == cls[k]) continue;
+        const double dw = (best - cls[k]) * strength[k];
+        for (std::size_t t = 0; t < d.bins; ++t) u[t] += dw * d.history[t * N + p];
+        cls[k] = best, w[k] += dw;
+      }
+    }
+  for (std::size_t k = 0; k < S * N; ++k) {
+    if (k % N == n) continue;
+    for (std::size_t c = 0; c < 3; ++c) theta[k * 3 + c] = static_cast<int>(c) - 1 == cls[k] ? 5.0 : 0.0;
+  }
+}
 }  // namespace
 
 hmm_posteriors glm_posteriors(const switching_glm& m, const spike_trial& trial) {
@@ -189,6 +243,15 @@ hmm_glm_fit fit_hmm_glm(const std::vector<spike_trial>& trials, const hmm_glm_op
       }
     });
     if (S > 1) transition = transition_update(xi, S);
+  }
+  if (o.prior == weight_prior::onehot && o.refine_sweeps > 0) {
+    // A last E step with the hard model, then its classes by coordinate ascent.
+    const auto hard = assemble(o, N, fit.rows, true, transition);
+    for_each_item(o.threads, trials.size(), [&](std::size_t i) {
+      const auto p = glm_posteriors(hard, trials[i]);
+      std::copy(p.gamma.begin(), p.gamma.end(), d.responsibility.begin() + static_cast<std::ptrdiff_t>(first_bin[i] * S));
+    });
+    for_each_item(o.threads, N, [&](std::size_t n) { refine_classes(d, o, n, fit.rows[n]); });
   }
   fit.relaxed = assemble(o, N, fit.rows, false, transition);
   fit.model = assemble(o, N, fit.rows, true, transition);

@@ -31,7 +31,8 @@ struct hmm_glm_options {
   double strength_sd = 0.3;   // one-hot: the log-strength prior's sd (0: none); median 1
   std::size_t samples = 2;    // one-hot: Gumbel-softmax samples per M step (0: plain softmax)
   bool halve_extreme_logits = true;  // one-hot: the paper's guard (halve where a log-probability < -20)
-  int plain_iterations = -1;  // one-hot: first EM iterations without the noise (-1: half of them)
+  int plain_iterations = -1;
+  int refine_sweeps = 2;      // one-hot: sweeps of the hard-class coordinate ascent after EM (ours)  // one-hot: first EM iterations without the noise (-1: half of them)
   double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
   double initial_stay = 0.98; // the sticky transition matrix EM starts from
   int threads = 1;

@@ -238,7 +238,10 @@ std::string three(const double* v, const char* format = "{:.3f}") {
                      fmt::format(fmt::runtime(format), v[1]), fmt::format(fmt::runtime(format), v[2]));
 }
 
-void add_rows(std::vector<row>& rows, const summary& m, const onehot_glm_size::config& c, const onehot_glm_size& z) {
+// The demo's rows are judged on the paper's claims; other sizes carry the same claims as ours.
+void add_rows(std::vector<row>& rows, const summary& m, const onehot_glm_size::config& c, const onehot_glm_size& z,
+              bool demo) {
+  const std::size_t first = rows.size();
   const std::string where = fmt::format("S = {}, N = {}, {} seed{}", c.states, c.neurons, m.runs, m.runs > 1 ? "s (means)" : "");
   constexpr int naive = 0, gauss = 1, onehot = 2;
   rows.push_back({fmt::format("state accuracy, Viterbi on the {} training trials ({}; truth's own parameters: {:.3f})",
@@ -267,13 +270,16 @@ void add_rows(std::vector<row>& rows, const summary& m, const onehot_glm_size::c
                   holds(m.test_ll[onehot] >= m.test_ll[naive] && m.test_ll[gauss] >= m.test_ll[naive])});
   rows.push_back({fmt::format("fit time per model, {} EM iterations x {} L-BFGS steps ({})", z.em_iterations, z.m_iterations, where),
                   "- (no figure)", three(m.seconds, "{:.1f} s"), verdict::not_applicable});
+  if (!demo)
+    for (std::size_t k = first; k < rows.size(); ++k)
+      if (rows[k].result != verdict::not_applicable) rows[k].basis = criterion::ours;
 }
 
 }  // namespace
 
 onehot_glm_size onehot_glm_default_size(bool full) {
   onehot_glm_size z;
-  if (full) z.configs = {{5, 20, 5}, {3, 10, 2}, {8, 20, 2}, {5, 40, 1}};
+  if (full) z.configs = {{5, 20, 5}, {3, 10, 2}, {8, 20, 1}, {5, 30, 1}};
   return z;
 }
 
@@ -286,7 +292,8 @@ std::vector<row> run_onehot_glm(const options& o, const onehot_glm_size& z) {
     for (std::size_t s = 0; s < c.seeds; ++s) runs.push_back(run_one(c.states, c.neurons, o.seed + s, z, threads));
   write_csvs(o, runs);
   std::vector<row> rows;
-  for (const auto& c : z.configs) add_rows(rows, summarise(runs, c.states, c.neurons), c, z);
+  for (std::size_t k = 0; k < z.configs.size(); ++k)
+    add_rows(rows, summarise(runs, z.configs[k].states, z.configs[k].neurons), z.configs[k], z, k == 0);
   rows.push_back({"whole run (all fits and evaluations)", "- (no figure)", fmt::format("{:.0f} s on {} threads", seconds_since(t0), threads),
                   verdict::not_applicable});
   return rows;
