@@ -30,7 +30,7 @@ std::string metrics_without_time(const std::filesystem::path& p) {
 
 TEST(onehot_glm_repro, small_run_is_thread_independent_and_finds_states_and_connections) {
   onehot_glm_size z;
-  z.configs = {{3, 8, 1}};
+  z.configs = {{3, 8, 1, 0, 0, 0}};
   z.bins = 1000, z.train_trials = 10, z.test_trials = 4;
   z.em_iterations = 6, z.m_iterations = 10;
   const auto one = unique_temp_dir("neurite_test_onehot_glm_1"), two = unique_temp_dir("neurite_test_onehot_glm_2");
