@@ -5,7 +5,8 @@
 // log-prior of the weights by a few L-BFGS iterations per neuron (the objective separates over
 // postsynaptic neurons, analysis/glm.hpp), then the transition matrix in closed form.
 // Priors: none (naive), Gaussian around the mean over states, one-hot (relaxed adjacency with a
-// learned prior shared by the states). Trials and neurons are shared among threads; every trial's
+// learned prior shared by the states; the second half of the EM iterations with Gumbel noise, and
+// the hard classes refined by coordinate ascent at the end). Trials and neurons are shared among threads; every trial's
 // E step and every neuron's M step is computed by one thread, and sums over trials are taken in
 // trial order, so the result is the same bits for any thread count.
 #include <cstddef>
@@ -31,8 +32,8 @@ struct hmm_glm_options {
   double strength_sd = 0.3;   // one-hot: the log-strength prior's sd (0: none); median 1
   std::size_t samples = 2;    // one-hot: Gumbel-softmax samples per M step (0: plain softmax)
   bool halve_extreme_logits = true;  // one-hot: the paper's guard (halve where a log-probability < -20)
-  int plain_iterations = -1;
-  int refine_sweeps = 2;      // one-hot: sweeps of the hard-class coordinate ascent after EM (ours)  // one-hot: first EM iterations without the noise (-1: half of them)
+  int plain_iterations = -1;  // one-hot: first EM iterations without the noise (-1: half of them)
+  int refine_sweeps = 2;      // one-hot: sweeps of the hard-class coordinate ascent after EM (ours)
   double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
   double initial_stay = 0.98; // the sticky transition matrix EM starts from
   int threads = 1;
