@@ -159,7 +159,25 @@ std::vector<int> glm_viterbi(const switching_glm& m, const spike_trial& trial) {
   return viterbi(glm_log_emissions(m, trial, history(trial, m.basis)), m.states, logs(m.initial), logs(m.transition));
 }
 
+namespace {
+hmm_glm_fit fit_once(const std::vector<spike_trial>& trials, const hmm_glm_options& o);
+}  // namespace
+
 hmm_glm_fit fit_hmm_glm(const std::vector<spike_trial>& trials, const hmm_glm_options& o) {
+  // Restart r draws its initial weights and noise from seed + r; the fit with the highest final
+  // training log-likelihood is kept (the first on ties).
+  hmm_glm_fit best;
+  for (int r = 0; r < std::max(1, o.restarts); ++r) {
+    hmm_glm_options one = o;
+    one.seed = o.seed + static_cast<std::uint64_t>(r);
+    auto fit = fit_once(trials, one);
+    if (r == 0 || fit.log_likelihood.back() > best.log_likelihood.back()) best = std::move(fit);
+  }
+  return best;
+}
+
+namespace {
+hmm_glm_fit fit_once(const std::vector<spike_trial>& trials, const hmm_glm_options& o) {
   if (trials.empty()) throw std::invalid_argument("fit_hmm_glm: no trials");
   const std::size_t S = o.states, N = trials.front().neurons;
   if (S < 1 || N < 1) throw std::invalid_argument("fit_hmm_glm: need at least one state and one neuron");
@@ -274,6 +292,7 @@ hmm_glm_fit fit_hmm_glm(const std::vector<spike_trial>& trials, const hmm_glm_op
   }
   return fit;
 }
+}  // namespace
 
 switching_glm permute_states(const switching_glm& m, const std::vector<int>& perm) {
   const std::size_t S = m.states, N = m.neurons;

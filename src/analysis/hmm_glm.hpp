@@ -37,6 +37,7 @@ struct hmm_glm_options {
   double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
   double initial_stay = 0.98; // the sticky transition matrix EM starts from
   int threads = 1;
+  int restarts = 1;           // fits from different initial weights (seed + r); the best by training likelihood is kept
   // Streams (seed, purpose): initial weights id 2^25 + neuron; one-hot's Gumbel noise of EM
   // iteration i id 2^26 + neuron, step i.
   std::uint64_t seed = 1;

@@ -239,6 +239,22 @@ TEST(analysis_glm, em_gives_the_same_bits_on_one_and_two_threads) {
   }
 }
 
+TEST(analysis_glm, restarts_keep_the_best_training_likelihood) {
+  plant_options p;
+  p.states = 2, p.neurons = 4;
+  const auto g = plant_switching_glm(p, 31, test_purpose);
+  std::vector<spike_trial> trials;
+  for (std::uint32_t k = 0; k < 2; ++k) trials.push_back(sample_switching_glm(g.model, 120, 31, test_purpose, (1u << 24) + k));
+  hmm_glm_options o;
+  o.prior = weight_prior::gaussian, o.states = 2, o.em_iterations = 2, o.m_iterations = 3, o.purpose = test_purpose;
+  const auto first = fit_hmm_glm(trials, o);
+  o.seed = 2;
+  const auto second = fit_hmm_glm(trials, o);
+  o.seed = 1, o.restarts = 2;
+  const auto best = fit_hmm_glm(trials, o);
+  EXPECT_EQ(best.log_likelihood.back(), std::max(first.log_likelihood.back(), second.log_likelihood.back()));
+}
+
 TEST(analysis_glm, bad_input_is_named) {
   spike_trial bad{10, 3, std::vector<double>(29, 0.0), {}};
   try {
