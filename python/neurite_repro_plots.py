@@ -39,6 +39,9 @@ correlation matrices across the biased ensemble).
 For dynamics-measures: closed_forms.png (Kuramoto <R> against K, PLV against sigma and Tort's MI against chi,
 each with its closed form), brunel_spectra.png (population-rate spectra of the four Brunel states) and
 brunel_states.png (CV, Golomb chi, relative spectral peak and rate of each state).
+For onehot-glm: states.png (each model's state posteriors on the first test trial, with the true state
+and the Viterbi path), weights.png (true and fitted weight matrices of every state, aligned) and
+em.png (training log-likelihood per EM iteration).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -509,13 +512,65 @@ def dynamics_measures(outdir):
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'brunel_states.png'), dpi=110)
     plt.close(fig)
+def onehot_glm(outdir):
+    """State posteriors against the truth, weight matrices true and fitted, EM log-likelihood."""
+    st = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'states.csv'), delimiter=',', names=True, dtype=None,
+                                     encoding='utf-8'))
+    models = list(dict.fromkeys(st['model']))
+    states = [n for n in st.dtype.names if n.startswith('p') and n[1:].isdigit()]
+    fig, axes = plt.subplots(len(models), 1, figsize=(9, 2.2 * len(models)), sharex=True, squeeze=False)
+    for ax, model in zip(axes[:, 0], models):
+        rows = st[st['model'] == model]
+        post = np.vstack([rows[n] for n in states])
+        ax.imshow(post, aspect='auto', origin='lower', cmap='Greys', vmin=0, vmax=1, interpolation='nearest',
+                  extent=(-0.5, len(rows) - 0.5, -0.5, len(states) - 0.5))
+        ax.plot(rows['bin'], rows['true_state'], 'r-', lw=1, label='true state')
+        ax.plot(rows['bin'], rows['viterbi'], 'c--', lw=0.8, label='Viterbi')
+        ax.set(ylabel='state', title='%s: posterior (grey) on test trial 0' % model)
+        ax.legend(fontsize=7, loc='upper right')
+    axes[-1, 0].set_xlabel('bin')
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'states.png'), dpi=120)
+    plt.close(fig)
+    w = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'weights.csv'), delimiter=',', names=True, dtype=None,
+                                    encoding='utf-8'))
+    kinds = list(dict.fromkeys(w['model']))
+    n_states, n = int(w['state'].max()) + 1, int(w['post'].max()) + 1
+    vmax = np.abs(w['weight'][w['model'] == 'true']).max()
+    fig, axes = plt.subplots(len(kinds), n_states, figsize=(2 * n_states, 2 * len(kinds)), squeeze=False)
+    for i, kind in enumerate(kinds):
+        rows = w[w['model'] == kind]
+        for s in range(n_states):
+            m = np.zeros((n, n))
+            r = rows[rows['state'] == s]
+            m[r['post'], r['pre']] = r['weight']
+            ax = axes[i, s]
+            ax.imshow(m, cmap='bwr', vmin=-vmax, vmax=vmax, interpolation='nearest')
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title('state %d' % s, fontsize=9)
+            if s == 0:
+                ax.set_ylabel(kind)
+    fig.suptitle('weights w[post, pre] (red excitatory, blue inhibitory)', fontsize=10)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'weights.png'), dpi=120)
+    plt.close(fig)
+    em = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'em.csv'), delimiter=',', names=True, dtype=None,
+                                     encoding='utf-8'))
+    first = em[(em['states'] == em['states'][0]) & (em['neurons'] == em['neurons'][0]) & (em['seed'] == em['seed'][0])]
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for model in dict.fromkeys(first['model']):
+        rows = first[first['model'] == model]
+        ax.plot(rows['iteration'], rows['train_ll'], 'o-', label=model)
+    finish(fig, ax, outdir, 'em.png', 'Generalised EM (first run)', 'EM iteration', 'training log-likelihood')
 
 
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn,
-         'gain-control': gain_control, 'dynamics-measures': dynamics_measures}
+         'gain-control': gain_control, 'dynamics-measures': dynamics_measures, 'onehot-glm': onehot_glm}
 
 
 def main(argv):
