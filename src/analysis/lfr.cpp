@@ -34,28 +34,50 @@ void shuffle(std::vector<T>& v, core::random_stream& rng) {
 }
 
 // Pairs stubs at random; a pair that is a self-loop, a repeat, or (when `forbid` says so) not
-// allowed is retried a few times with another stub, then dropped.
+// allowed is retried with another stub. A stub that finds no partner takes over one end of an
+// edge wired earlier by this call ((c, d) becomes (a, c), d's stub goes back to the pool), which
+// resolves the dead ends of the last few stubs; a stub still unpaired after that is dropped.
 template <class Forbid>
 void wire(std::vector<int> stubs, std::set<std::pair<int, int>>& seen, std::vector<std::pair<int, int>>& edges,
           core::random_stream& rng, Forbid forbid) {
   shuffle(stubs, rng);
-  while (stubs.size() >= 2) {
+  const std::size_t first = edges.size();
+  auto allowed = [&](int a, int b) {
+    const auto e = std::minmax(a, b);
+    return a != b && !forbid(a, b) && !seen.count({e.first, e.second});
+  };
+  auto add = [&](int a, int b) {
+    const auto e = std::minmax(a, b);
+    seen.insert({e.first, e.second});
+    edges.emplace_back(e.first, e.second);
+  };
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)); };
+  int swaps = 0;
+  while (!stubs.empty()) {
     const int a = stubs.back();
     stubs.pop_back();
     bool done = false;
-    for (int attempt = 0; attempt < 50 && !stubs.empty(); ++attempt) {
-      const std::size_t k = static_cast<std::size_t>(rng.uniform() * static_cast<double>(stubs.size()));
-      const int b = stubs[k];
-      const auto e = std::minmax(a, b);
-      if (a == b || forbid(a, b) || seen.count({e.first, e.second})) continue;
-      seen.insert({e.first, e.second});
-      edges.emplace_back(e.first, e.second);
+    for (int attempt = 0; attempt < 200 && !stubs.empty() && !done; ++attempt) {
+      const std::size_t k = pick(stubs.size());
+      if (!allowed(a, stubs[k])) continue;
+      add(a, stubs[k]);
       stubs[k] = stubs.back();
       stubs.pop_back();
       done = true;
-      break;
     }
-    (void)done;  // an unpaired stub is dropped: the realised degree is one less
+    for (int attempt = 0; attempt < 200 && !done && edges.size() > first && swaps < 10000; ++attempt) {
+      const std::size_t e = first + pick(edges.size() - first);
+      auto [c, d] = edges[e];
+      if (rng.uniform() < 0.5) std::swap(c, d);
+      if (!allowed(a, c)) continue;
+      seen.erase(std::minmax(c, d));
+      edges[e] = edges.back();
+      edges.pop_back();
+      add(a, c);
+      stubs.push_back(d);
+      ++swaps;
+      done = true;
+    }
   }
 }
 
@@ -101,11 +123,17 @@ lfr_graph make_lfr(const lfr_parameters& p, std::uint64_t seed, std::uint32_t pu
   std::vector<int> degree(p.n);
   for (auto& k : degree) k = static_cast<int>(std::lround(power_law_sample(rng, p.t1, kmin, p.max_degree)));
   std::vector<int> internal(p.n);
-  for (std::size_t i = 0; i < p.n; ++i) internal[i] = static_cast<int>(std::lround((1 - p.mu_t) * degree[i]));
+  // Internal degree (1 - mu_t) k_i, rounded up or down at random so that the mean is exact.
+  for (std::size_t i = 0; i < p.n; ++i) {
+    const double want = (1 - p.mu_t) * degree[i];
+    internal[i] = static_cast<int>(std::floor(want)) + (rng.uniform() < want - std::floor(want) ? 1 : 0);
+  }
 
   // Community sizes until they cover n; the last is cut, and merged into another when too small.
   const double cmin = p.min_community ? static_cast<double>(p.min_community) : *std::min_element(degree.begin(), degree.end());
-  const double cmax = std::min(static_cast<double>(p.n), p.max_community ? static_cast<double>(p.max_community)
+  // Largest community at most half the nodes unless given: a community with most of the external
+  // stubs could not pair them outside itself, and the realised mu_t would fall short.
+  const double cmax = std::min(0.5 * static_cast<double>(p.n), p.max_community ? static_cast<double>(p.max_community)
                                                                          : *std::max_element(degree.begin(), degree.end()));
   std::vector<std::size_t> sizes;
   std::size_t total = 0;
@@ -145,20 +173,19 @@ lfr_graph make_lfr(const lfr_parameters& p, std::uint64_t seed, std::uint32_t pu
     g.community[i] = static_cast<int>(c);
     ++filled[c];
   }
-  // Internal edges community by community, then external edges between communities.
+  // External edges first (the harder constraint), then internal ones community by community.
   std::set<std::pair<int, int>> seen;
-  for (std::size_t c = 0; c < sizes.size(); ++c) {
-    std::vector<int> stubs;
-    for (std::size_t i = 0; i < p.n; ++i)
-      if (g.community[i] == static_cast<int>(c))
-        for (int s = 0; s < internal[i]; ++s) stubs.push_back(static_cast<int>(i));
-    wire(stubs, seen, g.edges, rng, [](int, int) { return false; });
-  }
   std::vector<int> stubs;
   for (std::size_t i = 0; i < p.n; ++i)
     for (int s = 0; s < degree[i] - internal[i]; ++s) stubs.push_back(static_cast<int>(i));
   wire(stubs, seen, g.edges, rng, [&](int a, int b) { return g.community[static_cast<std::size_t>(a)] == g.community[static_cast<std::size_t>(b)]; });
-
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    std::vector<int> in;
+    for (std::size_t i = 0; i < p.n; ++i)
+      if (g.community[i] == static_cast<int>(c))
+        for (int s = 0; s < internal[i]; ++s) in.push_back(static_cast<int>(i));
+    wire(in, seen, g.edges, rng, [](int, int) { return false; });
+  }
   // Weights: targets (1 - mu_w) s_i inside and mu_w s_i outside with s_i = k_i^beta (realised k_i),
   // reached by iterative proportional fitting, each edge scaled by the geometric mean of its two
   // nodes' target / current ratios for its kind (internal or external).

@@ -1,7 +1,7 @@
 #pragma once
 // A weighted LFR benchmark graph (Lancichinetti and Fortunato 2009), written for neurite: power-law
 // degrees (exponent t1, mean k, maximum maxk), power-law community sizes (exponent t2, between the
-// smallest and the largest degree unless given), topological mixing mu_t (each node's share of
+// smallest and the largest degree, at most n / 2, unless given), topological mixing mu_t (each node's share of
 // edges leaving its community) and weight mixing mu_w (its share of strength leaving), strengths
 // s_i = k_i^beta. docs/dynamic_connectome.md describes where it differs from the original code:
 // edges are wired by a configuration model with rejection of self-loops and repeated edges, and
