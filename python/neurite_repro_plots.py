@@ -36,6 +36,9 @@ For gain-control: gains.png (optimal gains against preferred orientation, unadap
 time-averaged responses of the rate model and the spikes), tuning_curves.png (tuning curves of neurons
 near the adapter before and after adaptation, rate model and spikes) and correlations.png (response
 correlation matrices across the biased ensemble).
+For dynamic-connectome: worm_factors.png (fitted against planted time, recording and pair loadings of
+each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
+Leiden and Louvain against mu_w and mu_t, with the realised mixing).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -460,11 +463,59 @@ def gain_control(outdir):
     plt.close(fig)
 
 
+def dynamic_connectome(outdir):
+    """Fitted against planted factors of the synthetic worms (temporal, recording, pair loadings),
+    the rank diagnostic, and LFR NMI against the mixing parameters with the realised mixing."""
+    f = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'worm_factors.csv'), delimiter=',', names=True, dtype=None,
+                                    encoding='utf-8'))
+    states = np.unique(f['state'])
+    fig, ax = plt.subplots(len(states), 3, figsize=(12, 2.6 * len(states)), squeeze=False)
+    for row, s in enumerate(states):
+        for col, mode in enumerate(('time', 'recording', 'pair')):
+            r = f[(f['state'] == s) & (f['mode'] == mode)]
+            fitted, planted = r['fitted'], r['planted']
+            scale = np.max(fitted) / max(np.max(planted), 1e-12)
+            a = ax[row, col]
+            if mode == 'pair':
+                a.plot(r['index'], fitted, '.', ms=3, label='fitted')
+                a.plot(r['index'], planted * scale, '-', lw=0.6, alpha=0.6, label='planted (scaled)')
+            else:
+                a.bar(r['index'], fitted, alpha=0.6, label='fitted')
+                a.plot(r['index'], planted * scale, 'k.-', label='planted (scaled)')
+            a.set(title='state %d, %s loadings' % (s, mode), xlabel=mode + (' window' if mode == 'time' else ''))
+            a.legend(fontsize=6)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'worm_factors.png'), dpi=120)
+    plt.close(fig)
+    d = np.atleast_1d(read(outdir, 'worm_rank.csv'))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(d['rank'], d['best_fit'], 'o-', label='best fit over restarts')
+    ax.plot(d['rank'], d['mean_fit'], 's--', label='mean fit')
+    ax.plot(d['rank'], d['stability'], '^-', label='stability (FMS of restarts to the best)')
+    finish(fig, ax, outdir, 'worm_rank.png', 'Rank diagnostic (synthetic worms)', 'CP rank', 'fit / FMS')
+    g = np.atleast_1d(read(outdir, 'lfr.csv'))
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for a, key, other in ((ax[0], 'mu_w', 'mu_t'), (ax[1], 'mu_t', 'mu_w')):
+        keep = (g['beta'] == 2) & (g['k'] == 25) & (g[other] == 0.5)
+        for method, style in (('nmi_leiden', 'o-'), ('nmi_louvain', 's--')):
+            xs = np.unique(g[key][keep])
+            a.plot(xs, [np.mean(g[method][keep & (g[key] == x)]) for x in xs], style, label=method[4:])
+            a.plot(g[key][keep], g[method][keep], '.', color='gray', alpha=0.4)
+        a.plot(g[key][keep], g['realised_' + key][keep], 'x', color='C3', label='realised ' + key)
+        a.set(title='LFR, %s = 0.5, beta = 2, k = 25' % other, xlabel=key, ylabel='NMI to planted / realised mixing')
+        a.grid(True, alpha=0.3)
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'lfr_nmi.png'), dpi=120)
+    plt.close(fig)
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn}
 PLOTS['gain-control'] = gain_control
+PLOTS['dynamic-connectome'] = dynamic_connectome
 
 
 def main(argv):
