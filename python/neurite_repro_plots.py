@@ -38,7 +38,7 @@ near the adapter before and after adaptation, rate model and spikes) and correla
 correlation matrices across the biased ensemble).
 For dynamic-connectome: worm_factors.png (fitted against planted time, recording and pair loadings of
 each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
-Leiden and Louvain against mu_w and mu_t, with the realised mixing).
+the weighted SBM, Leiden and Louvain against mu_w and mu_t, with the realised mixing).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -497,7 +497,10 @@ def dynamic_connectome(outdir):
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
     for a, key, other in ((ax[0], 'mu_w', 'mu_t'), (ax[1], 'mu_t', 'mu_w')):
         keep = (g['beta'] == 2) & (g['k'] == 25) & (g[other] == 0.5)
-        for method, style in (('nmi_leiden', 'o-'), ('nmi_louvain', 's--')):
+        methods = [('nmi_leiden', 'o-'), ('nmi_louvain', 's--')]
+        if 'nmi_sbm' in g.dtype.names:
+            methods.append(('nmi_sbm', '^-'))
+        for method, style in methods:
             xs = np.unique(g[key][keep])
             a.plot(xs, [np.mean(g[method][keep & (g[key] == x)]) for x in xs], style, label=method[4:])
             a.plot(g[key][keep], g[method][keep], '.', color='gray', alpha=0.4)

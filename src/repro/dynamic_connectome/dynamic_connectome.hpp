@@ -5,7 +5,8 @@
 // differential affinities give a windows x recordings x pairs tensor, non-negative CP by HALS
 // recovers the planted factors, and communities of each component's pair loadings recover the
 // planted groups (igraph Louvain / Leiden). Then the weighted LFR benchmark at the paper's settings
-// (analysis/lfr.hpp): realised mixing against the target, NMI of Louvain / Leiden as mixing grows.
+// (analysis/lfr.hpp): realised mixing against the target, NMI of a weighted SBM by description
+// length (analysis/sbm.hpp) and of Louvain / Leiden as mixing grows.
 // CSV files: worm_factors.csv, worm_rank.csv, worm_communities.csv, nmf_matrix.csv, nmf_ours.csv,
 // lfr.csv, lfr_edges.csv, lfr_nodes.csv.
 #include <cstdint>
