@@ -121,9 +121,10 @@ state make_state(std::size_t n, const std::vector<std::pair<int, int>>& edges, c
   return st;
 }
 
-// Change of description length when block s merges into r.
-double merge_delta(const state& st, std::size_t r, std::size_t s) {
-  state& m = const_cast<state&>(st);  // terms are evaluated on a temporarily merged copy of two rows
+// Change of description length when block s merges into r: the merge is applied to the two rows,
+// the terms evaluated, and the rows restored (st is unchanged on return).
+double merge_delta(state& st, std::size_t r, std::size_t s) {
+  state& m = st;
   const std::size_t n = st.n;
   const double before = st.local(r, s) + st.global(static_cast<double>(st.B));
   // Save rows r, s and apply the merge to them.
