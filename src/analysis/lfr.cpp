@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -37,21 +36,22 @@ void shuffle(std::vector<T>& v, core::random_stream& rng) {
 // allowed is retried with another stub. A stub that finds no partner takes over one end of an
 // edge wired earlier by this call ((c, d) becomes (a, c), d's stub goes back to the pool), which
 // resolves the dead ends of the last few stubs; a stub still unpaired after that is dropped.
+// `seen` is the n x n adjacency (1 where an edge exists), shared by the calls.
 template <class Forbid>
-void wire(std::vector<int> stubs, std::set<std::pair<int, int>>& seen, std::vector<std::pair<int, int>>& edges,
+void wire(std::vector<int> stubs, std::vector<std::uint8_t>& seen, std::size_t n, std::vector<std::pair<int, int>>& edges,
           core::random_stream& rng, Forbid forbid) {
   shuffle(stubs, rng);
   const std::size_t first = edges.size();
   auto allowed = [&](int a, int b) {
     const auto e = std::minmax(a, b);
-    return a != b && !forbid(a, b) && !seen.count({e.first, e.second});
+    return a != b && !forbid(a, b) && !seen[static_cast<std::size_t>(e.first) * n + static_cast<std::size_t>(e.second)];
   };
   auto add = [&](int a, int b) {
     const auto e = std::minmax(a, b);
-    seen.insert({e.first, e.second});
+    seen[static_cast<std::size_t>(e.first) * n + static_cast<std::size_t>(e.second)] = 1;
     edges.emplace_back(e.first, e.second);
   };
-  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)); };
+  auto pick = [&](std::size_t count) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(count)); };
   int swaps = 0;
   while (!stubs.empty()) {
     const int a = stubs.back();
@@ -70,7 +70,7 @@ void wire(std::vector<int> stubs, std::set<std::pair<int, int>>& seen, std::vect
       auto [c, d] = edges[e];
       if (rng.uniform() < 0.5) std::swap(c, d);
       if (!allowed(a, c)) continue;
-      seen.erase(std::minmax(c, d));
+      seen[static_cast<std::size_t>(std::min(c, d)) * n + static_cast<std::size_t>(std::max(c, d))] = 0;
       edges[e] = edges.back();
       edges.pop_back();
       add(a, c);
@@ -174,17 +174,17 @@ lfr_graph make_lfr(const lfr_parameters& p, std::uint64_t seed, std::uint32_t pu
     ++filled[c];
   }
   // External edges first (the harder constraint), then internal ones community by community.
-  std::set<std::pair<int, int>> seen;
+  std::vector<std::uint8_t> seen(p.n * p.n, 0);
   std::vector<int> stubs;
   for (std::size_t i = 0; i < p.n; ++i)
     for (int s = 0; s < degree[i] - internal[i]; ++s) stubs.push_back(static_cast<int>(i));
-  wire(stubs, seen, g.edges, rng, [&](int a, int b) { return g.community[static_cast<std::size_t>(a)] == g.community[static_cast<std::size_t>(b)]; });
+  wire(stubs, seen, p.n, g.edges, rng, [&](int a, int b) { return g.community[static_cast<std::size_t>(a)] == g.community[static_cast<std::size_t>(b)]; });
   for (std::size_t c = 0; c < sizes.size(); ++c) {
     std::vector<int> in;
     for (std::size_t i = 0; i < p.n; ++i)
       if (g.community[i] == static_cast<int>(c))
         for (int s = 0; s < internal[i]; ++s) in.push_back(static_cast<int>(i));
-    wire(in, seen, g.edges, rng, [](int, int) { return false; });
+    wire(in, seen, p.n, g.edges, rng, [](int, int) { return false; });
   }
   // Weights: targets (1 - mu_w) s_i inside and mu_w s_i outside with s_i = k_i^beta (realised k_i),
   // reached by iterative proportional fitting, each edge scaled by the geometric mean of its two
