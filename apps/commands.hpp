@@ -15,6 +15,7 @@ namespace neurite::apps {
 void add_run_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_repro_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
 void add_train_command(CLI::App& app);  // runs in the learn/ module (learn_module.hpp)
 void add_eval_command(CLI::App& app);   // likewise
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   neurite::apps::add_run_command(app);
   neurite::apps::add_info_command(app);
   neurite::apps::add_repro_command(app);
+  neurite::apps::add_analyze_command(app);
   neurite::apps::add_train_command(app);
   neurite::apps::add_eval_command(app);
   try {

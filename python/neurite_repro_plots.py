@@ -36,6 +36,9 @@ For gain-control: gains.png (optimal gains against preferred orientation, unadap
 time-averaged responses of the rate model and the spikes), tuning_curves.png (tuning curves of neurons
 near the adapter before and after adaptation, rate model and spikes) and correlations.png (response
 correlation matrices across the biased ensemble).
+For dynamics-measures: closed_forms.png (Kuramoto <R> against K, PLV against sigma and Tort's MI against chi,
+each with its closed form), brunel_spectra.png (population-rate spectra of the four Brunel states) and
+brunel_states.png (CV, Golomb chi, relative spectral peak and rate of each state).
 For dynamic-connectome: worm_factors.png (fitted against planted time, recording and pair loadings of
 each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
 the weighted SBM, Leiden and Louvain against mu_w and mu_t, with the realised mixing).
@@ -463,6 +466,53 @@ def gain_control(outdir):
     plt.close(fig)
 
 
+def dynamics_measures(outdir):
+    """Closed forms against the measures (Kuramoto, PLV, Tort MI) and the Brunel states' spectra and measures."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    k = read(outdir, 'kuramoto.csv')
+    kk = np.linspace(1.0, 4.5, 200)
+    axes[0].plot(kk, np.sqrt(1 - 1.0 / kk), 'k-', lw=1, label='sqrt(1 - 2 gamma / K)')
+    axes[0].plot([0, 1], [0, 0], 'k-', lw=1)
+    axes[0].plot(k['K'], k['measured'], 'o', color='tab:red', label='simulated <R>')
+    axes[0].set(title='Kuramoto, Lorentzian gamma = 0.5', xlabel='K', ylabel='<R>')
+    p = read(outdir, 'plv.csv')
+    ss = np.linspace(0, 2, 200)
+    axes[1].plot(ss, np.exp(-ss ** 2 / 2), 'k-', lw=1, label='exp(-sigma^2 / 2)')
+    axes[1].plot(p['sigma'], p['measured'], 'o', color='tab:red', label='measured PLV')
+    axes[1].set(title='PLV under Gaussian phase jitter', xlabel='sigma [rad]', ylabel='PLV')
+    t = read(outdir, 'tort.csv')
+    axes[2].plot(t['chi'], t['ideal'], 'k-', lw=1, marker='s', ms=3, label='ideal envelope')
+    axes[2].plot(t['chi'], t['measured'], 'o', color='tab:red', label='measured MI')
+    axes[2].set(title='Tort MI (18 bins)', xlabel='chi', ylabel='MI')
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'closed_forms.png'), dpi=110)
+    plt.close(fig)
+
+    s = read(outdir, 'spectra.csv')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name in s.dtype.names[1:]:
+        keep = (s['frequency_hz'] > 0) & (s[name] > 0)
+        ax.semilogy(s['frequency_hz'][keep], s[name][keep], lw=1, label=name.replace('_', '-'))
+    finish(fig, ax, outdir, 'brunel_spectra.png', 'Population-rate spectra of E (Brunel 2000 states)',
+           'frequency [Hz]', 'power [Hz$^2$/Hz]')
+
+    st = np.atleast_1d(read(outdir, 'states.csv'))
+    names = [x.decode() if isinstance(x, bytes) else str(x) for x in
+             np.genfromtxt(os.path.join(outdir, 'states.csv'), delimiter=',', skip_header=1, usecols=0, dtype=str)]
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.2))
+    for ax, key, label in zip(axes, ['cv', 'golomb_chi', 'relative_peak', 'rate_hz'],
+                              ['CV of ISIs', 'Golomb chi', 'relative spectral peak', 'rate [Hz]']):
+        ax.bar(range(len(names)), st[key], color='tab:blue')
+        ax.set_xticks(range(len(names)), names, fontsize=8, rotation=30)
+        ax.set(title=label)
+        ax.grid(True, alpha=0.3, axis='y')
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'brunel_states.png'), dpi=110)
+
+
 def dynamic_connectome(outdir):
     """Fitted against planted factors of the synthetic worms (temporal, recording, pair loadings),
     the rank diagnostic, and LFR NMI against the mixing parameters with the realised mixing."""
@@ -516,8 +566,8 @@ def dynamic_connectome(outdir):
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
-         'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn}
-PLOTS['gain-control'] = gain_control
+         'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn,
+         'gain-control': gain_control, 'dynamics-measures': dynamics_measures}
 PLOTS['dynamic-connectome'] = dynamic_connectome
 
 

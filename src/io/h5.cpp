@@ -114,6 +114,42 @@ void write_sorting_attribute(hid_t group, const char* value) {
   if (H5Awrite(attr, type, &code) < 0) throw std::runtime_error("HDF5: could not write sorting");
 }
 
+void write_number_attribute(hid_t object, const char* name, double value) {
+  if (H5Aexists(object, name) > 0 && H5Adelete(object, name) < 0)
+    throw std::runtime_error(fmt::format("HDF5: could not replace attribute {}", name));
+  handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
+  handle attr(H5Acreate2(object, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  if (H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) < 0) throw std::runtime_error(fmt::format("HDF5: could not write {}", name));
+}
+
+std::optional<double> read_number_attribute(hid_t object, const char* name) {
+  if (H5Aexists(object, name) <= 0) return std::nullopt;
+  handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, name);
+  handle type(H5Aget_type(attr), H5Tclose, "type of " + std::string(name));
+  handle space(H5Aget_space(attr), H5Sclose, "dataspace of " + std::string(name));
+  const auto type_class = H5Tget_class(type);
+  if ((type_class != H5T_FLOAT && type_class != H5T_INTEGER) || H5Sget_simple_extent_npoints(space) != 1)
+    throw std::runtime_error(fmt::format("attribute {} is not one number", name));
+  double value = 0;
+  if (H5Aread(attr, H5T_NATIVE_DOUBLE, &value) < 0) throw std::runtime_error(fmt::format("could not read attribute {}", name));
+  return value;
+}
+
+std::vector<std::string> member_names(hid_t group) {
+  H5G_info_t info{};
+  if (H5Gget_info(group, &info) < 0) throw std::runtime_error("could not list a group's members");
+  std::vector<std::string> names;
+  for (hsize_t k = 0; k < info.nlinks; ++k) {
+    const ssize_t n = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+    if (n < 0) throw std::runtime_error("could not read a member's name");
+    std::string name(static_cast<std::size_t>(n) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(n));
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 template <>
 hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
 template <>

@@ -2,6 +2,7 @@
 // Internal to io/: the small part of the HDF5 C API that spikes.h5 and checkpoint.h5 use, with
 // identifiers that close themselves and errors that throw std::runtime_error naming the object.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,12 @@ std::string read_string_attribute(hid_t object, const char* name);
 // by_time = 2} over an 8-bit integer (HDF5 converts enums by name, so readers whose base type
 // differs agree).
 void write_sorting_attribute(hid_t group, const char* value);
+// A scalar double attribute, replacing one of that name; reading gives nullopt where there is none
+// and throws where it is not one number.
+void write_number_attribute(hid_t object, const char* name, double value);
+std::optional<double> read_number_attribute(hid_t object, const char* name);
+// The names of a group's members, in HDF5's name order.
+std::vector<std::string> member_names(hid_t group);
 
 template <class T>
 hid_t native_type();

@@ -58,6 +58,14 @@ std::vector<h5::growing_dataset> create_layout(hid_t file, const core::simulatio
     for (const auto& rec : sim.spike_recorders()) {
       auto g = group_of(spikes, sim.populations()[rec.population].name);
       h5::write_sorting_attribute(g, "by_time");
+      // For readers (io/spikes_reader.hpp): a silent neuron leaves no row, so the counts that
+      // rates and per-neuron measures divide by are stated here.
+      const auto& pop = sim.populations()[rec.population];
+      const auto recorded = rec.selected.empty()
+                                ? static_cast<std::ptrdiff_t>(pop.size)
+                                : std::count_if(rec.selected.begin(), rec.selected.end(), [](std::uint8_t x) { return x != 0; });
+      h5::write_number_attribute(g, "population_size", static_cast<double>(pop.size));
+      h5::write_number_attribute(g, "recorded_neurons", static_cast<double>(recorded));
       sets.push_back(h5::growing_dataset::create<double>(g, "timestamps", 0, "ms"));
       sets.push_back(h5::growing_dataset::create<std::uint64_t>(g, "node_ids"));
     }
@@ -218,6 +226,7 @@ void spike_file::append(const core::simulation& sim) {
 void spike_file::finish(const core::simulation& sim) {
   impl& f = *impl_;
   append_rates(f.sets, f.rates_base(), sim, sim.rates().complete, true);
+  h5::write_number_attribute(f.file, "t_stop", static_cast<double>(sim.now()) * sim.dt());  // [ms], the run's end
   flush();  // the datasets' caches: closing them below would drop a failure
   f.sets.clear();
   f.file.close(f.tmp);

@@ -19,7 +19,9 @@ struct run_timing {
 };
 
 // spikes.h5: /spikes/<population>/{timestamps [ms], node_ids}, sorted by time (attribute
-// sorting = by_time, an HDF5 enum); /population_rate/<population>/{times [ms], rate [Hz]} in the
+// sorting = by_time, an HDF5 enum; attributes population_size and recorded_neurons, numbers, since
+// a silent neuron leaves no row); the root's attribute t_stop [ms] is the run's end (written by
+// finish()); /population_rate/<population>/{times [ms], rate [Hz]} in the
 // simulation's rate bins (times are bin starts); /state/<population>_<variable>_<k>/{times,
 // node_ids, values} for state recorders; /weights/<projection>_<k>/{times, source_ids,
 // target_ids, values (with units)} for weight recorders.

@@ -69,7 +69,7 @@ def main(argv):
     f, w = model()
     uniform, biased = ensembles()
     with tempfile.TemporaryDirectory(prefix='neurite_gain_control_scipy_%d_' % os.getpid()) as out:
-        subprocess.run([argv[1], 'repro', 'gain-control', '--out', out, '--no-plot'], check=False,
+        subprocess.run([argv[1], 'repro', 'gain-control', '--out', out, '--no-plot', '--threads', '1'], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(out, 'gains.csv')) as fh:
             rows = list(csv.DictReader(fh))
