@@ -42,6 +42,9 @@ brunel_states.png (CV, Golomb chi, relative spectral peak and rate of each state
 For onehot-glm: states.png (each model's state posteriors on the first test trial, with the true state
 and the Viterbi path), weights.png (true and fitted weight matrices of every state, aligned) and
 em.png (training log-likelihood per EM iteration).
+For dynamic-connectome: worm_factors.png (fitted against planted time, recording and pair loadings of
+each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
+the weighted SBM, Leiden and Louvain against mu_w and mu_t, with the realised mixing).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -511,6 +514,55 @@ def dynamics_measures(outdir):
         ax.grid(True, alpha=0.3, axis='y')
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'brunel_states.png'), dpi=110)
+
+
+def dynamic_connectome(outdir):
+    """Fitted against planted factors of the synthetic worms (temporal, recording, pair loadings),
+    the rank diagnostic, and LFR NMI against the mixing parameters with the realised mixing."""
+    f = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'worm_factors.csv'), delimiter=',', names=True, dtype=None,
+                                    encoding='utf-8'))
+    states = np.unique(f['state'])
+    fig, ax = plt.subplots(len(states), 3, figsize=(12, 2.6 * len(states)), squeeze=False)
+    for row, s in enumerate(states):
+        for col, mode in enumerate(('time', 'recording', 'pair')):
+            r = f[(f['state'] == s) & (f['mode'] == mode)]
+            fitted, planted = r['fitted'], r['planted']
+            scale = np.max(fitted) / max(np.max(planted), 1e-12)
+            a = ax[row, col]
+            if mode == 'pair':
+                a.plot(r['index'], fitted, '.', ms=3, label='fitted')
+                a.plot(r['index'], planted * scale, '-', lw=0.6, alpha=0.6, label='planted (scaled)')
+            else:
+                a.bar(r['index'], fitted, alpha=0.6, label='fitted')
+                a.plot(r['index'], planted * scale, 'k.-', label='planted (scaled)')
+            a.set(title='state %d, %s loadings' % (s, mode), xlabel=mode + (' window' if mode == 'time' else ''))
+            a.legend(fontsize=6)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'worm_factors.png'), dpi=120)
+    plt.close(fig)
+    d = np.atleast_1d(read(outdir, 'worm_rank.csv'))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(d['rank'], d['best_fit'], 'o-', label='best fit over restarts')
+    ax.plot(d['rank'], d['mean_fit'], 's--', label='mean fit')
+    ax.plot(d['rank'], d['stability'], '^-', label='stability (FMS of restarts to the best)')
+    finish(fig, ax, outdir, 'worm_rank.png', 'Rank diagnostic (synthetic worms)', 'CP rank', 'fit / FMS')
+    g = np.atleast_1d(read(outdir, 'lfr.csv'))
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for a, key, other in ((ax[0], 'mu_w', 'mu_t'), (ax[1], 'mu_t', 'mu_w')):
+        keep = (g['beta'] == 2) & (g['k'] == 25) & (g[other] == 0.5)
+        methods = [('nmi_leiden', 'o-'), ('nmi_louvain', 's--')]
+        if 'nmi_sbm' in g.dtype.names:
+            methods.append(('nmi_sbm', '^-'))
+        for method, style in methods:
+            xs = np.unique(g[key][keep])
+            a.plot(xs, [np.mean(g[method][keep & (g[key] == x)]) for x in xs], style, label=method[4:])
+            a.plot(g[key][keep], g[method][keep], '.', color='gray', alpha=0.4)
+        a.plot(g[key][keep], g['realised_' + key][keep], 'x', color='C3', label='realised ' + key)
+        a.set(title='LFR, %s = 0.5, beta = 2, k = 25' % other, xlabel=key, ylabel='NMI to planted / realised mixing')
+        a.grid(True, alpha=0.3)
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'lfr_nmi.png'), dpi=120)
     plt.close(fig)
 def onehot_glm(outdir):
     """State posteriors against the truth, weight matrices true and fitted, EM log-likelihood."""
@@ -570,7 +622,8 @@ PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-ca
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn,
-         'gain-control': gain_control, 'dynamics-measures': dynamics_measures, 'onehot-glm': onehot_glm}
+         'gain-control': gain_control, 'dynamics-measures': dynamics_measures, 'onehot-glm': onehot_glm,
+         'dynamic-connectome': dynamic_connectome}
 
 
 def main(argv):
