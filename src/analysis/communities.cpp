@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -99,6 +100,15 @@ std::vector<int> detect_communities(std::size_t n, const std::vector<std::pair<i
     for (std::size_t i = 0; i < n; ++i) singletons[i] = static_cast<int>(i);
     return singletons;
   }
+  // igraph's random generator and error handler are process-wide: one caller at a time, and an
+  // error comes back as a status (thrown below) instead of igraph's default abort().
+  static std::mutex igraph_in_use;
+  const std::lock_guard<std::mutex> lock(igraph_in_use);
+  const auto previous_handler = igraph_set_error_handler(igraph_error_handler_ignore);
+  const struct restore_handler {
+    igraph_error_handler_t* handler;
+    ~restore_handler() { igraph_set_error_handler(handler); }
+  } restore{previous_handler};
   igraph_vector_int_t ev;
   igraph_vector_t w;
   igraph_t g;

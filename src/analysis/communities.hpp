@@ -38,8 +38,8 @@ std::vector<double> pairs_to_matrix(const std::vector<double>& pairs, std::size_
 
 enum class community_method { louvain, leiden };
 // Communities of the weighted undirected graph with adjacency W (n x n, symmetric, >= 0; entries
-// <= 0 are no edge), labels 0..c-1. igraph's random number generator is seeded with `seed`
-// (process-global: not for concurrent use).
+// <= 0 are no edge), labels 0..c-1. igraph's process-wide random number generator is seeded with
+// `seed` under a lock, so concurrent calls are serialised and each gives the same labels.
 std::vector<int> detect_communities(const std::vector<double>& W, std::size_t n, community_method method,
                                     std::uint64_t seed);
 // Same, from an edge list with weights.
