@@ -1,52 +1,15 @@
 #pragma once
-// Small network descriptions shared by tests: a scaled-down Brunel network (E and I
-// populations of iaf_psc_delta, fixed in-degree, Poisson drive).
+// Small network descriptions shared by tests: the Brunel network (network/brunel.hpp, scaled down
+// by its size) and a plastic target added to it.
 #include <string>
 
+#include "network/brunel.hpp"
 #include "network/description.hpp"
 
 namespace neurite::test_networks {
 
-struct brunel_size {
-  core::index_t n_e = 800, n_i = 200;
-  std::uint64_t c_e = 80, c_i = 20;
-  double j = 0.1 * 1000 / 80;  // [mV] keeps J C_E, the mean excitatory drive, as in Brunel-A
-  double g = 5, eta = 2;
-  double duration = 200;  // [ms]
-};
-
-inline network::network_desc brunel_network(const brunel_size& s, std::uint64_t seed, int threads) {
-  using network::value_dist;
-  network::network_desc d;
-  d.file = "brunel_test";
-  d.simulation = {0.1, s.duration, seed, threads};
-  const std::vector<std::pair<std::string, double>> params{{"E_L", 0.0},  {"C_m", 250.0},  {"tau_m", 20.0},
-                                                           {"t_ref", 2.0}, {"V_th", 20.0}, {"V_reset", 10.0}};
-  value_dist v0{value_dist::kind::uniform, 0.0, 20.0};
-  d.populations.push_back({"E", "iaf_psc_delta", s.n_e, params, {{"V_m", v0}}, {}, "E"});
-  d.populations.push_back({"I", "iaf_psc_delta", s.n_i, params, {{"V_m", v0}}, {}, "I"});
-  const auto indegree = [](std::uint64_t k) {
-    network::connector_desc c;
-    c.type = network::connector_desc::rule::fixed_indegree;
-    c.degree = k;
-    c.autapses = false;
-    return c;
-  };
-  const value_dist delay{value_dist::kind::constant, 1.5};
-  for (const char* tgt : {"E", "I"}) {
-    d.projections.push_back({"", "E", tgt, indegree(s.c_e), {value_dist::kind::constant, s.j}, delay, {}, "p"});
-    d.projections.push_back({"", "I", tgt, indegree(s.c_i), {value_dist::kind::constant, -s.g * s.j}, delay, {}, "p"});
-    network::stimulus_desc st;
-    st.type = "poisson_input";
-    st.target = tgt;
-    st.n = s.c_e;
-    st.rate = s.eta * 20.0 / (s.j * static_cast<double>(s.c_e) * 20.0) * 1000.0;  // eta * nu_thr [Hz]
-    st.weight = s.j;
-    d.stimuli.push_back(st);
-  }
-  d.spike_recordings = {{"E", {}}, {"I", {}}};
-  return d;
-}
+using network::brunel_network;
+using network::brunel_size;
 
 // Adds a population T of two neurons, driven to fire every few ms, and a plastic projection
 // E -> T, 5 ms long, whose synapses all end on T's neuron 0: with 3 or more threads some workers

@@ -1,4 +1,5 @@
 target_sources(neurite PRIVATE
+  network/brunel.cpp
   network/build.cpp
   network/catalog.cpp
   network/connectors.cpp

@@ -24,13 +24,8 @@ except ImportError:
     sys.exit(77)
 
 NEURITE, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-SMALL = ["--set", "populations.E.size=800", "--set", "populations.I.size=200",
-         "--set", "projections.0.connector.indegree=80", "--set", "projections.1.connector.indegree=80",
-         "--set", "projections.2.connector.indegree=20", "--set", "projections.3.connector.indegree=20",
-         "--set", "projections.0.weight=1.25 mV", "--set", "projections.1.weight=1.25 mV",
-         "--set", "projections.2.weight=-6.25 mV", "--set", "projections.3.weight=-6.25 mV",
-         "--set", "stimuli.0.n=80", "--set", "stimuli.1.n=80",
-         "--set", "stimuli.0.weight=1.25 mV", "--set", "stimuli.1.weight=1.25 mV"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from brunel_small import SMALL  # noqa: E402  (tests/brunel_small.py)
 failures = []
 
 

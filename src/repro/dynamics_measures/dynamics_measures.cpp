@@ -21,6 +21,7 @@
 #include "core/rng.hpp"
 #include "io/results.hpp"
 #include "io/spikes_reader.hpp"
+#include "network/brunel.hpp"
 #include "network/build.hpp"
 
 namespace neurite::repro {
@@ -134,37 +135,11 @@ const state_def states[] = {
 };
 
 network::network_desc brunel(const dynamics_size& z, double g, double eta, std::uint64_t seed, int threads) {
-  using network::value_dist;
-  network::network_desc d;
-  d.file = "dynamics-measures";
-  d.simulation = {0.1, z.duration_ms, seed, threads};
-  const double j = 100.0 / z.c_e;  // [mV] J C_E = 100 mV as in Brunel's Fig. 8 (0.1 mV x 1000)
-  const std::vector<std::pair<std::string, double>> params{{"E_L", 0.0},  {"C_m", 250.0},  {"tau_m", 20.0},
-                                                           {"t_ref", 2.0}, {"V_th", 20.0}, {"V_reset", 10.0}};
-  const value_dist v0{value_dist::kind::uniform, 0.0, 20.0};
-  d.populations.push_back({"E", "iaf_psc_delta", z.n_e, params, {{"V_m", v0}}, {}, "E"});
-  d.populations.push_back({"I", "iaf_psc_delta", z.n_e / 4, params, {{"V_m", v0}}, {}, "I"});
-  const auto indegree = [](std::uint64_t k) {
-    network::connector_desc c;
-    c.type = network::connector_desc::rule::fixed_indegree;
-    c.degree = k;
-    c.autapses = false;
-    return c;
-  };
-  const value_dist delay{value_dist::kind::constant, 1.5};
-  for (const char* target : {"E", "I"}) {
-    d.projections.push_back({"", "E", target, indegree(z.c_e), {value_dist::kind::constant, j}, delay, {}, "dm"});
-    d.projections.push_back({"", "I", target, indegree(z.c_e / 4), {value_dist::kind::constant, -g * j}, delay, {}, "dm"});
-    network::stimulus_desc st;
-    st.type = "poisson_input";
-    st.target = target;
-    st.n = z.c_e;
-    st.rate = eta * 20.0 / (j * z.c_e * 20.0) * 1000.0;  // eta nu_thr, nu_thr = V_th / (J C_E tau_m) [Hz]
-    st.weight = j;
-    d.stimuli.push_back(st);
-  }
-  d.spike_recordings = {{"E", {}}, {"I", {}}};
-  return d;
+  network::brunel_size s;
+  s.n_e = z.n_e, s.n_i = z.n_e / 4, s.c_e = z.c_e, s.c_i = z.c_e / 4;
+  s.j = 100.0 / static_cast<double>(z.c_e);  // [mV] J C_E = 100 mV as in Brunel's Fig. 8 (0.1 mV x 1000)
+  s.g = g, s.eta = eta, s.duration = z.duration_ms;
+  return network::brunel_network(s, seed, threads);
 }
 
 struct state_result {
