@@ -236,6 +236,16 @@ granet_size granet_default_size(bool full) {
   return s;
 }
 
+namespace {
+
+// A progress line, flushed so that it shows when the output goes to a file.
+void progress(const std::string& line) {
+  fmt::print("granet: {}\n", line);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
 std::vector<row> run_granet(const options& o, const granet_size& size) {
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -256,9 +266,8 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
       if (size.sparse_start) methods.push_back({sparse_method::granet, 0.5});
       for (const auto& [m, initial] : methods) {
         runs.push_back(train_mlp(schedule(m, target, initial, seed), d, size, o, seed));
-        fmt::print("granet: seed {} {:.0f}% {} best {} at {:.1f} s\n", seed, 100 * target, label(runs.back()),
-                   points(runs.back().best), elapsed());
-        std::fflush(stdout);  // progress shows when the output goes to a file
+        progress(fmt::format("seed {} {:.0f}% {} best {} at {:.1f} s", seed, 100 * target, label(runs.back()),
+                             points(runs.back().best), elapsed()));
       }
     }
   }
@@ -277,7 +286,7 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
       plasticity += fmt::format("{},{},{:.6f}\n", t, m == sparse_method::granet ? 1 : 0, r.best);
       plasticity_gain += (m == sparse_method::granet ? 1 : -1) * r.best / static_cast<double>(size.plasticity_epochs.size());
     }
-    fmt::print("granet: plasticity sweep, epoch {} at {:.1f} s\n", t, elapsed());
+    progress(fmt::format("plasticity sweep, epoch {} at {:.1f} s", t, elapsed()));
   }
 
   // CSR storage and inference of the sparsest GraNet network of the first seed.
@@ -292,7 +301,7 @@ std::vector<row> run_granet(const options& o, const granet_size& size) {
                             io::read_fashion_mnist(io::dataset_split::test).first(size.test_images), pixels_as_rates);
     for (const double target : size.snn_sparsities) {
       snn.push_back(train_snn(target, spikes, size, o));
-      fmt::print("granet: LIF at {:.0f}% sparsity: {} at {:.1f} s\n", 100 * target, points(snn.back().accuracy), elapsed());
+      progress(fmt::format("LIF at {:.0f}% sparsity: {} at {:.1f} s", 100 * target, points(snn.back().accuracy), elapsed()));
     }
   }
 
