@@ -193,7 +193,8 @@ std::int64_t sparse_masks::regenerate(double rate, const std::vector<at::Tensor>
 void sparse_masks::after_step(std::int64_t t, const std::vector<at::Tensor>& gradients,
                               const std::vector<at::Tensor>& momentum) {
   apply(momentum);
-  if (t % o_.interval != 0 || !(prunes(o_.method) || regenerates(o_.method))) return;
+  // Every Delta T counted from the start of pruning (a one-shot prune may start at any iteration).
+  if ((t - o_.prune_start) % o_.interval != 0 || !(prunes(o_.method) || regenerates(o_.method))) return;
   sparsity_event e{t, 0, 0, 0};
   bool changed = false;
   if (prunes(o_.method) && pruning_.prunes_at(t)) {

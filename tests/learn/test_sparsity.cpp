@@ -161,24 +161,31 @@ TEST(sparsity, every_prune_and_regrow_step_conserves_the_schedules_nonzeros) {
   EXPECT_EQ(masks.nonzeros(), std::llround(0.1 * static_cast<double>(total)));
 }
 
+// One step, at prune_start + interval, whether or not prune_start is a multiple of the interval
+// (the pruning-plasticity sweep starts one interval before an epoch's end): events are counted
+// from the start of pruning.
 TEST(sparsity, one_shot_pruning_late_in_the_run_leaves_the_dense_network_alone_until_then) {
-  rate_mlp net({30, 20, 4}, 9);
-  sparsity_options o;
-  o.method = sparse_method::granet;
-  o.final_sparsity = 0.9;
-  o.interval = 10;
-  o.prune_start = 40, o.prune_end = 50;  // one step, at t = 50
-  o.iterations = 100;
-  sparse_masks masks(net, o);
-  std::vector<at::Tensor> gradients;
-  for (std::size_t l = 0; l < net.parameters().size(); ++l)
-    gradients.push_back(random_tensor(net.parameters()[l].sizes().vec(), 60 + static_cast<std::uint32_t>(l)));
-  for (std::int64_t t = 1; t < 50; ++t) masks.after_step(t, gradients, {});
-  EXPECT_TRUE(masks.events().empty());
-  EXPECT_EQ(masks.nonzeros(), masks.weights());
-  masks.after_step(50, gradients, {});
-  ASSERT_EQ(masks.events().size(), 1u);
-  EXPECT_EQ(masks.nonzeros(), std::llround(0.1 * static_cast<double>(masks.weights())));
+  for (const auto method : {sparse_method::gmp, sparse_method::granet}) {
+    for (const std::int64_t start : {40, 43}) {
+      rate_mlp net({30, 20, 4}, 9);
+      sparsity_options o;
+      o.method = method;
+      o.final_sparsity = 0.9;
+      o.interval = 10;
+      o.prune_start = start, o.prune_end = start + 10;
+      o.iterations = 100;
+      sparse_masks masks(net, o);
+      std::vector<at::Tensor> gradients;
+      for (std::size_t l = 0; l < net.parameters().size(); ++l)
+        gradients.push_back(random_tensor(net.parameters()[l].sizes().vec(), 60 + static_cast<std::uint32_t>(l)));
+      for (std::int64_t t = 1; t < start + 10; ++t) masks.after_step(t, gradients, {});
+      EXPECT_TRUE(masks.events().empty()) << start;
+      EXPECT_EQ(masks.nonzeros(), masks.weights()) << start;
+      masks.after_step(start + 10, gradients, {});
+      ASSERT_EQ(masks.events().size(), 1u) << start;
+      EXPECT_EQ(masks.nonzeros(), std::llround(0.1 * static_cast<double>(masks.weights()))) << start;
+    }
+  }
 }
 
 TEST(sparsity, regeneration_conserves_each_layer_and_regrows_at_zero_by_gradient) {
