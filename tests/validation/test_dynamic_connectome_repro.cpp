@@ -8,27 +8,14 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "../repro_rows.hpp"
 #include "repro/dynamic_connectome/dynamic_connectome.hpp"
 
 using namespace neurite::repro;
-
-namespace {
-const row* find(const std::vector<row>& rows, const std::string& start) {
-  for (const auto& r : rows)
-    if (r.quantity.rfind(start, 0) == 0) return &r;
-  return nullptr;
-}
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
+using neurite::test_files::find_row;
+using neurite::test_files::slurp;
 
 TEST(dynamic_connectome_repro, small_run_recovers_planted_structure) {
   connectome_size z;
@@ -46,12 +33,11 @@ TEST(dynamic_connectome_repro, small_run_recovers_planted_structure) {
     rows[t] = run_dynamic_connectome(o, z);
   }
   for (const char* start : {"worms (", "worms: temporal", "worms: communities", "worms: rank", "LFR (N", "LFR: mean NMI of the igraph Leiden"}) {
-    const auto* r = find(rows[0], start);
-    ASSERT_NE(r, nullptr) << start;
-    EXPECT_EQ(r->result, verdict::match) << r->quantity << ": " << r->neurite;
+    const auto& r = find_row(rows[0], start);
+    EXPECT_EQ(r.result, verdict::match) << r.quantity << ": " << r.neurite;
   }
-  EXPECT_EQ(find(rows[0], "LFR (N")->basis, criterion::paper);
-  EXPECT_GE(std::stod(find(rows[0], "worms (")->neurite), 0.9);
+  EXPECT_EQ(find_row(rows[0], "LFR (N").basis, criterion::paper);
+  EXPECT_GE(std::stod(find_row(rows[0], "worms (").neurite), 0.9);
   for (const char* csv : {"worm_factors.csv", "worm_rank.csv", "worm_communities.csv", "nmf_matrix.csv", "nmf_ours.csv",
                           "lfr.csv", "lfr_edges.csv", "lfr_nodes.csv"}) {
     EXPECT_TRUE(std::filesystem::exists(base / "1" / csv)) << csv;

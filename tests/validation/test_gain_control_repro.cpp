@@ -9,17 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "../repro_rows.hpp"
 #include "repro/gain_control/gain_control.hpp"
 
 using namespace neurite::repro;
-
-namespace {
-const row* find(const std::vector<row>& rows, const std::string& start) {
-  for (const auto& r : rows)
-    if (r.quantity.rfind(start, 0) == 0) return &r;
-  return nullptr;
-}
-}  // namespace
+using neurite::test_files::find_row;
 
 TEST(gain_control_repro, small_run_rate_claims_and_thread_independent_spikes) {
   gain_size z;
@@ -32,25 +26,21 @@ TEST(gain_control_repro, small_run_rate_claims_and_thread_independent_spikes) {
   const auto rows = run_gain_control(o, z);
   // The rate model is deterministic: its four paper rows must all match at this size too.
   for (const char* start : {"rate model: gain", "rate model: CV", "rate model: shift", "rate model: mean pairwise"}) {
-    const auto* r = find(rows, start);
-    ASSERT_NE(r, nullptr) << start;
-    EXPECT_EQ(r->result, verdict::match) << r->quantity << ": " << r->neurite;
-    EXPECT_EQ(r->basis, criterion::paper);
+    const auto& r = find_row(rows, start);
+    EXPECT_EQ(r.result, verdict::match) << r.quantity << ": " << r.neurite;
+    EXPECT_EQ(r.basis, criterion::paper);
   }
   for (const char* start : {"W = 0", "tau dr/dt", "spiking network (adapted gains) on 1 and on 2 threads"}) {
-    const auto* r = find(rows, start);
-    ASSERT_NE(r, nullptr) << start;
-    EXPECT_EQ(r->result, verdict::match) << r->quantity << ": " << r->neurite;
+    const auto& r = find_row(rows, start);
+    EXPECT_EQ(r.result, verdict::match) << r.quantity << ": " << r.neurite;
   }
   // The spiking network follows the rate model: "0.99 / 0.96; ..." (Pearson r of tuning curves).
-  const auto* follow = find(rows, "spikes vs rate model");
-  ASSERT_NE(follow, nullptr);
-  EXPECT_GT(std::stod(follow->neurite), 0.9) << follow->neurite;
+  const auto& follow = find_row(rows, "spikes vs rate model");
+  EXPECT_GT(std::stod(follow.neurite), 0.9) << follow.neurite;
   // Gains fall near the adapter in the spikes as well (the largest effect; the others are small
   // at N = 16 with 800 presentations and are left to the reproduction's own run).
-  const auto* peak = find(rows, "spikes: peak response");
-  ASSERT_NE(peak, nullptr);
-  EXPECT_EQ(peak->result, verdict::match) << peak->neurite;
+  const auto& peak = find_row(rows, "spikes: peak response");
+  EXPECT_EQ(peak.result, verdict::match) << peak.neurite;
   for (const char* csv : {"gains.csv", "tuning.csv", "correlations.csv", "variants.csv", "ensembles.csv"})
     EXPECT_TRUE(std::filesystem::exists(out / csv)) << csv;
   std::filesystem::remove_all(out);
