@@ -64,6 +64,12 @@ def read(outdir, name):
     return np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True)
 
 
+def read_table(outdir, name):
+    """A CSV file with text columns as a 1-D record array (one row stays an array)."""
+    return np.atleast_1d(np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True, dtype=None,
+                                       encoding='utf-8'))
+
+
 def finish(fig, ax, outdir, name, title, xlabel, ylabel, legend_size=8):
     """Labels, grid and legend, then OUTDIR/name as a PNG."""
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
@@ -237,8 +243,7 @@ def dynamic_confidence(outdir):
 
 
 def elm_neuron(outdir):
-    d = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'adding_curves.csv'), delimiter=',', names=True,
-                                    dtype=None, encoding='utf-8'))  # the model column is text
+    d = read_table(outdir, 'adding_curves.csv')  # the model column is text
     models = list(dict.fromkeys(d['model']))
     fig, ax = plt.subplots(figsize=(5, 4))
     for model in models:
@@ -260,8 +265,7 @@ def elm_neuron(outdir):
 
 
 def rich_lazy(outdir):
-    d = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'measures.csv'), delimiter=',', names=True,
-                                    dtype=None, encoding='utf-8'))  # the task column is text
+    d = read_table(outdir, 'measures.csv')  # the task column is text
     measures = (('weight_change', '||dW_rec||_F'), ('kernel_alignment', 'tangent-kernel alignment'),
                 ('representation_alignment', 'representation alignment'), ('sign_similarity', 'sign similarity'))
     fig, axes = plt.subplots(1, 4, figsize=(16, 4))
@@ -284,8 +288,7 @@ def rich_lazy(outdir):
 
 def hlop(outdir):
     """Accuracy matrices of each method (heat maps) and their ACC and BWT (bars)."""
-    summary = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'summary.csv'), delimiter=',', names=True,
-                                          dtype=None, encoding='utf-8'))  # the method column is text
+    summary = read_table(outdir, 'summary.csv')  # the method column is text
     methods = list(summary['method'])
     fig, axes = plt.subplots(1, len(methods), figsize=(3.2 * len(methods), 3.2), squeeze=False)
     for ax, method in zip(axes[0], methods):
@@ -320,10 +323,7 @@ def hlop(outdir):
 
 def granet(outdir):
     """Test accuracy per epoch of each method, sparsity over training, and the pruned LIF network."""
-    def text_csv(name):
-        return np.atleast_1d(np.genfromtxt(os.path.join(outdir, name), delimiter=',', names=True, dtype=None,
-                                           encoding='utf-8'))  # the method column is text
-    acc = text_csv('accuracy.csv')
+    acc = read_table(outdir, 'accuracy.csv')
     target = acc['target'].max()
     seed = acc['seed'].min()
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -333,7 +333,7 @@ def granet(outdir):
         ax.plot(rows['epoch'], 100 * rows['test_accuracy'], 'o-', ms=3, label=method)
     finish(fig, ax, outdir, 'accuracy_curves.png', 'LeNet-300-100 on Fashion-MNIST, %g%% sparsity' % (100 * target),
            'epoch', 'test accuracy (%)')
-    events = text_csv('events.csv')
+    events = read_table(outdir, 'events.csv')
     fig, ax = plt.subplots(figsize=(6, 4))
     for method in dict.fromkeys(events['method']):
         rows = events[(events['method'] == method) & (events['seed'] == seed) & (events['target'] == target)]
@@ -359,8 +359,7 @@ def granet(outdir):
 
 def place_recognition(outdir):
     """Precision-recall curves of the modular system and Recall@1 against the hyperactivity threshold."""
-    pr = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'pr_curve.csv'), delimiter=',', names=True,
-                                     dtype=None, encoding='utf-8'))  # the system column is text
+    pr = read_table(outdir, 'pr_curve.csv')  # the system column is text
     fig, ax = plt.subplots(figsize=(5, 4))
     for system in dict.fromkeys(pr['system']):
         rows = pr[pr['system'] == system]
@@ -383,8 +382,7 @@ def place_recognition(outdir):
 
 def astro_snn(outdir):
     """Bits per character (bars), recall accuracy against the delay, trained astrocyte time constants."""
-    lm = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'lm.csv'), delimiter=',', names=True, dtype=None,
-                                     encoding='utf-8'))
+    lm = read_table(outdir, 'lm.csv')
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.bar(np.arange(len(lm)), lm['bpc'], color=['C0', 'C1', 'C2'][:len(lm)])
     for i, row in enumerate(lm):
@@ -395,8 +393,7 @@ def astro_snn(outdir):
     ax.set_ylim(0, 1.2 * max(lm['bpc']))
     finish(fig, ax, outdir, 'lm_bpc.png', 'Char LM on fortunes-min (our formulation)', 'model',
            'test bits per character', legend_size=0)
-    recall = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'recall.csv'), delimiter=',', names=True, dtype=None,
-                                         encoding='utf-8'))
+    recall = read_table(outdir, 'recall.csv')
     fig, ax = plt.subplots(figsize=(5, 4))
     for model in ['astro', 'plain', 'lstm']:
         r = recall[recall['model'] == model]
@@ -433,8 +430,7 @@ def gain_control(outdir):
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'gains.png'), dpi=120)
     plt.close(fig)
-    t = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'tuning.csv'), delimiter=',', names=True, dtype=None,
-                                    encoding='utf-8'))
+    t = read_table(outdir, 'tuning.csv')
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
     neurons = np.unique(t['neuron'])
     n = len(neurons)
@@ -454,8 +450,7 @@ def gain_control(outdir):
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'tuning_curves.png'), dpi=120)
     plt.close(fig)
-    c = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'correlations.csv'), delimiter=',', names=True, dtype=None,
-                                    encoding='utf-8'))
+    c = read_table(outdir, 'correlations.csv')
     fig, ax = plt.subplots(2, 2, figsize=(8, 7))
     for row, model in enumerate(('rate', 'spikes')):
         for col, cond in enumerate(('unadapted', 'adapted')):
@@ -519,8 +514,7 @@ def dynamics_measures(outdir):
 def dynamic_connectome(outdir):
     """Fitted against planted factors of the synthetic worms (temporal, recording, pair loadings),
     the rank diagnostic, and LFR NMI against the mixing parameters with the realised mixing."""
-    f = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'worm_factors.csv'), delimiter=',', names=True, dtype=None,
-                                    encoding='utf-8'))
+    f = read_table(outdir, 'worm_factors.csv')
     states = np.unique(f['state'])
     fig, ax = plt.subplots(len(states), 3, figsize=(12, 2.6 * len(states)), squeeze=False)
     for row, s in enumerate(states):
@@ -566,8 +560,7 @@ def dynamic_connectome(outdir):
     plt.close(fig)
 def onehot_glm(outdir):
     """State posteriors against the truth, weight matrices true and fitted, EM log-likelihood."""
-    st = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'states.csv'), delimiter=',', names=True, dtype=None,
-                                     encoding='utf-8'))
+    st = read_table(outdir, 'states.csv')
     models = list(dict.fromkeys(st['model']))
     states = [n for n in st.dtype.names if n.startswith('p') and n[1:].isdigit()]
     fig, axes = plt.subplots(len(models), 1, figsize=(9, 2.2 * len(models)), sharex=True, squeeze=False)
@@ -584,8 +577,7 @@ def onehot_glm(outdir):
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'states.png'), dpi=120)
     plt.close(fig)
-    w = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'weights.csv'), delimiter=',', names=True, dtype=None,
-                                    encoding='utf-8'))
+    w = read_table(outdir, 'weights.csv')
     kinds = list(dict.fromkeys(w['model']))
     n_states, n = int(w['state'].max()) + 1, int(w['post'].max()) + 1
     vmax = np.abs(w['weight'][w['model'] == 'true']).max()
@@ -608,8 +600,7 @@ def onehot_glm(outdir):
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'weights.png'), dpi=120)
     plt.close(fig)
-    em = np.atleast_1d(np.genfromtxt(os.path.join(outdir, 'em.csv'), delimiter=',', names=True, dtype=None,
-                                     encoding='utf-8'))
+    em = read_table(outdir, 'em.csv')
     first = em[(em['states'] == em['states'][0]) & (em['neurons'] == em['neurons'][0]) & (em['seed'] == em['seed'][0])]
     fig, ax = plt.subplots(figsize=(5, 4))
     for model in dict.fromkeys(first['model']):
