@@ -7,3 +7,9 @@ add_test(NAME brian2_models
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_brian2_models.py $<TARGET_FILE:neurite_cli>)
 set_tests_properties(brian2_models PROPERTIES LABELS validation TIMEOUT 600 SKIP_RETURN_CODE 77)
 add_dependencies(validation_tests neurite_cli)  # `--target validation_tests` builds what it runs
+
+# A Diehl & Cook module (the place-recognition settings, dt = 0.1 ms) in neurite and Brian2 by its
+# statistics over 10 seeds (diehl_cook_brian2.py); ~30 s on one core.
+add_test(NAME diehl_cook_brian2
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diehl_cook_brian2.py $<TARGET_FILE:neurite_cli>)
+set_tests_properties(diehl_cook_brian2 PROPERTIES LABELS validation TIMEOUT 600 SKIP_RETURN_CODE 77)
