@@ -1,5 +1,6 @@
 #include "memory/diehl_cook.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -40,10 +41,23 @@ network::projection_desc projection(const std::string& source, const std::string
   return p;
 }
 
+void check_groups(const diehl_cook_config& c) {
+  if (c.delay_groups < 1 || c.n_input % c.delay_groups != 0)
+    throw std::invalid_argument("diehl_cook: delay_groups = " + std::to_string(c.delay_groups) +
+                                " must be at least 1 and divide n_input = " + std::to_string(c.n_input));
+}
+index_t group_of(const diehl_cook_config& c, index_t i, index_t j) { return (i + 3 * j) % c.delay_groups; }
+
+// Group g's delay: input_delay + g / groups of the spread, on the step grid.
+double group_delay(const diehl_cook_config& c, index_t g) {
+  return c.dt * std::round((c.input_delay + c.input_delay_spread * g / c.delay_groups) / c.dt);
+}
+
 // The circuit; `training`: plastic input weights and adapting thresholds, else static and frozen.
 network::network_desc circuit(const diehl_cook_config& c, const diehl_cook_state& s, bool training) {
   if (s.weights.size() != std::size_t{c.n_input} * c.n_e || s.theta.size() != c.n_e)
     throw std::invalid_argument("diehl_cook: state does not fit n_input x n_e");
+  check_groups(c);
   network::network_desc d;
   d.file = "diehl_cook";
   d.simulation = {c.dt, 0.0, c.seed, c.threads};
@@ -57,23 +71,25 @@ network::network_desc circuit(const diehl_cook_config& c, const diehl_cook_state
                                      {{"E_L", -60.0}, {"V_reset", -45.0}, {"V_th", -40.0}, {"tau_m", 10.0},
                                       {"t_ref", 2.0}, {"E_in", -85.0}, {"tau_syn_in", c.tau_syn_in}, {"theta_plus", 0.0},
                                       {"frozen", 1.0}}));
-  connector_desc input;
-  input.type = connector_desc::rule::explicit_list;
-  input.edges.reserve(s.weights.size());
-  for (index_t i = 0; i < c.n_input; ++i)
-    for (index_t j = 0; j < c.n_e; ++j) {
-      const std::size_t k = std::size_t{i} * c.n_e + j;
-      input.edges.push_back({i, j, static_cast<double>(s.weights[k]), std::nullopt});
-    }
-  auto xe = projection("X", "E", std::move(input), 0.0, c.input_delay);
-  if (training)
-    xe.plasticity = network::plasticity_desc{"stdp_diehl_cook",
-                                             {{"nu_pre", c.nu_pre},
-                                              {"nu_post", c.nu_post},
-                                              {"pre_potentiates", c.pre_potentiates ? 1.0 : 0.0},
-                                              {"norm_total", c.norm_total},
-                                              {"norm_every", c.present_ms + c.rest_ms}}};
-  d.projections.push_back(std::move(xe));
+  const index_t groups = c.delay_groups;
+  for (index_t g = 0; g < groups; ++g) {
+    connector_desc input;
+    input.type = connector_desc::rule::explicit_list;
+    for (index_t i = 0; i < c.n_input; ++i)
+      for (index_t j = 0; j < c.n_e; ++j)
+        if (group_of(c, i, j) == g)
+          input.edges.push_back({i, j, static_cast<double>(s.weights[std::size_t{i} * c.n_e + j]), std::nullopt});
+    auto xe = projection("X", "E", std::move(input), 0.0, group_delay(c, g));
+    if (groups > 1) xe.name += std::to_string(g);
+    if (training)
+      xe.plasticity = network::plasticity_desc{"stdp_diehl_cook",
+                                               {{"nu_pre", c.nu_pre},
+                                                {"nu_post", c.nu_post},
+                                                {"pre_potentiates", c.pre_potentiates ? 1.0 : 0.0},
+                                                {"norm_total", c.norm_total / static_cast<double>(groups)},
+                                                {"norm_every", c.present_ms + c.rest_ms}}};
+    d.projections.push_back(std::move(xe));
+  }
   connector_desc one_to_one, to_others;
   one_to_one.type = connector_desc::rule::one_to_one;
   to_others.type = connector_desc::rule::all_to_others;
@@ -112,7 +128,13 @@ std::vector<std::uint32_t> show(core::simulation& sim, const diehl_cook_config& 
 
 }  // namespace
 
+index_t input_delay_group(const diehl_cook_config& c, index_t i, index_t j) {
+  check_groups(c);
+  return group_of(c, i, j);
+}
+
 diehl_cook_state initial_diehl_cook(const diehl_cook_config& c) {
+  check_groups(c);
   diehl_cook_state s;
   s.weights.resize(std::size_t{c.n_input} * c.n_e);
   s.theta.assign(c.n_e, 0.0);
@@ -122,13 +144,15 @@ diehl_cook_state initial_diehl_cook(const diehl_cook_config& c) {
       const std::size_t k = std::size_t{i} * c.n_e + j;
       s.weights[k] = static_cast<float>(c.w_init_max * r.uniform());
     }
-    // Diehl & Cook normalise before every image, the first included.
-    double sum = 0;
-    for (index_t i = 0; i < c.n_input; ++i) sum += s.weights[std::size_t{i} * c.n_e + j];
-    if (c.norm_total > 0 && sum > 0)
+    // Diehl & Cook normalise before every image, the first included (each delay group to its share).
+    std::vector<double> sum(c.delay_groups, 0.0);
+    for (index_t i = 0; i < c.n_input; ++i) sum[group_of(c, i, j)] += s.weights[std::size_t{i} * c.n_e + j];
+    const double share = c.norm_total / static_cast<double>(c.delay_groups);
+    if (share > 0)
       for (index_t i = 0; i < c.n_input; ++i) {
+        const double g = sum[group_of(c, i, j)];
         float& w = s.weights[std::size_t{i} * c.n_e + j];
-        w = static_cast<float>(w * (c.norm_total / sum));
+        if (g > 0) w = static_cast<float>(w * (share / g));
       }
   }
   return s;
@@ -139,7 +163,8 @@ diehl_cook_state train_diehl_cook(const diehl_cook_config& c, const diehl_cook_s
   auto sim = make(c, start, true);
   for (const auto& image : images) show(*sim, c, image);
   diehl_cook_state s = start;
-  for (const auto& w : sim->weights(0)) s.weights[std::size_t{w.source} * c.n_e + w.target] = w.weight;
+  for (index_t g = 0; g < c.delay_groups; ++g)
+    for (const auto& w : sim->weights(g)) s.weights[std::size_t{w.source} * c.n_e + w.target] = w.weight;
   const double* theta = sim->populations()[1].dynamics->state("theta");
   std::copy(theta, theta + c.n_e, s.theta.begin());
   return s;

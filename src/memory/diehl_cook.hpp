@@ -24,9 +24,15 @@ struct diehl_cook_config {
   double max_rate = 63.75;                          // [Hz] of a white pixel at the first intensity
   int min_spikes = 5, max_repeats = 4;              // the intensity rule
   double w_init_max = 0.3;                          // initial input weights uniform in [0, w_init_max)
-  // [ms] One delay for all input synapses: the kernel's plastic projections have one delay (the
-  // Brian code of the paper draws them from 0-10 ms; the Poisson inputs are jittered anyway).
+  // [ms] Input delays. The paper's code draws each input synapse's delay uniformly from
+  // [0, 10) ms, which decorrelates the neurons' input (with one delay all neurons integrate the
+  // same spikes and cross threshold together, before the lateral inhibition can act). The kernel's
+  // plastic projections have one delay each, so the inputs are split into `delay_groups`
+  // projections of equal size with delays input_delay + spread g / groups; each group's weights
+  // are normalised to norm_total / groups (weight cannot move between groups: an approximation).
   double input_delay = 0.5;
+  core::index_t delay_groups = 1;
+  double input_delay_spread = 10;
   double norm_total = 78;                           // sum of each neuron's input weights (784 inputs)
   double nu_pre = 1e-4, nu_post = 1e-2;
   bool pre_potentiates = false;                     // the VPRSNN sign of the presynaptic term
@@ -49,8 +55,14 @@ struct diehl_cook_state {
   std::vector<double> theta;
 };
 
+// The delay group of input synapse i -> j: (i + 3 j) mod delay_groups, so that every neuron has
+// n_input / delay_groups synapses in each group and a pixel reaches neighbouring neurons with
+// different delays. Throws unless delay_groups >= 1 divides n_input.
+core::index_t input_delay_group(const diehl_cook_config& c, core::index_t i, core::index_t j);
+
 // Initial input weights, uniform in [0, w_init_max) and normalised as training does, drawn from stream_purpose(learn_tasks, 5) with id
-// 1'000'000 + target (views of places use ids below that).
+// 1'000'000 + target (views of places use ids below that); each delay group's share of them sums
+// to norm_total / delay_groups.
 diehl_cook_state initial_diehl_cook(const diehl_cook_config& c);
 
 // Trains on the images in order (pixel intensities in [0, 1], n_input each), one presentation

@@ -2,7 +2,7 @@
 // adaptive-threshold neuron (relaxation of V, decay of theta and of a conductance, frozen theta),
 // the STDP rule on a hand-timed spike sequence, weight normalisation (exact column sums, the same
 // bits for one or two workers, inside a running network), the all_to_others connector, the
-// poisson_rates source's rate, and the scoring of memory/place_recognition on hand examples.
+// poisson_rates source's rate, the input delay groups of memory/diehl_cook, and the scoring of memory/place_recognition on hand examples.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +10,7 @@
 
 #include "core/neuron_model.hpp"
 #include "core/plasticity.hpp"
+#include "memory/diehl_cook.hpp"
 #include "memory/place_recognition.hpp"
 #include "network/build.hpp"
 
@@ -342,4 +343,70 @@ TEST(diehl_cook_lif, t_block_spaces_spikes_while_v_integrates) {
   for (int j = 0; j < 99; ++j) ASSERT_FALSE(n.advance()) << j;
   EXPECT_GT(n["V_m"], -52.0);
   EXPECT_TRUE(n.advance());
+}
+
+namespace {
+// Per neuron and delay group: the number of input synapses and the sum of their weights.
+struct group_tally {
+  std::vector<std::vector<int>> count;
+  std::vector<std::vector<double>> sum;
+};
+group_tally tally(const memory::diehl_cook_config& c, const std::vector<float>& weights) {
+  group_tally t{std::vector<std::vector<int>>(c.n_e, std::vector<int>(c.delay_groups, 0)),
+                std::vector<std::vector<double>>(c.n_e, std::vector<double>(c.delay_groups, 0.0))};
+  for (index_t i = 0; i < c.n_input; ++i)
+    for (index_t j = 0; j < c.n_e; ++j) {
+      const index_t g = memory::input_delay_group(c, i, j);
+      ++t.count[j][g];
+      t.sum[j][g] += weights[std::size_t{i} * c.n_e + j];
+    }
+  return t;
+}
+
+memory::diehl_cook_config grouped_module() {
+  memory::diehl_cook_config c;
+  c.n_input = 16, c.n_e = 4, c.delay_groups = 4, c.norm_total = 4.0;
+  c.dt = 0.1, c.input_delay = 0.1, c.input_delay_spread = 2.0;
+  c.present_ms = 40, c.rest_ms = 10, c.max_repeats = 0, c.t_block = 0;
+  c.max_rate = 1000;  // [Hz] strong enough for 5 active inputs to make the neurons fire
+  return c;
+}
+}  // namespace
+
+TEST(diehl_cook_module, delay_groups_are_equal_and_each_normalised_before_and_after_training) {
+  const auto c = grouped_module();
+  const auto start = memory::initial_diehl_cook(c);
+  const auto t0 = tally(c, start.weights);
+  for (index_t j = 0; j < c.n_e; ++j)
+    for (index_t g = 0; g < c.delay_groups; ++g) {
+      EXPECT_EQ(t0.count[j][g], 4);          // 16 inputs / 4 groups
+      EXPECT_NEAR(t0.sum[j][g], 1.0, 1e-5);  // norm_total / groups
+    }
+  // Neighbouring neurons see pixel 0 with different delays.
+  EXPECT_NE(memory::input_delay_group(c, 0, 0), memory::input_delay_group(c, 0, 1));
+  std::vector<std::vector<float>> images(3, std::vector<float>(16, 0.0f));
+  for (int k = 0; k < 16; ++k) images[static_cast<std::size_t>(k % 3)][static_cast<std::size_t>(k)] = 1.0f;
+  auto one = c, two = c;
+  one.threads = 1, two.threads = 2;
+  const auto a = memory::train_diehl_cook(one, start, images), b = memory::train_diehl_cook(two, start, images);
+  EXPECT_EQ(a.weights, b.weights);
+  EXPECT_EQ(a.theta, b.theta);
+  EXPECT_NE(a.weights, start.weights);  // STDP acted
+  // Every image ends a normalisation period, so each group sums to its share again.
+  const auto t = tally(c, a.weights);
+  for (index_t j = 0; j < c.n_e; ++j)
+    for (index_t g = 0; g < c.delay_groups; ++g) EXPECT_NEAR(t.sum[j][g], 1.0, 1e-4) << j << " " << g;
+}
+
+TEST(diehl_cook_module, delay_groups_that_do_not_divide_the_inputs_are_refused) {
+  auto c = grouped_module();
+  c.delay_groups = 5;
+  EXPECT_THROW(memory::initial_diehl_cook(c), std::invalid_argument);
+  c.delay_groups = 0;
+  try {
+    memory::input_delay_group(c, 0, 0);
+    FAIL() << "delay_groups = 0 accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("delay_groups = 0"), std::string::npos) << e.what();
+  }
 }

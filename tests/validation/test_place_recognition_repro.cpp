@@ -1,9 +1,9 @@
 // A small `neurite repro place-recognition`: 2 modules of 5 places, n_e = 25, the paper's 7x7
 // patch normalisation and settings. Asserts what holds at any size: a module trained on 1 and on
 // 2 threads ends with the same bits, the rows and files are all there, recalls are fractions,
-// and the patch-normalised views carry the places (the SAD baseline finds them well above
-// chance). The modules themselves answer at about chance with the paper's settings, here as in
-// the quick run (docs/place_recognition.md), so no above-chance claim is made for them.
+// the patch-normalised views carry the places (the SAD baseline finds them well above chance),
+// and the modular system answers above chance (docs/place_recognition.md: at the quick run's size
+// it stays far below the SAD baseline).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -58,8 +58,10 @@ TEST(place_recognition_repro, small_run_is_thread_independent_and_complete) {
       EXPECT_GT(std::stod(r.neurite), 3.0 / (z.modules * z.places_per_module)) << r.neurite;
     }
   EXPECT_TRUE(sad_row);
+  // The modular system answers above chance (1 / 10 places): 0.25 at seed 1 since the modules run
+  // at dt = 0.2 ms with spread input delays (at 0.5 ms with one delay they answered at chance).
   const double modular = std::stod(rows[1].neurite);  // "regularised vs unregularised"
-  EXPECT_GE(modular, 0.0);
+  EXPECT_GT(modular, 1.5 / (z.modules * z.places_per_module)) << rows[1].neurite;
   EXPECT_LE(modular, 1.0);
   std::filesystem::remove_all(out);
 }
