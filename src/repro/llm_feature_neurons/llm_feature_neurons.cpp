@@ -11,6 +11,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include "core/rng.hpp"
 #include "io/results.hpp"
 #include "learn/astro_tasks.hpp"
 #include "learn/neuron_decoding.hpp"
@@ -80,43 +81,67 @@ learn::training_options training_for(const options& o, std::uint32_t epochs, dou
 
 // A concept's best neuron: among the neurons with the concept in their top 5 (without the final
 // gain), the one whose clamp raises the concept's mean probability on the neutral prompts most.
+// The control draws as many neurons from those without the concept in their top 5 (uniformly,
+// from the Philox stream (seed, learn_tasks + 16 * 13, 2000 + concept)) and keeps their best, so
+// that what the decoding adds is told apart from what any strongly clamped neuron does.
 struct concept_neuron {
   std::uint32_t concept_index = 0;
   int candidates = 0;
   std::int64_t layer = -1, neuron = -1, rank = 0;
-  double decoded = 0, value = 0, before = 0, after = 0;
+  double decoded = 0, value = 0, before = 0, after = 0, control_after = 0;
   double ratio() const { return before > 0 ? after / before : 0; }
+  double control_ratio() const { return before > 0 ? control_after / before : 0; }
   bool found() const { return layer >= 0 && ratio() >= clamp_ratio_needed; }
+  bool control_found() const { return candidates > 0 && control_ratio() >= clamp_ratio_needed; }
 };
 
 std::vector<concept_neuron> find_concept_neurons(const learn::llama_decoder& model, const learn::neuron_map& map,
                                                  const learn::concept_grammar& g, const at::Tensor& peaks,
                                                  const std::vector<std::vector<std::uint32_t>>& prompts,
-                                                 double clamp_scale) {
+                                                 double clamp_scale, std::uint64_t seed) {
   const at::Tensor base = learn::next_token_probabilities(model, prompts);
   const std::int64_t k = map.top_tokens.size(1), rows = map.layers * map.neurons;
   const auto* ids = map.top_tokens.data_ptr<std::int64_t>();
   const auto* p = map.top_probabilities.data_ptr<float>();
   const auto* peak = peaks.data_ptr<float>();
+  const auto clamp_of = [&](std::int64_t row) {
+    return learn::neuron_clamp{row / map.neurons, row % map.neurons, clamp_scale * peak[row]};
+  };
+  const auto after = [&](std::int64_t row, std::int64_t token) {
+    return learn::next_token_probabilities(model, prompts, clamp_of(row)).select(1, token).mean().item<double>();
+  };
   std::vector<concept_neuron> out;
   for (std::uint32_t c = 0; c < g.concept_count(); ++c) {
     const auto token = static_cast<std::int64_t>(g.concept_token(c));
-    concept_neuron best{c, 0, -1, -1, 0, 0, 0, base.select(1, token).mean().item<double>(), 0};
-    for (std::int64_t row = 0; row < rows; ++row)
-      for (std::int64_t r = 0; r < std::min(k, concept_rank); ++r) {
-        if (ids[row * k + r] != token) continue;
-        ++best.candidates;
-        const learn::neuron_clamp clamp{row / map.neurons, row % map.neurons, clamp_scale * peak[row]};
-        const double after = learn::next_token_probabilities(model, prompts, clamp).select(1, token).mean().item<double>();
-        if (best.layer < 0 || after > best.after) {
-          best.layer = clamp.layer;
-          best.neuron = clamp.neuron;
-          best.rank = r + 1;
-          best.decoded = p[row * k + r];
-          best.value = clamp.value;
-          best.after = after;
-        }
+    concept_neuron best{c, 0, -1, -1, 0, 0, 0, base.select(1, token).mean().item<double>(), 0, 0};
+    std::vector<std::int64_t> others;
+    for (std::int64_t row = 0; row < rows; ++row) {
+      std::int64_t rank = 0;
+      for (std::int64_t r = 0; r < std::min(k, concept_rank); ++r)
+        if (ids[row * k + r] == token) rank = r + 1;
+      if (rank == 0) {
+        others.push_back(row);
+        continue;
       }
+      ++best.candidates;
+      const double a = after(row, token);
+      if (best.layer < 0 || a > best.after) {
+        const auto clamp = clamp_of(row);
+        best.layer = clamp.layer;
+        best.neuron = clamp.neuron;
+        best.rank = rank;
+        best.decoded = p[row * k + rank - 1];
+        best.value = clamp.value;
+        best.after = a;
+      }
+    }
+    core::random_stream s(seed, core::stream_purpose(core::purpose::learn_tasks, 13), 2000 + c);
+    for (int i = 0; i < best.candidates && !others.empty(); ++i) {  // without replacement
+      const std::size_t pick = s.below(static_cast<std::uint32_t>(others.size()));
+      best.control_after = std::max(best.control_after, after(others[pick], token));
+      others[pick] = others.back();
+      others.pop_back();
+    }
     out.push_back(best);
   }
   return out;
@@ -166,7 +191,7 @@ seed_result run_seed(const options& o, const llm_feature_neurons_size& size, con
 
   const at::Tensor calibration = data.test.batch(first(calibration_windows, data.test.count()), 1, 0).inputs;
   const auto prompts = g.neutral_prompts();
-  r.concepts = find_concept_neurons(model, map, g, learn::peak_activations(model, calibration), prompts, size.clamp_scale);
+  r.concepts = find_concept_neurons(model, map, g, learn::peak_activations(model, calibration), prompts, size.clamp_scale, seed);
   const auto& dog = r.concepts.front();
   const learn::neuron_clamp dog_clamp{dog.layer, std::max<std::int64_t>(dog.neuron, 0), dog.value};
   const auto favourite = g.encode(". my favourite animal is the"), filler = prompts.back();
@@ -216,7 +241,7 @@ llm_feature_neurons_size llm_feature_neurons_default_size(bool full) {
     s.seeds = 3;
     return s;
   }
-  s.model = {0, 64, 2, 4, 256, 10000, 1e-5};
+  s.model = {0, 64, 4, 4, 256, 10000, 1e-5};
   s.train_sentences = 100000;
   s.test_sentences = 1000;
   s.finetune_sentences = 10000;
@@ -231,19 +256,21 @@ std::vector<row> run_llm_feature_neurons(const options& o, const llm_feature_neu
   std::vector<seed_result> results;
   // No wall times in the CSV files: they are the same for any thread count (the times are in the rows).
   std::string summary = "seed,nats,concept_accuracy,tuned_nats,tuned_concept_accuracy,top1_kept,top1_kept_gain,"
-                        "concepts_found\n";
-  std::string concepts = "seed,concept,candidates,layer,neuron,rank,decoded_probability,clamp_value,before,after,ratio\n";
+                        "concepts_found,control_found\n";
+  std::string concepts =
+      "seed,concept,candidates,layer,neuron,rank,decoded_probability,clamp_value,before,after,ratio,control_ratio\n";
   for (std::uint32_t s = 0; s < size.seeds; ++s) {
     results.push_back(run_seed(o, size, g, o.seed + s, s == 0));
     const auto& r = results.back();
     const auto found = std::count_if(r.concepts.begin(), r.concepts.end(), [](const auto& c) { return c.found(); });
-    summary += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{}\n", r.seed, r.base.nats,
+    const auto control = std::count_if(r.concepts.begin(), r.concepts.end(), [](const auto& c) { return c.control_found(); });
+    summary += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{},{}\n", r.seed, r.base.nats,
                            r.base.concept_accuracy, r.tuned.nats, r.tuned.concept_accuracy, r.agreement, r.agreement_gain,
-                           found);
+                           found, control);
     for (const auto& c : r.concepts)
-      concepts += fmt::format("{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", r.seed,
+      concepts += fmt::format("{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", r.seed,
                               g.word(g.concept_token(c.concept_index)), c.candidates, c.layer, c.neuron, c.rank, c.decoded,
-                              c.value, c.before, c.after, c.ratio());
+                              c.value, c.before, c.after, c.ratio(), c.control_ratio());
   }
   io::write_text_file(o.out + "/summary.csv", summary);
   io::write_text_file(o.out + "/concepts.csv", concepts);
@@ -258,23 +285,38 @@ std::vector<row> run_llm_feature_neurons(const options& o, const llm_feature_neu
   rows.push_back({"base model learned the planted concepts: concept accuracy >= 0.9 on every seed", ">= 0.9 (ours)",
                   per_seed(results, [](const auto& r) { return fmt::format("{:.3f}", r.base.concept_accuracy); }),
                   learned ? verdict::match : verdict::miss, criterion::ours});
-  const bool dog_found = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.concepts.front().found(); });
-  rows.push_back({"'dog' neuron: 'dog' among its top 5 decoded tokens (p_i = softmax(W_U w_i)), and clamping it raises "
-                  "P(dog) on neutral prompts (layer, neuron, rank, P before -> after, ratio)",
-                  "a 'dog' neuron steers the model to dogs [A]; here: top 5 and >= 5x",
+  const auto count_found = [](const seed_result& r, bool control) {
+    return std::count_if(r.concepts.begin(), r.concepts.end(),
+                         [&](const concept_neuron& c) { return control ? c.control_found() : c.found(); });
+  };
+  const bool some_found = std::all_of(results.begin(), results.end(), [&](const auto& r) { return count_found(r, false) >= 1; });
+  rows.push_back({"concept neurons: concepts whose best top-5 neuron (p_i = softmax(W_U w_i)) raises P(concept) on neutral "
+                  "prompts >= 5x when clamped, of all concepts (the strongest)",
+                  "a neuron decoded to a concept steers the model to it [A]; here: >= 1 concept with top 5 and >= 5x",
+                  per_seed(results,
+                           [&](const auto& r) {
+                             const auto best = std::max_element(r.concepts.begin(), r.concepts.end(),
+                                                                [](const auto& a, const auto& b) { return a.ratio() < b.ratio(); });
+                             return fmt::format("{} / {} (strongest: '{}', L{} n{} rank {}, {:.1f}x)", count_found(r, false),
+                                                r.concepts.size(), g.word(g.concept_token(best->concept_index)), best->layer,
+                                                best->neuron, best->rank, best->ratio());
+                           }),
+                  some_found ? verdict::match : verdict::miss, criterion::paper});
+  const bool beats_control = std::all_of(results.begin(), results.end(),
+                                         [&](const auto& r) { return count_found(r, false) > count_found(r, true); });
+  rows.push_back({"control: the same with as many random neurons without the concept in their top 5",
+                  "fewer concepts than with the decoded neurons (ours)",
+                  per_seed(results, [&](const auto& r) { return fmt::format("{} / {}", count_found(r, true), r.concepts.size()); }),
+                  beats_control ? verdict::match : verdict::miss, criterion::ours});
+  rows.push_back({"'dog' (the paper's example; here one of the symmetric concepts): its best top-5 neuron (layer, neuron, "
+                  "rank, mean P(dog) on neutral prompts before -> after the clamp, ratio)",
+                  "-",
                   per_seed(results,
                            [](const auto& r) {
                              const auto& d = r.concepts.front();
                              if (d.layer < 0) return std::string("no neuron has 'dog' in its top 5");
                              return fmt::format("L{} n{} rank {}, {:.4f} -> {:.4f}, {:.1f}x", d.layer, d.neuron, d.rank,
                                                 d.before, d.after, d.ratio());
-                           }),
-                  dog_found ? verdict::match : verdict::miss, criterion::paper});
-  rows.push_back({"concepts with such a neuron (top 5 and >= 5x), of all concepts", "-",
-                  per_seed(results,
-                           [](const auto& r) {
-                             const auto n = std::count_if(r.concepts.begin(), r.concepts.end(), [](const auto& c) { return c.found(); });
-                             return fmt::format("{} / {}", n, r.concepts.size());
                            }),
                   verdict::not_applicable, criterion::paper});
   rows.push_back({"greedy continuation of 'my favourite animal is the' / of a filler prompt, without -> with the 'dog' neuron clamped", "-",
@@ -293,9 +335,9 @@ std::vector<row> run_llm_feature_neurons(const options& o, const llm_feature_neu
                   verdict::not_applicable, criterion::paper});
   const bool kept = std::all_of(results.begin(), results.end(), [&](const auto& r) { return r.agreement >= 10 * chance; });
   rows.push_back({fmt::format("neurons keeping their top-1 token after instruction fine-tuning, without the final gain "
-                              "(chance 1/|V| = {})",
+                              "(chance 1/V = {})",
                               percent(chance)),
-                  "75.4% on Llama-3.1-8B [A] (context only); here far above chance: >= 10/|V| (ours)",
+                  "75.4% on Llama-3.1-8B [A] (context only); here far above chance: >= 10/V (ours)",
                   per_seed(results, [](const auto& r) { return percent(r.agreement); }), kept ? verdict::match : verdict::miss,
                   criterion::ours});
   rows.push_back({"the same with the final norm's gain applied before W_U", "-",
@@ -309,7 +351,7 @@ std::vector<row> run_llm_feature_neurons(const options& o, const llm_feature_neu
                   per_seed(results, [](const auto& r) { return fmt::format("{:.2g} s / {:.2g} s", r.map_seconds, r.map_gain_seconds); }),
                   fast ? verdict::match : verdict::miss, criterion::ours});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  rows.push_back({fmt::format("protocol: |V| = {}, d = {}, {} layers, {} heads, {} MLP neurons per layer, windows of {}; "
+  rows.push_back({fmt::format("protocol: V = {} tokens, d = {}, {} layers, {} heads, {} MLP neurons per layer, windows of {}; "
                               "{} + {} sentences, {} + {} epochs; clamp at {}x the peak activation; {} seed(s), {} threads",
                               g.vocabulary_size(), m.d_model, m.layers, m.heads, m.hidden, size.steps, size.train_sentences,
                               size.finetune_sentences, size.epochs, size.finetune_epochs, size.clamp_scale, size.seeds,
@@ -323,7 +365,7 @@ namespace {
 const bool registered = register_reproduction(
     {"llm-feature-neurons",
      "Decoding feature neurons through the LM head (Davies 2025): a small Llama-style decoder on a planted-concept grammar",
-     "quick: d = 64, 2 layers, |V| = 263, 1 seed; --full: d = 128, 4 layers, 6 categories, 3 seeds",
+     "quick: d = 64, 4 layers, V = 265, 1 seed, 3-4 min; --full: d = 128, 4 layers, 6 categories, 3 seeds",
      [](const options& o) { return run_llm_feature_neurons(o, llm_feature_neurons_default_size(o.full)); }});
 
 }  // namespace

@@ -1,0 +1,46 @@
+// A small `neurite repro llm-feature-neurons` (2 categories of 8 concepts, 2 layers, one epoch on
+// 20 000 sentences): the same code as the quick run, its real properties at stated margins, and the
+// same CSV files from one thread as from two.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "repro/llm_feature_neurons/llm_feature_neurons.hpp"
+#include "../repro_rows.hpp"
+#include "../temp_dir.hpp"
+
+using namespace neurite::repro;
+using neurite::test_files::csv_records;
+using neurite::test_files::slurp;
+
+TEST(llm_feature_neurons_repro, small_run_finds_concept_neurons_that_survive_fine_tuning_for_any_thread_count) {
+  ASSERT_NE(find_reproduction("llm-feature-neurons"), nullptr);
+  const auto one = neurite::test_files::unique_temp_dir("neurite_test_llm_feature_neurons");
+  const auto two = neurite::test_files::unique_temp_dir("neurite_test_llm_feature_neurons");
+  auto small = llm_feature_neurons_default_size(false);
+  small.grammar.categories = 2;
+  small.model.layers = 2;
+  small.train_sentences = 20000;
+  small.finetune_sentences = 2000;
+  small.epochs = 1;
+  small.finetune_epochs = 1;
+  run_llm_feature_neurons({false, one.string(), 1, 1}, small);
+  run_llm_feature_neurons({false, two.string(), 1, 2}, small);
+  for (const auto* name : {"summary.csv", "concepts.csv", "topk_layer0.csv", "topk_layer1.csv", "topk_gain_layer1.csv"})
+    EXPECT_EQ(slurp(one / name), slurp(two / name)) << name;
+  std::cout << slurp(one / "summary.csv");  // the figures, for the log
+  const auto summary = csv_records(one / "summary.csv");
+  ASSERT_EQ(summary.size(), 1u);
+  // seed,nats,concept_accuracy,tuned_nats,tuned_concept_accuracy,top1_kept,top1_kept_gain,concepts_found,control_found
+  const double vocabulary = 13 + 2 + 16 + 48 + 120;  // function words, categories, concepts, cues, fillers
+  EXPECT_GT(std::stod(summary[0][2]), 0.8);             // the cue is carried to the concept (chance 1/16)
+  EXPECT_GT(std::stod(summary[0][5]), 10 / vocabulary);  // top-1 tokens kept far above chance
+  EXPECT_GE(std::stoi(summary[0][7]), 1);               // a concept neuron whose clamp works
+  // Every layer's table: one line per neuron and rank.
+  EXPECT_EQ(csv_records(one / "topk_layer0.csv").size(), 256u * 10);
+  EXPECT_EQ(csv_records(one / "concepts.csv").size(), 16u);
+  std::filesystem::remove_all(one);
+  std::filesystem::remove_all(two);
+}
