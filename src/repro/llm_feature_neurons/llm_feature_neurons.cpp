@@ -233,10 +233,10 @@ llm_feature_neurons_size llm_feature_neurons_default_size(bool full) {
     s.grammar.categories = 6;
     s.grammar.fillers = 200;
     s.model = {0, 128, 4, 4, 512, 10000, 1e-5};
-    s.train_sentences = 40000;
-    s.test_sentences = 2000;
+    s.train_sentences = 100000;
+    s.test_sentences = 1000;
     s.finetune_sentences = 10000;
-    s.epochs = 6;
+    s.epochs = 4;
     s.finetune_epochs = 2;
     s.seeds = 3;
     return s;
