@@ -46,7 +46,7 @@ For dynamic-connectome: worm_factors.png (fitted against planted time, recording
 each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
 the weighted SBM, Leiden and Louvain against mu_w and mu_t, with the realised mixing).
 For llm-feature-neurons: concept_clamps.png (for every concept, the clamp ratio P(concept) clamped /
-unclamped on neutral prompts of its best top-5 neuron, with the 5x line) and decoded_kinds.png (the kind
+unclamped on neutral prompts of its best top-5 neuron, the random-neuron control and the 5x line) and decoded_kinds.png (the kind
 of each neuron's top-1 decoded token, concept, cue, filler or function word, per layer, with and without
 the final norm's gain).
 Exit status 2 with a one-line message for an unknown name or a missing file.
@@ -621,6 +621,8 @@ def llm_feature_neurons(outdir):
     ratio = np.where(first['ratio'] > 0, first['ratio'], np.nan)
     found = (first['layer'] >= 0) & (first['ratio'] >= 5)
     ax.bar(np.arange(len(first)), ratio, color=np.where(found, 'tab:green', 'tab:gray'))
+    ax.plot(np.arange(len(first)), np.where(first['control_ratio'] > 0, first['control_ratio'], np.nan), 'k.',
+            label='best of as many random neurons (control)')
     ax.set_yscale('log')
     ax.axhline(5, color='k', ls='--', lw=1, label='5x (top 5 and >= 5x: green)')
     ax.set_xticks(np.arange(len(first)))
