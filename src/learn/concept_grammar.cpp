@@ -102,8 +102,6 @@ std::string concept_grammar::decode(std::span<const std::uint32_t> ids) const {
   return s;
 }
 
-const std::string& concept_grammar::category_name(std::uint32_t k) const { return word(id(category_names.at(k))); }
-
 bool concept_grammar::is_concept_token(std::uint32_t id) const {
   return id >= concept_ids_.front() && id <= concept_ids_.back();
 }

@@ -51,7 +51,6 @@ class concept_grammar {
   std::uint32_t concept_count() const { return config_.categories * config_.concepts_per_category; }
   std::uint32_t concept_token(std::uint32_t c) const { return concept_ids_.at(c); }
   std::uint32_t category_of(std::uint32_t c) const { return c / config_.concepts_per_category; }
-  const std::string& category_name(std::uint32_t k) const;
   bool is_concept_token(std::uint32_t id) const;
 
   // `sentences` sentences of the variant, concatenated, a pure function of (seed, variant,

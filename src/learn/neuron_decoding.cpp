@@ -69,11 +69,4 @@ at::Tensor peak_activations(const llama_decoder& model, const at::Tensor& tokens
   return at::cat(peaks);
 }
 
-clamp_effect measure_clamp(const llama_decoder& model, const std::vector<std::vector<std::uint32_t>>& prompts,
-                           std::uint32_t token, const neuron_clamp& clamp) {
-  const auto t = static_cast<std::int64_t>(token);
-  return {next_token_probabilities(model, prompts).select(1, t).mean().item<double>(),
-          next_token_probabilities(model, prompts, clamp).select(1, t).mean().item<double>()};
-}
-
 }  // namespace neurite::learn

@@ -40,12 +40,4 @@ std::string top_k_csv(const neuron_map& map, std::int64_t layer, const std::vect
 // with its sign: the scale a clamp is measured in.
 at::Tensor peak_activations(const llama_decoder& model, const at::Tensor& tokens);
 
-// Mean probability of `token` as the next token over the prompts, with and without a clamp.
-struct clamp_effect {
-  double before = 0, after = 0;
-  double ratio() const { return after / before; }
-};
-clamp_effect measure_clamp(const llama_decoder& model, const std::vector<std::vector<std::uint32_t>>& prompts,
-                           std::uint32_t token, const neuron_clamp& clamp);
-
 }  // namespace neurite::learn

@@ -233,3 +233,20 @@ TEST(neuron_decoding, top_k_table_has_one_line_per_neuron_and_rank) {
   }
   EXPECT_EQ(lines, tiny.hidden * 2);
 }
+
+TEST(neuron_decoding, peak_activation_is_the_signed_activation_of_largest_magnitude) {
+  const llama_decoder model(tiny, 9);
+  const at::Tensor tokens = at::arange(20, at::kLong).reshape({2, 10});
+  const at::Tensor peaks = peak_activations(model, tokens);
+  const auto activations = model.mlp_activations(tokens);
+  ASSERT_EQ(peaks.size(0), tiny.layers * tiny.hidden);
+  for (std::int64_t l = 0; l < tiny.layers; ++l) {
+    const at::Tensor a = activations[static_cast<std::size_t>(l)].reshape({-1, tiny.hidden});
+    for (std::int64_t i = 0; i < tiny.hidden; ++i) {
+      double best = 0;
+      for (std::int64_t t = 0; t < a.size(0); ++t)
+        if (std::abs(a[t][i].item<double>()) > std::abs(best)) best = a[t][i].item<double>();
+      EXPECT_DOUBLE_EQ(peaks[l * tiny.hidden + i].item<double>(), best);
+    }
+  }
+}
