@@ -365,7 +365,7 @@ namespace {
 const bool registered = register_reproduction(
     {"llm-feature-neurons",
      "Decoding feature neurons through the LM head (Davies 2025): a small Llama-style decoder on a planted-concept grammar",
-     "quick: d = 64, 4 layers, V = 265, 1 seed, 3-4 min; --full: d = 128, 4 layers, 6 categories, 3 seeds",
+     "quick: d = 64, 4 layers, V = 265, 1 seed, 3.5-4.2 min loaded: passes; --full: d = 128, 4 layers, 6 categories, 3 seeds, 42 min: passes",
      [](const options& o) { return run_llm_feature_neurons(o, llm_feature_neurons_default_size(o.full)); }});
 
 }  // namespace
