@@ -45,6 +45,10 @@ em.png (training log-likelihood per EM iteration).
 For dynamic-connectome: worm_factors.png (fitted against planted time, recording and pair loadings of
 each state's CP component), worm_rank.png (fit and stability against CP rank) and lfr_nmi.png (NMI of
 the weighted SBM, Leiden and Louvain against mu_w and mu_t, with the realised mixing).
+For llm-feature-neurons: concept_clamps.png (for every concept, the clamp ratio P(concept) clamped /
+unclamped on neutral prompts of its best top-5 neuron, the random-neuron control and the 5x line) and decoded_kinds.png (the kind
+of each neuron's top-1 decoded token, concept, cue, filler or function word, per layer, with and without
+the final norm's gain).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -609,12 +613,61 @@ def onehot_glm(outdir):
     finish(fig, ax, outdir, 'em.png', 'Generalised EM (first run)', 'EM iteration', 'training log-likelihood')
 
 
+def llm_feature_neurons(outdir):
+    """Clamp ratios of each concept's best neuron, and the kinds of the neurons' top-1 tokens per layer."""
+    concepts = read_table(outdir, 'concepts.csv')
+    first = concepts[concepts['seed'] == concepts['seed'][0]]
+    fig, ax = plt.subplots(figsize=(max(6, 0.25 * len(first)), 4))
+    ratio = np.where(first['ratio'] > 0, first['ratio'], np.nan)
+    found = (first['layer'] >= 0) & (first['ratio'] >= 5)
+    ax.bar(np.arange(len(first)), ratio, color=np.where(found, 'tab:green', 'tab:gray'))
+    ax.plot(np.arange(len(first)), np.where(first['control_ratio'] > 0, first['control_ratio'], np.nan), 'k.',
+            label='best of as many random neurons (control)')
+    ax.set_yscale('log')
+    ax.axhline(5, color='k', ls='--', lw=1, label='5x (top 5 and >= 5x: green)')
+    ax.set_xticks(np.arange(len(first)))
+    ax.set_xticklabels(first['concept'], rotation=90, fontsize=7)
+    finish(fig, ax, outdir, 'concept_clamps.png', 'Clamping each concept\'s best top-5 neuron (seed %d)' % first['seed'][0],
+           'concept', 'P(concept) clamped / unclamped')
+    kinds = ['concept', 'cue', 'filler', 'function']
+    concept_words = set(first['concept'])
+
+    def kind(token):
+        if token in concept_words:
+            return 'concept'
+        if '_cue' in token:
+            return 'cue'
+        if len(token) == 4 and token[0] == 'w' and token[1:].isdigit():
+            return 'filler'
+        return 'function'
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
+    for ax, prefix, title in zip(axes, ['topk_layer', 'topk_gain_layer'], ['p = softmax(W_U w)', 'with the final gain']):
+        layer = 0
+        while os.path.exists(os.path.join(outdir, '%s%d.csv' % (prefix, layer))):
+            table = read_table(outdir, '%s%d.csv' % (prefix, layer))
+            top1 = [kind(t) for t in table[table['rank'] == 1]['token']]
+            bottom = 0
+            for i, k in enumerate(kinds):
+                share = top1.count(k) / len(top1)
+                ax.bar(layer, share, bottom=bottom, color='C%d' % i, label=k if layer == 0 else None)
+                bottom += share
+            layer += 1
+        ax.set_xticks(range(layer))
+        ax.set(title=title, xlabel='layer')
+    axes[0].set_ylabel('share of neurons (top-1 token)')
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'decoded_kinds.png'), dpi=120)
+    plt.close(fig)
+
+
 PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-cam': ca3_cam,
          'elm-neuron': elm_neuron, 'train': learning_curve,
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn,
          'gain-control': gain_control, 'dynamics-measures': dynamics_measures, 'onehot-glm': onehot_glm,
-         'dynamic-connectome': dynamic_connectome}
+         'dynamic-connectome': dynamic_connectome, 'llm-feature-neurons': llm_feature_neurons}
 
 
 def main(argv):
