@@ -1,6 +1,6 @@
 #pragma once
 // A synthetic corpus with planted concepts, for the LM-head decoding of feature neurons
-// (docs/llm-feature-neurons.md): since every concept token and the cues that announce it are
+// (docs/llm_feature_neurons.md): since every concept token and the cues that announce it are
 // known, a neuron that "means dog" can be checked against the truth. Word-level vocabulary:
 //   concepts   C categories x K concepts (animal: dog cat horse ..., place: paris ..., ...)
 //   cues       M per concept ("dog_cue1" ...): a cue predicts its concept later in the sentence

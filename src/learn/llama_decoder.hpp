@@ -1,6 +1,6 @@
 #pragma once
 // A small Llama-style decoder-only transformer (Touvron et al. 2023; Llama 3's layout), for the
-// LM-head decoding of feature neurons (docs/llm-feature-neurons.md). Per layer, pre-norm:
+// LM-head decoding of feature neurons (docs/llm_feature_neurons.md). Per layer, pre-norm:
 //   h = x + W_o Attn(RoPE(W_q n), RoPE(W_k n), W_v n),   n = RMSNorm(x; g_attn)
 //   x' = h + W_down (silu(W_gate m) * (W_up m)),          m = RMSNorm(h; g_mlp)
 // and logits = W_U RMSNorm(x_L; g_final) with an untied unembedding W_U (V x d), no biases.

@@ -52,7 +52,7 @@ TEST(llm_feature_neurons_repro, small_run_learns_the_concepts_and_keeps_top1_tok
   EXPECT_GT(std::stod(summary[0][2]), 0.9);             // the cue is carried to the concept (chance 1/16)
   EXPECT_GT(std::stod(summary[0][5]), 10 / vocabulary);  // top-1 tokens kept far above chance
   // No concept neuron is asserted: at this size (2 layers, 40 000 sentence-epochs) none reaches the
-  // 5x of the quick run's row (docs/llm-feature-neurons.md); the clamp itself is tested in test_llama_decoder.
+  // 5x of the quick run's row (docs/llm_feature_neurons.md); the clamp itself is tested in test_llama_decoder.
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
 }

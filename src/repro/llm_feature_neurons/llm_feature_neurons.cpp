@@ -1,4 +1,4 @@
-// Protocol (docs/llm-feature-neurons.md): train on the base grammar, map every neuron through the
+// Protocol (docs/llm_feature_neurons.md): train on the base grammar, map every neuron through the
 // LM head, find each concept's neuron (the concept among its top 5 tokens) and clamp it on neutral
 // prompts, fine-tune a copy on the instruction variant, compare the top-1 tokens.
 #include "repro/llm_feature_neurons/llm_feature_neurons.hpp"
