@@ -10,3 +10,4 @@ set_target_properties(neurite_learn_repro PROPERTIES POSITION_INDEPENDENT_CODE O
 target_sources(neurite_learn_repro PRIVATE repro/hlop/hlop.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/granet/granet.cpp)
 target_sources(neurite_learn_repro PRIVATE repro/astro_snn/astro_snn.cpp)
+target_sources(neurite_learn_repro PRIVATE repro/neuroformer/neuroformer.cpp)
