@@ -240,8 +240,25 @@ at::Tensor gradient_weighted_attention(const at::Tensor& attention, const at::Te
   return w;
 }
 
+namespace {
+
+// prod_l 0.5 (W_l / rowsum(W_l) + I), the last layer leftmost; rows that sum to zero keep the identity.
+at::Tensor rolled_out(const std::vector<at::Tensor>& weighted) {
+  const std::int64_t L = weighted.front().size(1);
+  const at::Tensor eye = at::eye(L, at::kDouble);
+  at::Tensor r = eye.expand_as(weighted.front()).clone();
+  for (const auto& w : weighted) {
+    const at::Tensor sum = w.sum(-1, true);
+    const at::Tensor a = 0.5 * (at::where(sum > 0, w / sum.clamp_min(1e-300), eye) + eye);
+    r = at::matmul(a, r);
+  }
+  return r.contiguous();
+}
+
+}  // namespace
+
 std::vector<double> attention_connectivity(const neuroformer& model, const window_dataset& data, double discard,
-                                           std::uint32_t micro_batch) {
+                                           std::uint32_t micro_batch, bool rollout) {
   const std::int64_t N = data.layout().neurons;
   std::vector<double> sum(static_cast<std::size_t>(N * N), 0.0), count(sum.size(), 0.0);
   for_each_batch(data, micro_batch, [&](const at::Tensor& inputs, const at::Tensor& labels, auto) {
@@ -252,9 +269,17 @@ std::vector<double> attention_connectivity(const neuroformer& model, const windo
     // reaches no other query's output, so each row's gradient is that of its own target's logit.
     const at::Tensor logits = pass.outputs.slice(2, 0, N).gather(2, target.clamp(0, N - 1).unsqueeze(2)).squeeze(2);
     const at::Tensor total = (logits * spike.to(at::kFloat)).sum();
-    const at::Tensor& last = pass.attention.back();
-    const at::Tensor grad = torch::autograd::grad({total}, {last})[0];
-    const at::Tensor w = gradient_weighted_attention(last.detach(), grad, discard);
+    at::Tensor w;
+    if (rollout) {
+      const auto grads = torch::autograd::grad({total}, pass.attention);
+      std::vector<at::Tensor> weighted;
+      for (std::size_t l = 0; l < grads.size(); ++l)
+        weighted.push_back(gradient_weighted_attention(pass.attention[l].detach(), grads[l], discard));
+      w = rolled_out(weighted);
+    } else {
+      const at::Tensor& last = pass.attention.back();
+      w = gradient_weighted_attention(last.detach(), torch::autograd::grad({total}, {last})[0], discard);
+    }
     auto a = w.accessor<double, 3>();
     auto in = inputs.accessor<std::int64_t, 3>();
     auto t = target.accessor<std::int64_t, 2>();

@@ -107,8 +107,13 @@ at::Tensor gradient_weighted_attention(const at::Tensor& attention, const at::Te
 
 // Scores N x N, score[post * N + pre]: the mean weight that a query predicting neuron `post`
 // puts on a key that is a spike of neuron `pre`, over all such (query, key) pairs of `data`.
+// rollout (a variant): every layer's gradient-weighted attention W_l (the gradient of the summed
+// target logits, so that in lower layers a row also carries later queries' gradients), each row
+// normalised to sum one and mixed with the identity for the residual path, 0.5 (W_l + I), and
+// multiplied through the layers (attention rollout, Abnar & Zuidema 2020, conditioned on the
+// gradient as the Neuroformer code's rollout class describes); the rolled-out row is the weight.
 std::vector<double> attention_connectivity(const neuroformer& model, const window_dataset& data, double discard,
-                                           std::uint32_t micro_batch);
+                                           std::uint32_t micro_batch, bool rollout = false);
 
 // The final layer norm's output at each window's EOS position, (count, d) double: the features a
 // few-shot readout of behaviour is fitted on.
