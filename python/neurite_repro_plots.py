@@ -49,6 +49,9 @@ For llm-feature-neurons: concept_clamps.png (for every concept, the clamp ratio 
 unclamped on neutral prompts of its best top-5 neuron, the random-neuron control and the 5x line) and decoded_kinds.png (the kind
 of each neuron's top-1 decoded token, concept, cue, filler or function word, per layer, with and without
 the final norm's gain).
+For neuroformer: psth.png (trial-averaged PSTHs of real, generated and repeat spikes for six neurons, and
+generated against real for all bins), connectivity.png (the planted links beside the gradient-weighted
+attention scores) and training.png (loss per window and epoch of each model).
 Exit status 2 with a one-line message for an unknown name or a missing file.
 """
 import math
@@ -659,6 +662,57 @@ def llm_feature_neurons(outdir):
     axes[1].legend(fontsize=8)
     fig.tight_layout()
     save_png(fig, os.path.join(outdir, 'decoded_kinds.png'), dpi=120)
+
+
+def neuroformer(outdir):
+    """PSTHs real, generated and repeated; planted links against attention scores; training loss."""
+    p = read_table(outdir, 'psth.csv')
+    neurons = sorted(set(p['neuron'].tolist()))
+    shown = neurons[:: max(1, len(neurons) // 6)][:6]
+    fig, axes = plt.subplots(2, 4, figsize=(13, 5.5))
+    for ax, n in zip(axes.flat[:6], shown):
+        r = p[p['neuron'] == n]
+        ax.plot(r['bin'], r['real'], 'k-', lw=1.2, label='real (test)')
+        ax.plot(r['bin'], r['generated'], 'r-', lw=1, label='generated')
+        ax.plot(r['bin'], r['repeat'], 'c--', lw=0.8, label='repeat set')
+        ax.set(title='neuron %d' % n, xlabel='PSTH bin', ylabel='spikes per bin')
+    axes.flat[0].legend(fontsize=7)
+    ax = axes.flat[6]
+    ax.plot(p['real'], p['generated'], 'r.', ms=2, alpha=0.5, label='generated')
+    ax.plot(p['real'], p['repeat'], 'c.', ms=2, alpha=0.5, label='repeat')
+    top = max(p['real'].max(), p['generated'].max())
+    ax.plot([0, top], [0, top], 'k:', lw=0.8)
+    ax.set(xlabel='real PSTH', ylabel='generated / repeat', title='all neurons and bins')
+    ax.legend(fontsize=7)
+    axes.flat[7].axis('off')
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'psth.png'), dpi=120)
+    plt.close(fig)
+    c = read_table(outdir, 'connectivity.csv')
+    n = int(c['post'].max()) + 1
+    planted, score = np.zeros((n, n)), np.zeros((n, n))
+    planted[c['post'], c['pre']] = c['planted']
+    score[c['post'], c['pre']] = c['score']
+    np.fill_diagonal(score, np.nan)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
+    axes[0].imshow(planted, cmap='Greys', interpolation='nearest')
+    axes[0].set(title='planted links (post <- pre)', xlabel='pre', ylabel='post')
+    im = axes[1].imshow(score, cmap='viridis', interpolation='nearest')
+    axes[1].set(title='gradient-weighted attention', xlabel='pre', ylabel='post')
+    fig.colorbar(im, ax=axes[1], fraction=0.046)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'connectivity.png'), dpi=120)
+    plt.close(fig)
+    t = read_table(outdir, 'training.csv')
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for model in dict.fromkeys(t['model']):
+        r = t[t['model'] == model]
+        ax.plot(r['epoch'], r['loss_per_window'], 'o-', label='%s: loss' % model)
+        ax.plot(r['epoch'], r['id_cross_entropy_per_window'], 's--', label='%s: id cross-entropy' % model)
+    ax.set(xlabel='epoch', ylabel='nats per window', title='training')
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    save_png(fig, os.path.join(outdir, 'training.png'), dpi=120)
     plt.close(fig)
 
 
@@ -667,7 +721,8 @@ PLOTS = {'sdr-dendrites': sdr_dendrites, 'dense-hebbian': dense_hebbian, 'ca3-ca
          'dynamic-confidence': dynamic_confidence, 'rich-lazy': rich_lazy, 'hlop': hlop,
          'granet': granet, 'place-recognition': place_recognition, 'astro-snn': astro_snn,
          'gain-control': gain_control, 'dynamics-measures': dynamics_measures, 'onehot-glm': onehot_glm,
-         'dynamic-connectome': dynamic_connectome, 'llm-feature-neurons': llm_feature_neurons}
+         'dynamic-connectome': dynamic_connectome, 'llm-feature-neurons': llm_feature_neurons,
+         'neuroformer': neuroformer}
 
 
 def main(argv):

@@ -31,6 +31,7 @@ add_library(neurite_learn OBJECT
   learn/sparsity.cpp learn/csr.cpp
   learn/astro_rnn.cpp learn/astro_tasks.cpp
   learn/llama_decoder.cpp learn/concept_grammar.cpp learn/neuron_decoding.cpp
+  learn/spike_tokens.cpp learn/neuroformer.cpp
 )
 target_link_libraries(neurite_learn PUBLIC neurite torch PRIVATE neurite_warnings)
 # Its objects also go into the module that `neurite` loads on demand (apps/learn_module.hpp).
