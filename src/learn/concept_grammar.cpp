@@ -116,6 +116,13 @@ std::vector<std::uint32_t> concept_grammar::corpus(grammar_variant v, std::uint3
   const auto filler = [&] { out.push_back(first_filler_ + s.below(c.fillers)); };
   // Uniform over concepts in the base variant, Zipf over a fixed order in the instruction one.
   const auto draw_concept = [&](std::uint32_t n) { return instruct ? zipf(s, n) : s.below(n); };
+  // Where the answer begins: the assistant's turn in the instruction variant, "is" in the base one.
+  const auto answer_turn = [&] {
+    if (!instruct) return say("is");
+    say("?");
+    say("assistant");
+    say(":");
+  };
   for (std::uint32_t i = 0; i < sentences; ++i) {
     const double u = s.uniform();
     if (instruct) {
@@ -132,13 +139,7 @@ std::vector<std::uint32_t> concept_grammar::corpus(grammar_variant v, std::uint3
       say("the");
       out.push_back(first_cue_ + k * c.cues_per_concept + s.below(c.cues_per_concept));
       for (std::uint32_t g = 0; g < gap; ++g) filler();
-      if (instruct) {
-        say("?");
-        say("assistant");
-        say(":");
-      } else {
-        say("is");
-      }
+      answer_turn();
       say("a");
       out.push_back(concept_ids_[k]);
     } else if (u < c.p_concept + c.p_favourite) {
@@ -147,13 +148,7 @@ std::vector<std::uint32_t> concept_grammar::corpus(grammar_variant v, std::uint3
       if (!instruct) say("my");
       say("favourite");
       out.push_back(id(category_names[category]));
-      if (instruct) {
-        say("?");
-        say("assistant");
-        say(":");
-      } else {
-        say("is");
-      }
+      answer_turn();
       say("the");
       out.push_back(concept_ids_[k]);
     } else {
