@@ -12,6 +12,7 @@
 #include "io/fashion_mnist.hpp"
 #include "io/results.hpp"
 #include "learn/continual.hpp"
+#include "learn/dsr.hpp"
 #include "learn/ewc.hpp"
 #include "learn/lif_network.hpp"
 #include "learn/rate_mlp.hpp"
@@ -120,8 +121,8 @@ void add_method_rows(std::vector<row>& rows, const method_result& m, std::uint32
   if (m.r.r.size() > 1) {
     std::vector<double> diagonal;
     for (std::size_t j = 0; j < m.r.r.size(); ++j) diagonal.push_back(m.r.r[j][j]);
-    rows.push_back({fmt::format("{}: accuracy on each task just after training it (%)", m.name), "-", row_text(diagonal),
-                    verdict::not_applicable});
+    rows.push_back({fmt::format("{}: accuracy on each task just after training it (%)", m.name), "-",
+                    row_text(diagonal), verdict::not_applicable});
   }
   rows.push_back({fmt::format("{}: ACC / BWT (points)", m.name), "-",
                   fmt::format("{} / {}", points(m.r.acc()), points(m.r.bwt())), verdict::not_applicable});
@@ -150,41 +151,61 @@ void hold_biases(const learn::lif_network& net, std::vector<at::Tensor>& gradien
   for (std::size_t l = 0; l < net.layers(); ++l) gradients.at(2 * l + 1) = at::zeros_like(gradients[2 * l + 1]);
 }
 
-// Fine-tuning and HLOP on the spiking network, trained by surrogate-gradient BPTT over the T
-// steps; the Hebbian subspaces learn each layer's input rate (the mean over T), and the projection
-// of the weight gradient sum_t delta_t x_t^T removes each step's input component in them.
-std::vector<method_result> run_spiking(const options& o, const hlop_size& size) {
-  auto training = training_for(size, o);
-  const auto& s = size.spiking;
-  const learn::encoder currents{learn::encoding::direct_current, s.steps, 1.0, 0.2, 0};
-  permuted_tasks p;
-  make_tasks(p, s.tasks, s.train_images, s.test_images, currents, o.seed);
-  training.learning_rate = s.learning_rate;
-  std::vector<method_result> results;
-
-  auto baseline = spiking_network(s, o.seed);
-  const learn::continual_method fine_tuning{{},
-                                            [&](std::size_t, const learn::labelled_dataset&) {
-                                              learn::training_hooks h;
-                                              h.gradients = [&](std::vector<at::Tensor>& g) { hold_biases(baseline, g); };
-                                              return h;
-                                            },
-                                            {}};
-  results.push_back({"snn_baseline", learn::train_sequentially(baseline, p.tasks, training, fine_tuning)});
-
-  auto projected = spiking_network(s, o.seed);
-  learn::hlop h(projected, learn::projected_layers_of(projected), hebbian_for(s.sizes.size() - 1), o.seed);
+// Fine-tuning (with_hlop false) or HLOP on a spiking model over the tasks; `net` is its LIF
+// network, `layers` what HLOP projects. Under BPTT the Hebbian subspaces learn each layer's input
+// rate (the mean over T) and the projection of the weight gradient sum_t delta_t x_t^T removes
+// each step's input component in them; under DSR they learn the weighted rate, the gradient's
+// presynaptic factor.
+learn::accuracy_matrix train_spiking(learn::classifier_model& model, const learn::lif_network& net,
+                                     learn::projected_layers layers, bool with_hlop,
+                                     const permuted_tasks& p, const hlop_spiking_size& s,
+                                     const learn::training_options& training, std::uint64_t seed) {
+  if (!with_hlop) {
+    const learn::continual_method fine_tuning{{},
+                                              [&](std::size_t, const learn::labelled_dataset&) {
+                                                learn::training_hooks h;
+                                                h.gradients = [&](std::vector<at::Tensor>& g) { hold_biases(net, g); };
+                                                return h;
+                                              },
+                                              {}};
+    return learn::train_sequentially(model, p.tasks, training, fine_tuning);
+  }
+  learn::hlop h(model, std::move(layers), hebbian_for(s.sizes.size() - 1), seed);
   const learn::continual_method hlop_method{[&](std::size_t t) { h.begin_task(s.lateral.neurons(t)); },
                                             [&](std::size_t, const learn::labelled_dataset& train) {
                                               auto hooks = h.hooks(train);
                                               hooks.gradients = [&](std::vector<at::Tensor>& g) {
-                                                hold_biases(projected, g);
+                                                hold_biases(net, g);
                                                 h.project(g);
                                               };
                                               return hooks;
                                             },
                                             [&](std::size_t) { h.end_task(); }};
-  results.push_back({"snn_hlop", learn::train_sequentially(projected, p.tasks, training, hlop_method)});
+  return learn::train_sequentially(model, p.tasks, training, hlop_method);
+}
+
+// Fine-tuning and HLOP on the LIF network trained by surrogate-gradient BPTT through the T steps,
+// then, where asked, by DSR (learn/dsr.hpp).
+std::vector<method_result> run_spiking(const options& o, const hlop_size& size) {
+  const auto& s = size.spiking;
+  auto training = training_for(size, o);
+  training.learning_rate = s.learning_rate;
+  const learn::encoder currents{learn::encoding::direct_current, s.steps, 1.0, 0.2, 0};
+  permuted_tasks p;
+  make_tasks(p, s.tasks, s.train_images, s.test_images, currents, o.seed);
+  std::vector<method_result> results;
+  for (const bool with_hlop : {false, true}) {
+    auto net = spiking_network(s, o.seed);
+    results.push_back({with_hlop ? "snn_hlop" : "snn_baseline",
+                       train_spiking(net, net, learn::projected_layers_of(net), with_hlop, p, s, training, o.seed)});
+  }
+  if (s.dsr)
+    for (const bool with_hlop : {false, true}) {
+      learn::dsr_network net(spiking_network(s, o.seed));
+      results.push_back({with_hlop ? "snn_dsr_hlop" : "snn_dsr_baseline",
+                         train_spiking(net, net.network(), learn::projected_layers_of(net), with_hlop, p, s, training,
+                                       o.seed)});
+    }
   return results;
 }
 
@@ -194,17 +215,22 @@ std::vector<row> spiking_rows(const hlop_size& size, const std::vector<method_re
   std::vector<row> rows;
   const auto& s = size.spiking;
   for (const auto& m : spiking) add_method_rows(rows, m, s.tasks);
-  const auto &base = spiking[0].r, &ours = spiking[1].r;
-  rows.push_back({"spiking: BWT, HLOP (points)", "> -3: nearly zero forgetting", points(ours.bwt()),
-                  100 * ours.bwt() > -3 ? verdict::match : verdict::miss});
-  rows.push_back({"spiking: BWT, baseline (points)", "< -10: fine-tuning forgets", points(base.bwt()),
-                  100 * base.bwt() < -10 ? verdict::match : verdict::miss});
-  rows.push_back({"spiking: ACC, HLOP - baseline (points)", ">= 10: HLOP far above fine-tuning",
-                  points(ours.acc() - base.acc()), 100 * (ours.acc() - base.acc()) >= 10 ? verdict::match : verdict::miss});
-  rows.push_back({fmt::format("spiking protocol: {} tasks x {} train / {} test images, {} LIF (tau_m 10, V_th {}, no biases), "
-                              "pixels as currents for T = {}, surrogate-gradient BPTT, SGD {} batch {}, {} threads",
-                              s.tasks, s.train_images, s.test_images, joined(s.sizes), s.threshold, s.steps, s.learning_rate, size.batch,
-                              threads),
+  for (std::size_t i = 0; i + 1 < spiking.size(); i += 2) {
+    const auto &base = spiking[i].r, &ours = spiking[i + 1].r;
+    const std::string rule = i == 0 ? "spiking, BPTT" : "spiking, DSR";
+    rows.push_back({rule + ": BWT, HLOP (points)", "> -3: nearly zero forgetting", points(ours.bwt()),
+                    100 * ours.bwt() > -3 ? verdict::match : verdict::miss});
+    rows.push_back({rule + ": BWT, baseline (points)", "< -10: fine-tuning forgets", points(base.bwt()),
+                    100 * base.bwt() < -10 ? verdict::match : verdict::miss});
+    rows.push_back({rule + ": ACC, HLOP - baseline (points)", ">= 10: HLOP far above fine-tuning",
+                    points(ours.acc() - base.acc()),
+                    100 * (ours.acc() - base.acc()) >= 10 ? verdict::match : verdict::miss});
+  }
+  rows.push_back({fmt::format("spiking protocol: {} tasks x {} train / {} test images, {} LIF (tau_m 10, V_th {}, "
+                              "no biases), pixels as currents for T = {}, surrogate-gradient BPTT{}, SGD {} batch {}, "
+                              "{} threads",
+                              s.tasks, s.train_images, s.test_images, joined(s.sizes), s.threshold, s.steps,
+                              s.dsr ? " and DSR" : "", s.learning_rate, size.batch, threads),
                   "-", fmt::format("{:.1f} s", seconds), verdict::not_applicable});
   return rows;
 }
@@ -215,12 +241,12 @@ hlop_size hlop_default_size(bool full) {
   // EWC's lambda: with SGD at 0.1 the penalty's pull diverges once 0.1 lambda F_i passes 2; at the
   // CI size lambda = 1000 diverged, 300 and 600 barely held back forgetting (docs/hlop.md).
   if (full) return {10, 0, 0, {784, 800, 800, 10}, {{80, 200, 100}, {70, 70, 70}, {20, 20, 20}, 3}, 1, 64, 0.1, 500, 10000,
-            {10, 60000, 10000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 6, 0.1, 0.3}};
+            {10, 60000, 10000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 6, 0.1, 0.3, true}};
   // The schedule scaled to 256-wide hidden layers (about 0.32 of 800), the input layer's kept.
   // Spiking: T = 6 (the paper: 20) and V_th = 0.3 (the paper's initial threshold; at V_th = 1 the
   // second hidden layer stayed silent and nothing learned); half the images per task, for time.
   return {5, 60000, 2000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 1, 64, 0.1, 0, 5000,
-          {5, 30000, 2000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 6, 0.1, 0.3}};
+          {5, 20000, 2000, {784, 256, 256, 10}, {{80, 64, 32}, {70, 22, 22}, {20, 6, 6}, 3}, 6, 0.1, 0.3, true}};
 }
 
 std::vector<row> run_hlop(const options& o, const hlop_size& size) {

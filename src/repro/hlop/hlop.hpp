@@ -27,6 +27,7 @@ struct hlop_spiking_size {
   std::uint32_t steps = 6;
   double learning_rate = 0.1;                       // SGD, batches of hlop_size::batch
   double threshold = 1;                             // V_th, in the units of the input current
+  bool dsr = false;                                 // also trained by DSR (learn/dsr.hpp)
 };
 
 struct hlop_size {
