@@ -1,5 +1,6 @@
 // Permuted Fashion-MNIST as in the HLOP repository's PMNIST protocol (FINDINGS 6): every task
-// permuted (the first too), one epoch per task, SGD at 0.1 with batches of 64, one shared head.
+// permuted (the first too), one epoch per task, SGD at 0.1 with batches of 64, one shared head;
+// a rate network, then a LIF network trained by surrogate-gradient BPTT and by DSR.
 #include "repro/hlop/hlop.hpp"
 
 #include <chrono>
@@ -366,7 +367,8 @@ namespace {
 const bool registered = register_reproduction(
     {"hlop", "HLOP: Hebbian principal subspaces and orthogonal projection for continual learning (Xiao et al. 2024), permuted Fashion-MNIST",
      "quick: 5 tasks x 60k images (2k test), 784-256-256-10 rate network, and a LIF network by BPTT and DSR on "
-     "5 x 20k: the 10 paper rows match, 5 min on 2 busy cores; --full: 10 tasks, 784-800-800-10, EWC, LIF on 10 x 60k",
+     "5 x 20k: the 10 paper rows match, 5 min on 2 busy cores; --full: 10 tasks, 784-800-800-10, EWC, LIF on 10 x 60k, "
+     "31 min",
      [](const options& o) { return run_hlop(o, hlop_default_size(o.full)); }});
 
 }  // namespace
