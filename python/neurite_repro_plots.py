@@ -20,7 +20,7 @@ For dynamic-confidence: pareto_front.png (accuracy against mean latency for ever
 and test, their Pareto fronts, the chosen threshold and the oracle) and fixed_t_accuracy.png.
 For rich-lazy: rich_lazy_measures.png (weight change, kernel and representation alignment and sign
 similarity against the initial rank, one line per task).
-For hlop: accuracy_matrices.png (the accuracy matrix of each method as a heat map), acc_bwt.png
+For hlop: accuracy_matrices.png and accuracy_matrices_snn.png (the accuracy matrix of each method as a heat map), acc_bwt.png
 (ACC and BWT of each method) and subspace_cosines.png (principal-angle cosines between the Hebbian
 and the SVD subspace of each layer after task 0).
 For granet: accuracy_curves.png (test accuracy per epoch of each method at the largest sparsity),
@@ -293,10 +293,8 @@ def rich_lazy(outdir):
     plt.close(fig)
 
 
-def hlop(outdir):
-    """Accuracy matrices of each method (heat maps) and their ACC and BWT (bars)."""
-    summary = read_table(outdir, 'summary.csv')  # the method column is text
-    methods = list(summary['method'])
+def hlop_matrices(outdir, methods, name, title):
+    """The accuracy matrix of each method as a heat map, side by side."""
     fig, axes = plt.subplots(1, len(methods), figsize=(3.2 * len(methods), 3.2), squeeze=False)
     for ax, method in zip(axes[0], methods):
         r = 100 * np.atleast_2d(np.genfromtxt(os.path.join(outdir, 'accuracy_%s.csv' % method), delimiter=',',
@@ -306,17 +304,33 @@ def hlop(outdir):
             ax.text(j, i, '%.0f' % a, ha='center', va='center', fontsize=7, color='w' if a < 60 else 'k')
         ax.set(title=method, xlabel='tested on task', ylabel='after training task' if method == methods[0] else '')
         ax.set_yticks(range(r.shape[0]))
-    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.2, top=0.88)
-    fig.colorbar(image, cax=fig.add_axes([0.89, 0.2, 0.015, 0.68]), label='accuracy (%)')
-    save_png(fig, os.path.join(outdir, 'accuracy_matrices.png'), dpi=120)
+    fig.suptitle(title)
+    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.2, top=0.82)
+    fig.colorbar(image, cax=fig.add_axes([0.89, 0.2, 0.015, 0.62]), label='accuracy (%)')
+    save_png(fig, os.path.join(outdir, name), dpi=120)
     plt.close(fig)
-    fig, ax = plt.subplots(figsize=(5, 4))
+
+
+def hlop(outdir):
+    """Accuracy matrices of each method (heat maps), for the rate and the spiking networks, and their ACC and BWT
+    (bars)."""
+    summary = read_table(outdir, 'summary.csv')  # the method column is text
+    methods = list(summary['method'])
+    hlop_matrices(outdir, methods, 'accuracy_matrices.png', 'Rate network')
+    acc, bwt = list(summary['acc']), list(summary['bwt'])
+    if os.path.exists(os.path.join(outdir, 'summary_snn.csv')):
+        spiking = read_table(outdir, 'summary_snn.csv')
+        hlop_matrices(outdir, list(spiking['method']), 'accuracy_matrices_snn.png', 'LIF network')
+        methods += list(spiking['method'])
+        acc += list(spiking['acc'])
+        bwt += list(spiking['bwt'])
+    fig, ax = plt.subplots(figsize=(1.2 * len(methods) + 2, 4))
     x = np.arange(len(methods))
-    ax.bar(x - 0.2, 100 * summary['acc'], 0.4, label='ACC')
-    ax.bar(x + 0.2, 100 * summary['bwt'], 0.4, label='BWT')
+    ax.bar(x - 0.2, 100 * np.array(acc), 0.4, label='ACC')
+    ax.bar(x + 0.2, 100 * np.array(bwt), 0.4, label='BWT')
     ax.axhline(0, color='k', lw=1)
     ax.set_xticks(x)
-    ax.set_xticklabels(methods)
+    ax.set_xticklabels(methods, rotation=30, ha='right', fontsize=8)
     finish(fig, ax, outdir, 'acc_bwt.png', 'Permuted Fashion-MNIST: ACC and BWT', 'method', 'points')
     cosines = np.atleast_1d(read(outdir, 'subspace.csv'))
     fig, ax = plt.subplots(figsize=(5, 4))

@@ -27,7 +27,7 @@ add_library(neurite_learn OBJECT
   learn/pathfinder.cpp
   learn/checkpoint.cpp
   learn/ctrnn.cpp learn/cognitive_tasks.cpp learn/student_teacher.cpp
-  learn/hlop.cpp learn/rate_mlp.cpp learn/continual.cpp learn/ewc.cpp
+  learn/hlop.cpp learn/rate_mlp.cpp learn/continual.cpp learn/ewc.cpp learn/dsr.cpp
   learn/sparsity.cpp learn/csr.cpp
   learn/astro_rnn.cpp learn/astro_tasks.cpp
   learn/llama_decoder.cpp learn/concept_grammar.cpp learn/neuron_decoding.cpp

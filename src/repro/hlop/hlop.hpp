@@ -6,7 +6,8 @@
 // tasks (the multitask bound). Rows: ACC and BWT of each method against the paper's claims, and
 // the Hebbian subspaces against the SVD subspaces of the same activity; CSV files: the accuracy
 // matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the principal-angle
-// cosines (subspace.csv).
+// cosines (subspace.csv). A smaller spiking run adds the same rows for LIF layers trained by
+// surrogate-gradient BPTT (accuracy_snn_METHOD.csv, summary_snn.csv).
 #include <cstdint>
 #include <vector>
 
@@ -14,6 +15,20 @@
 #include "repro/repro.hpp"
 
 namespace neurite::repro {
+
+// The spiking rows: a LIF network without biases (learn/lif_network.hpp: the biases held at zero),
+// pixels as constant input currents for `steps` steps, trained by surrogate-gradient BPTT through
+// the T steps, by fine-tuning and with HLOP on each layer's mean input rate.
+struct hlop_spiking_size {
+  std::uint32_t tasks = 0;                          // 0: no spiking run
+  std::uint32_t train_images = 0, test_images = 0;  // per task, as below
+  std::vector<std::int64_t> sizes;
+  learn::lateral_schedule lateral;
+  std::uint32_t steps = 6;
+  double learning_rate = 0.1;                       // SGD, batches of hlop_size::batch
+  double threshold = 1;                             // V_th, in the units of the input current
+  bool dsr = false;                                 // also trained by DSR (learn/dsr.hpp)
+};
 
 struct hlop_size {
   std::uint32_t tasks = 0;
@@ -24,9 +39,12 @@ struct hlop_size {
   double learning_rate = 0.1;                       // SGD
   double ewc_lambda = 0;                            // 0: no EWC run
   std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees
+  hlop_spiking_size spiking;
 };
 
 hlop_size hlop_default_size(bool full);
-std::vector<row> run_hlop(const options& o, const hlop_size& size);
+std::vector<row> run_hlop(const options& o, const hlop_size& size);  // with the spiking rows where size.spiking.tasks > 0
+// The spiking rows alone (accuracy_snn_METHOD.csv and summary_snn.csv).
+std::vector<row> run_hlop_spiking(const options& o, const hlop_size& size);
 
 }  // namespace neurite::repro
