@@ -229,24 +229,19 @@ std::string per_seed(const std::vector<seed_result>& results, F f) {
 
 llm_feature_neurons_size llm_feature_neurons_default_size(bool full) {
   llm_feature_neurons_size s;
-  if (full) {
-    s.grammar.categories = 6;
-    s.grammar.fillers = 200;
-    s.model = {0, 128, 4, 4, 512, 10000, 1e-5};
-    s.train_sentences = 100000;
-    s.test_sentences = 1000;
-    s.finetune_sentences = 10000;
-    s.epochs = 4;
-    s.finetune_epochs = 2;
-    s.seeds = 3;
-    return s;
-  }
   s.model = {0, 64, 4, 4, 256, 10000, 1e-5};
   s.train_sentences = 100000;
   s.test_sentences = 1000;
   s.finetune_sentences = 10000;
   s.epochs = 3;
   s.finetune_epochs = 2;
+  if (full) {  // a wider model, more categories and fillers, one more epoch, three seeds
+    s.grammar.categories = 6;
+    s.grammar.fillers = 200;
+    s.model = {0, 128, 4, 4, 512, 10000, 1e-5};
+    s.epochs = 4;
+    s.seeds = 3;
+  }
   return s;
 }
 
