@@ -37,7 +37,7 @@ TEST(neuroformer_repro, small_run_beats_the_rate_baseline_and_finds_the_hubs_for
   EXPECT_LE(v.at("psth_r"), v.at("psth_r_repeat") + 0.05);
   EXPECT_GT(v.at("auroc"), 0.75);
   EXPECT_GT(v.at("direction_auroc"), 0.75);
-  EXPECT_GT(v.at("auroc_rollout"), 0.75);
+  EXPECT_GT(v.at("auroc_last_layer"), 0.75);
   EXPECT_GT(v.at("behaviour_r_joint"), 0.3);
   EXPECT_EQ(count_rows(rows).paper, 6);
   std::filesystem::remove_all(one);

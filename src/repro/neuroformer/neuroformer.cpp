@@ -235,15 +235,19 @@ std::vector<row> run_neuroformer(const options& o, const neuroformer_size& s) {
   for (std::uint32_t n = 0; n < N; ++n) gap[n] = r_gen[n] - r_rep[n];
   const double pooled = pearson(gen_psth.data(), real_psth.data(), gen_psth.size());
 
-  const auto score = learn::attention_connectivity(model, test_windows, s.discard, micro_batch);
+  // The readout the rows judge: gradient-weighted attention rolled out over all layers, as the
+  // paper's code gathers attention (neuroformer/gather_atts.py passes rollout = True). Until
+  // 2026-12-07 the last layer alone was judged; it missed on seeds 2-4, and the switch was checked
+  // on seeds 6-10, unseen before it (docs/neuroformer.md).
+  const auto score = learn::attention_connectivity(model, test_windows, s.discard, micro_batch, true);
   const auto adjacency = analysis::hub_adjacency(glm);
   const auto links = score_links(score, adjacency, N);
   // Control: the same readout of the untrained model (the same initial weights).
-  const auto untrained = score_links(
-      learn::attention_connectivity(learn::neuroformer(config_for(s, l, false), o.seed), test_windows, s.discard, micro_batch),
-      adjacency, N);
-  // A variant, reported beside the readout the rows judge: rollout over all layers.
-  const auto rollout = score_links(learn::attention_connectivity(model, test_windows, s.discard, micro_batch, true), adjacency, N);
+  const auto untrained = score_links(learn::attention_connectivity(learn::neuroformer(config_for(s, l, false), o.seed),
+                                                                   test_windows, s.discard, micro_batch, true),
+                                     adjacency, N);
+  // A variant: the last layer's attention alone.
+  const auto last_layer = score_links(learn::attention_connectivity(model, test_windows, s.discard, micro_batch), adjacency, N);
   fmt::print("neuroformer: attention read out at {:.1f} s\n", elapsed());
 
   std::string psth_csv = "neuron,bin,real,generated,repeat\n", conn_csv = "post,pre,score,planted\n";
@@ -273,14 +277,14 @@ std::vector<row> run_neuroformer(const options& o, const neuroformer_size& s) {
                   fmt::format("{:.3f} vs {:.3f} (difference {:+.3f} +- {:.3f}; tolerance 2 SE)", mean(r_gen), mean(r_rep),
                               mean(gap), standard_error(gap)),
                   mean(gap) <= 2 * standard_error(gap) ? verdict::match : verdict::miss});
-  rows.push_back({fmt::format("planted links from gradient-weighted attention, AUROC over all ordered pairs ({} links, "
-                              "discard {})", links.links, s.discard),
+  rows.push_back({fmt::format("planted links from gradient-weighted attention rolled out over the layers, AUROC over "
+                              "all ordered pairs ({} links, discard {})", links.links, s.discard),
                   "> 0.8 [FINDINGS 7; A: recovers hub connectivity]", fmt::format("{:.3f}", links.auroc),
                   links.auroc > 0.8 ? verdict::match : verdict::miss});
   rows.push_back({"control: the same readout of the untrained model, AUROC all pairs / direction", "-",
                   fmt::format("{:.3f} / {:.3f}", untrained.auroc, untrained.direction), verdict::not_applicable});
-  rows.push_back({"variant: gradient-weighted attention rolled out over all layers, AUROC all pairs / direction", "-",
-                  fmt::format("{:.3f} / {:.3f}", rollout.auroc, rollout.direction), verdict::not_applicable});
+  rows.push_back({"variant: the last layer's gradient-weighted attention alone, AUROC all pairs / direction", "-",
+                  fmt::format("{:.3f} / {:.3f}", last_layer.auroc, last_layer.direction), verdict::not_applicable});
   rows.push_back({"direction: each planted link's score against its reverse pair's, AUROC",
                   "> 0.8 [A: including direction]", fmt::format("{:.3f}", links.direction),
                   links.direction > 0.8 ? verdict::match : verdict::miss});
@@ -291,7 +295,8 @@ std::vector<row> run_neuroformer(const options& o, const neuroformer_size& s) {
   summary += fmt::format("psth_r,{:.6f}\npsth_r_repeat,{:.6f}\npsth_r_pooled,{:.6f}\nauroc,{:.6f}\ndirection_auroc,{:.6f}\n",
                          mean(r_gen), mean(r_rep), pooled, links.auroc, links.direction);
   summary += fmt::format("auroc_untrained,{:.6f}\ndirection_auroc_untrained,{:.6f}\n", untrained.auroc, untrained.direction);
-  summary += fmt::format("auroc_rollout,{:.6f}\ndirection_auroc_rollout,{:.6f}\n", rollout.auroc, rollout.direction);
+  summary += fmt::format("auroc_last_layer,{:.6f}\ndirection_auroc_last_layer,{:.6f}\n", last_layer.auroc,
+                         last_layer.direction);
 
   if (s.behaviour) {
     const auto joint = train(s, l, train_windows, true, o, log);
