@@ -103,8 +103,8 @@ TEST(sbm, distributed_degree_prior_counts_integer_partitions) {
 }
 
 TEST(sbm, recovers_planted_weighted_blocks_and_finds_none_in_a_random_graph) {
-  const std::size_t n = 60;
-  const auto g = planted(20, 0.6, 0.05, 3);
+  const std::size_t n = 45;
+  const auto g = planted(15, 0.6, 0.05, 3);
   for (bool nested : {false, true}) {
     const auto fit = fit_weighted_sbm_by_mdl(n, g.edges, g.w, {false, degree_prior::distributed, nested, true});
     EXPECT_NEAR(normalized_mutual_information(fit.blocks, g.truth), 1.0, 1e-12) << "nested " << nested;
@@ -113,7 +113,7 @@ TEST(sbm, recovers_planted_weighted_blocks_and_finds_none_in_a_random_graph) {
   }
   // Weaker structure (0.45 inside, 0.06 between): still recovered by the nested model, and the found
   // length is at most the planted partition's.
-  const auto weak = planted(20, 0.45, 0.06, 4);
+  const auto weak = planted(15, 0.45, 0.06, 4);
   const auto fit = fit_weighted_sbm_by_mdl(n, weak.edges, weak.w);
   EXPECT_GT(normalized_mutual_information(fit.blocks, weak.truth), 0.9);
   EXPECT_LE(fit.description_length, sbm_description_length(n, weak.edges, weak.w, weak.truth,
