@@ -330,6 +330,7 @@ double sbm_description_length(std::size_t n, const std::vector<std::pair<int, in
 
 sbm_fit fit_weighted_sbm(std::size_t n, const std::vector<std::pair<int, int>>& edges, const std::vector<double>& weights,
                          const sbm_model& model, int sweeps) {
+  if (n == 0) throw std::invalid_argument("weighted SBM: a graph without nodes; expected at least one");
   std::vector<int> singletons(n);
   for (std::size_t i = 0; i < n; ++i) singletons[i] = static_cast<int>(i);
   state st = make_state(n, edges, weights, singletons, model);

@@ -84,6 +84,7 @@ TEST(sbm, description_length_of_a_tiny_graph_term_by_term) {
   EXPECT_NEAR(t.topology, topo, 1e-9);
   EXPECT_THROW(sbm_description_length(3, edges, {1}, b, flat(false)), std::invalid_argument);
   EXPECT_THROW(sbm_description_length(3, edges, w, {0, 0, 3}, flat(false)), std::invalid_argument);
+  EXPECT_THROW(fit_weighted_sbm(0, {}, {}, {}), std::invalid_argument);
 }
 
 TEST(sbm, distributed_degree_prior_counts_integer_partitions) {
