@@ -8,7 +8,7 @@
 // (analysis/lfr.hpp): realised mixing against the target, NMI of a weighted SBM by description
 // length (analysis/sbm.hpp) and of Louvain / Leiden as mixing grows.
 // CSV files: worm_factors.csv, worm_rank.csv, worm_communities.csv, nmf_matrix.csv, nmf_ours.csv,
-// lfr.csv, lfr_edges.csv, lfr_nodes.csv.
+// lfr.csv, lfr_edges.csv, lfr_nodes.csv (and lfr_context.csv with --full).
 #include <cstdint>
 #include <vector>
 
@@ -27,6 +27,9 @@ struct connectome_size {
   std::vector<std::uint32_t> diagnostic_ranks{1, 2, 3, 4, 5};
   std::vector<lfr_setting> lfr;
   std::uint32_t lfr_repetitions = 3;
+  // Context (ours, not the paper's settings): the SBM along mu_w where the weights do not scale with
+  // degree (beta = 1), to tell the weight model's degree bias from the claim; empty: skipped.
+  std::vector<lfr_setting> lfr_context;
 };
 
 connectome_size connectome_default_size(bool full);
