@@ -19,87 +19,64 @@
 // Timing conventions and the order of events: core/plasticity.hpp.
 #include <cmath>
 
-#include "core/plasticity.hpp"
+#include "models/deferred_stdp.hpp"
 
 namespace neurite::models {
 namespace {
 using namespace neurite::core;
 
-class stdp_diehl_cook final : public plasticity_rule {
+class stdp_diehl_cook final : public deferred_stdp<stdp_diehl_cook> {
  public:
   stdp_diehl_cook(const param_set& p, double dt)
-      : nu_pre_(p["nu_pre"] * (p["pre_potentiates"] != 0 ? -1.0 : 1.0)), nu_post_(p["nu_post"]),
-        bounds_{p["w_min"], p["w_max"], false}, norm_total_(p["norm_total"]),
-        norm_steps_(p["norm_every"] > 0 ? steps_of(p["norm_every"], dt) : 0), pre_prototype_(p["tau_pre"], dt, true),
+      : deferred_stdp(trace_set(p["tau_pre"], dt, true), {p["w_min"], p["w_max"], false}, "pre"),
+        nu_pre_(p["nu_pre"] * (p["pre_potentiates"] != 0 ? -1.0 : 1.0)), nu_post_(p["nu_post"]),
+        norm_total_(p["norm_total"]), norm_steps_(p["norm_every"] > 0 ? steps_of(p["norm_every"], dt) : 0),
         post1_(p["tau_post1"], dt, true), post2_(p["tau_post2"], dt, true) {}
 
   void prepare(index_t n_source, index_t n_target, int workers, step_t) override {
-    pre_.assign(static_cast<std::size_t>(workers), pre_prototype_);
-    for (auto& t : pre_) t.resize(n_source);
+    prepare_deferred(n_source, n_target, workers);
     post1_.resize(n_target);
     post2_.resize(n_target);
-    owed_.resize(n_target);
     column_sum_.assign(n_target, 0.0);
   }
 
-  // The potentiation the synapse owes since its last presynaptic spike, then the presynaptic term.
-  void on_pre(int worker, step_t t, index_t source, std::uint32_t k0, std::uint32_t k1, target_view targets,
-              float* weight) override {
-    trace_set& pre = pre_[static_cast<std::size_t>(worker)];
-    const step_t since = std::max(pre.last(source), flushed_);
-    for (std::uint32_t k = k0; k < k1; ++k) {
-      const index_t target = targets[k];
-      const float w = potentiate_owed(weight[k], pre, source, target, since);
-      const double x = nu_pre_ * post1_.at(target, t);
-      weight[k] = x >= 0 ? bounds_.depress(w, x) : bounds_.potentiate(w, -x);
-    }
-    pre.add(source, t);
-  }
-
   // Potentiation waits for the synapse's next presynaptic spike; post2 before this spike is kept.
-  void on_post(step_t t, index_t target) override { owed_.add(target, t, post2_.at(target, t)); }
+  void on_post(step_t t, index_t target) override { owe(t, target, post2_.at(target, t)); }
   void count_post(step_t t, index_t target) override {
     post1_.add(target, t);
     post2_.add(target, t);
   }
 
   void flush(step_t t, std::span<const plastic_rows> rows) override {
-    const trace_set& pre = pre_.front();  // every worker's copy is the same between intervals
-    settle_owed(rows, pre, flushed_, [&](float w, index_t source, index_t target, step_t since) {
-      return potentiate_owed(w, pre, source, target, since);
-    });
-    owed_.clear();
-    flushed_ = t;
+    deferred_stdp::flush(t, rows);
     if (due(t)) {
       normalise(rows);
       normalised_ = (t + 1) / norm_steps_;
     }
   }
-  std::size_t pending() const override { return owed_.count(); }
   bool due(step_t t) const override { return norm_steps_ > 0 && norm_total_ > 0 && (t + 1) / norm_steps_ > normalised_; }
 
   std::size_t bytes() const override {
-    std::size_t n = post1_.bytes() + post2_.bytes() + owed_.bytes() + column_sum_.capacity() * sizeof(double);
-    for (const auto& t : pre_) n += t.bytes();
-    return n;
+    return deferred_bytes() + post1_.bytes() + post2_.bytes() + column_sum_.capacity() * sizeof(double);
   }
-  double weight_min() const override { return bounds_.min; }
-  double weight_max() const override { return bounds_.max; }
   void visit_state(state_visitor& v) override {
-    pre_.front().visit(v, "pre");  // every worker's copy is the same between runs
-    if (v.restoring()) std::fill(pre_.begin() + 1, pre_.end(), pre_.front());
-    post1_.visit(v, "post1");
-    post2_.visit(v, "post2");
-    v.scalar("flushed", flushed_);
+    visit_deferred(v, [&] {
+      post1_.visit(v, "post1");
+      post2_.visit(v, "post2");
+    });
     v.scalar("normalised", normalised_);
   }
 
- private:
-  float potentiate_owed(float w, const trace_set& pre, index_t source, index_t target, step_t since) const {
-    for (const auto& e : owed_.after(target, since)) w = bounds_.potentiate(w, nu_post_ * pre.at(source, e.arrival) * e.value);
-    return w;
+  double potentiation(double pre, double post2) const { return nu_post_ * pre * post2; }
+  // The presynaptic term: -nu_pre post1 (+ when pre_potentiates).
+  auto presynaptic(int, index_t, step_t t) {
+    return [this, t](float w, index_t target) {
+      const double x = nu_pre_ * post1_.at(target, t);
+      return x >= 0 ? bounds_.depress(w, x) : bounds_.potentiate(w, -x);
+    };
   }
 
+ private:
   // Each target's synapses lie in one worker's rows and are summed in ascending source order,
   // so the sums (and the result) are the same for any number of workers.
   void normalise(std::span<const plastic_rows> rows) {
@@ -113,15 +90,10 @@ class stdp_diehl_cook final : public plasticity_rule {
   }
 
   double nu_pre_, nu_post_;  // nu_pre_ < 0: the presynaptic term potentiates
-  weight_bounds bounds_;
   double norm_total_;
   step_t norm_steps_;
-  trace_set pre_prototype_;
-  std::vector<trace_set> pre_;  // per worker
   trace_set post1_, post2_;
-  deferred_posts owed_;         // postsynaptic spikes not yet applied to every synapse
   std::vector<double> column_sum_;
-  step_t flushed_ = -1;         // every spike arriving up to here has been applied
   step_t normalised_ = 0;       // normalisations done: the last at step normalised_ * norm_steps_
 };
 

@@ -17,7 +17,7 @@ using namespace neurite::repro;
 namespace {
 place_size small() {
   place_size z;
-  z.modules = 2, z.places_per_module = 5, z.n_e = 25, z.epochs = 5;
+  z.modules = 2, z.places_per_module = 5, z.n_e = 25, z.epochs = 20;
   z.train_views = 3, z.calibration_views = 1, z.test_views = 2;
   z.present_ms = 350, z.rest_ms = 150;
   return z;

@@ -15,6 +15,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <cstdio>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -320,6 +321,7 @@ std::vector<row> run_place_recognition(const options& o, const place_size& z) {
   std::filesystem::create_directories(o.out);
   const auto b = make_benchmark(z, o.seed);
   const int threads = training_threads(o);
+  const auto start = std::chrono::steady_clock::now();
   std::vector<system_result> systems;
   thread_check check;
   for (std::uint32_t s = 0; s < z.seeds; ++s) {
@@ -336,6 +338,10 @@ std::vector<row> run_place_recognition(const options& o, const place_size& z) {
       team.emplace_back([&] {
         for (std::uint32_t m = next++; m < z.modules; m = next++) try {
             modules[m] = run_module(b, z, m, seed(m));
+            const std::lock_guard<std::mutex> lock(error_lock);
+            fmt::print("place-recognition: seed {} of {}, module {} of {} done at {:.0f} s\n", s + 1, z.seeds, m + 1,
+                       z.modules, seconds_since(start));
+            std::fflush(stdout);
           } catch (...) {
             const std::lock_guard<std::mutex> lock(error_lock);
             error = std::current_exception();
