@@ -38,8 +38,12 @@ struct hlop_size {
   std::uint32_t epochs = 1, batch = 64;
   double learning_rate = 0.1;                       // SGD
   double ewc_lambda = 0;                            // 0: no EWC run
-  std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees
+  std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees (0: all)
   hlop_spiking_size spiking;
+  // Hebbian-only passes over each task's images after its training, the network fixed
+  // (hlop::consolidate; ours, not the repository's), in the rate network's HLOP run; the spiking
+  // runs keep the repository's schedule.
+  std::uint32_t consolidation_epochs = 0;
 };
 
 hlop_size hlop_default_size(bool full);
