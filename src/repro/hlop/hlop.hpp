@@ -4,9 +4,9 @@
 // and one shared head (learn/rate_mlp.hpp) is trained on the tasks in turn by SGD, by plain
 // fine-tuning (the baseline), with HLOP (learn/hlop.hpp), with EWC where asked, and jointly on all
 // tasks (the multitask bound). Rows: ACC and BWT of each method against the paper's claims, and
-// the Hebbian subspaces against the SVD subspaces of the same activity; CSV files: the accuracy
-// matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the principal-angle
-// cosines (subspace.csv). A smaller spiking run adds the same rows for LIF layers trained by
+// the Hebbian subspaces against the principal (top-k SVD) subspaces of the same activity; CSV
+// files: the accuracy matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the
+// principal-angle cosines with and without the consolidation epochs (subspace.csv). A smaller spiking run adds the same rows for LIF layers trained by
 // surrogate-gradient BPTT (accuracy_snn_METHOD.csv, summary_snn.csv).
 #include <cstdint>
 #include <vector>
