@@ -22,7 +22,7 @@ For rich-lazy: rich_lazy_measures.png (weight change, kernel and representation 
 similarity against the initial rank, one line per task).
 For hlop: accuracy_matrices.png and accuracy_matrices_snn.png (the accuracy matrix of each method as a heat map), acc_bwt.png
 (ACC and BWT of each method) and subspace_cosines.png (principal-angle cosines between the Hebbian
-and the SVD subspace of each layer after task 0).
+and the principal subspace of each layer after task 0, with and without consolidation).
 For granet: accuracy_curves.png (test accuracy per epoch of each method at the largest sparsity),
 sparsity_schedule.png (sparsity and regeneration rate at every event), snn_sparsity.png (the pruned
 LIF network's accuracy against sparsity) and, after --full, plasticity.png.
@@ -336,9 +336,13 @@ def hlop(outdir):
     fig, ax = plt.subplots(figsize=(5, 4))
     for layer in np.unique(cosines['layer']):
         c = cosines[cosines['layer'] == layer]['cosine']
-        ax.plot(np.arange(1, len(c) + 1), c, label='layer %d (k = %d)' % (layer, len(c)))
+        line, = ax.plot(np.arange(1, len(c) + 1), c, label='layer %d (k = %d)' % (layer, len(c)))
+        if 'cosine_repo_schedule' in cosines.dtype.names:
+            r = cosines[cosines['layer'] == layer]['cosine_repo_schedule']
+            ax.plot(np.arange(1, len(r) + 1), r, ls=':', color=line.get_color(),
+                    label='layer %d, before consolidation' % layer)
     ax.axhline(0.95, color='k', ls='--', lw=1, label='0.95 (our criterion, on the mean)')
-    finish(fig, ax, outdir, 'subspace_cosines.png', 'Hebbian vs SVD subspace after task 0',
+    finish(fig, ax, outdir, 'subspace_cosines.png', 'Hebbian vs principal subspace after task 0',
            'principal angle (largest cosine first)', 'cosine')
 
 

@@ -1,6 +1,7 @@
 #include "learn/hlop.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 
 #include <ATen/ATen.h>
@@ -90,6 +91,15 @@ at::Tensor top_singular_subspace(const at::Tensor& x, std::int64_t k) {
   return vh.narrow(0, 0, k).contiguous();
 }
 
+at::Tensor top_eigen_subspace(const at::Tensor& second_moment, std::int64_t k) {
+  const std::int64_t n = second_moment.size(0);
+  if (second_moment.dim() != 2 || second_moment.size(1) != n || k < 0 || k > n)
+    throw std::invalid_argument("top_eigen_subspace: expected a square matrix and k at most its size");
+  // eigh sorts ascending: the last k columns, largest first.
+  const at::Tensor v = std::get<1>(at::linalg_eigh(second_moment.to(at::kDouble)));
+  return v.narrow(1, n - k, k).flip(1).t().contiguous();
+}
+
 std::vector<double> principal_cosines(const at::Tensor& a, const at::Tensor& b) {
   const at::Tensor qa = orthonormal_columns(a.to(at::kDouble).t()), qb = orthonormal_columns(b.to(at::kDouble).t());
   const at::Tensor s = at::linalg_svdvals(at::matmul(qa.t(), qb)).clamp_max(1.0).contiguous();
@@ -142,6 +152,17 @@ void hlop::learn(const at::Tensor& inputs) {
   const at::NoGradGuard no_grad;
   const auto activity = layers_.inputs(inputs);
   for (std::size_t l = 0; l < subspaces_.size(); ++l) subspaces_[l].learn(activity.at(l), hebbian_[l]);
+}
+
+void hlop::consolidate(const labelled_dataset& train, std::uint32_t epochs, std::uint32_t batch) {
+  if (batch == 0) throw std::invalid_argument("hlop: consolidation batches need at least one sample");
+  std::vector<std::uint32_t> samples;
+  for (std::uint32_t e = 0; e < epochs; ++e)
+    for (std::uint32_t first = 0; first < train.count(); first += batch) {
+      samples.resize(std::min(batch, train.count() - first));
+      std::iota(samples.begin(), samples.end(), first);
+      learn(train.batch(samples, 0, e).inputs);
+    }
 }
 
 void hlop::end_task() {

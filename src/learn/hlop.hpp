@@ -67,6 +67,9 @@ at::Tensor project_out(const at::Tensor& update, const at::Tensor& basis);
 // The top-k principal subspace of the rows of x (samples x n) without centring (what Oja's rule
 // finds: the top eigenvectors of E[x x^T]), as k orthonormal rows (k x n).
 at::Tensor top_singular_subspace(const at::Tensor& x, std::int64_t k);
+// The same from the second-moment matrix c = x^T x (n x n) of the rows of x: its top-k
+// eigenvectors as rows, so that the reference of every sample a layer saw needs no (samples x n) SVD.
+at::Tensor top_eigen_subspace(const at::Tensor& second_moment, std::int64_t k);
 // Cosines of the principal angles between the row spaces of a (k x n) and b (k' x n), largest
 // first (min(rank) of them): the singular values of Qa^T Qb.
 std::vector<double> principal_cosines(const at::Tensor& a, const at::Tensor& b);
@@ -102,6 +105,13 @@ class hlop {
   void begin_task(const std::vector<std::int64_t>& neurons);
   // Hebbian learning on a batch of the model's inputs (no gradients).
   void learn(const at::Tensor& inputs);
+  // Hebbian learning alone, the model fixed: `epochs` passes over `train` in its order, in batches
+  // of `batch`, run at the end of a task before end_task(). Not in the repository (ours): with its
+  // step sizes one epoch of Oja's rule is ~2-3 e-folds for the k-th eigendirection
+  // (eta lambda_k N), far from converged, and the hidden layers' activity drifts while the weights
+  // train; on the final, fixed activity the rule converges to the principal subspace of what the
+  // projection must protect (docs/hlop.md).
+  void consolidate(const labelled_dataset& train, std::uint32_t epochs, std::uint32_t batch);
   // Freezes this task's lateral neurons and makes the projection bases of the old subspaces.
   void end_task();
   // Projects each projected layer's weight gradient orthogonally to its old subspace.

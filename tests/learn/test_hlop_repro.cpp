@@ -21,14 +21,16 @@ TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   ASSERT_NE(find_reproduction("hlop"), nullptr);
   const auto one = neurite::test_files::unique_temp_dir("neurite_test_hlop");
   const auto two = neurite::test_files::unique_temp_dir("neurite_test_hlop");
-  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 500, 1000, {}};
+  // The subspace reference on all of task 0's images, and two Hebbian-only consolidation epochs per
+  // task as in the quick run.
+  const hlop_size small{3, 30000, 1000, {784, 128, 128, 10}, {{40, 32, 16}, {30, 16, 16}, {}, 3}, 1, 64, 0.1, 500, 0, {}, 2};
   const auto rows = run_hlop({false, one.string(), 1, 1}, small);
   run_hlop({false, two.string(), 1, 2}, small);
   for (const auto* name : {"summary.csv", "accuracy_baseline.csv", "accuracy_hlop.csv", "accuracy_multitask.csv",
                            "accuracy_ewc.csv", "subspace.csv"})
     EXPECT_EQ(slurp(one / name), slurp(two / name)) << name;
   // At this size: HLOP forgets at most a third as much as fine-tuning, which forgets at least 5
-  // points; the Hebbian subspaces lie near the SVD ones.
+  // points; the Hebbian subspaces lie near the principal ones.
   std::cout << slurp(one / "summary.csv");  // the figures, for the log
   std::ifstream summary(one / "summary.csv");
   std::string header, line;
@@ -45,7 +47,9 @@ TEST(hlop_repro, small_run_forgets_less_than_fine_tuning_for_any_thread_count) {
   EXPECT_LT(acc_bwt["baseline"].second, -0.05);
   EXPECT_GT(acc_bwt["hlop"].second, acc_bwt["baseline"].second / 3);
   EXPECT_GT(acc_bwt["hlop"].first, acc_bwt["baseline"].first);
-  EXPECT_GT(std::stod(find_row(rows, "Hebbian vs top-k SVD").neurite), 0.8);
+  // With 2 consolidation epochs the subspaces reach 0.977 at this size (the repository's schedule
+  // alone gave 0.877 in the quick run: a rule that stops short of convergence fails here).
+  EXPECT_GT(std::stod(find_row(rows, "Hebbian vs top-k principal").neurite), 0.95);
   std::filesystem::remove_all(one);
   std::filesystem::remove_all(two);
 }

@@ -4,9 +4,9 @@
 // and one shared head (learn/rate_mlp.hpp) is trained on the tasks in turn by SGD, by plain
 // fine-tuning (the baseline), with HLOP (learn/hlop.hpp), with EWC where asked, and jointly on all
 // tasks (the multitask bound). Rows: ACC and BWT of each method against the paper's claims, and
-// the Hebbian subspaces against the SVD subspaces of the same activity; CSV files: the accuracy
-// matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the principal-angle
-// cosines (subspace.csv). A smaller spiking run adds the same rows for LIF layers trained by
+// the Hebbian subspaces against the principal (top-k SVD) subspaces of the same activity; CSV
+// files: the accuracy matrix of each method (accuracy_METHOD.csv), ACC and BWT (summary.csv), the
+// principal-angle cosines with and without the consolidation epochs (subspace.csv). A smaller spiking run adds the same rows for LIF layers trained by
 // surrogate-gradient BPTT (accuracy_snn_METHOD.csv, summary_snn.csv).
 #include <cstdint>
 #include <vector>
@@ -38,8 +38,12 @@ struct hlop_size {
   std::uint32_t epochs = 1, batch = 64;
   double learning_rate = 0.1;                       // SGD
   double ewc_lambda = 0;                            // 0: no EWC run
-  std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees
+  std::uint32_t subspace_images = 0;                // task-0 images whose activity the SVD sees (0: all)
   hlop_spiking_size spiking;
+  // Hebbian-only passes over each task's images after its training, the network fixed
+  // (hlop::consolidate; ours, not the repository's), in the rate network's HLOP run; the spiking
+  // runs keep the repository's schedule.
+  std::uint32_t consolidation_epochs = 0;
 };
 
 hlop_size hlop_default_size(bool full);
