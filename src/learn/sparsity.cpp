@@ -179,12 +179,15 @@ std::int64_t sparse_masks::regenerate(double rate, const std::vector<at::Tensor>
     const at::Tensor magnitude =
         at::where(m.gt(0), w.abs(), at::full_like(w, std::numeric_limits<double>::infinity())).flatten();
     flat.index_fill_(0, first_positions(magnitude, k, false), 0.0);
-    w.mul_(m);  // removed weights are zero, so that any of them that regrows starts at zero
-    if (masked_[l] < momentum.size() && momentum[masked_[l]].defined()) momentum[masked_[l]].mul_(m);
     // ...and regrow the k inactive positions of largest gradient magnitude (active ones score -1).
+    // A position removed in this same step may regrow; as in the GraNet code, whose mask is
+    // applied only after the growth, it keeps its weight and momentum. Positions inactive before
+    // hold zeros, so those regrow at zero.
     const at::Tensor g = gradients.at(masked_[l]);
     const at::Tensor growth = at::where(m.gt(0), at::full_like(g, -1), g.abs()).flatten();
     flat.index_fill_(0, first_positions(growth, k, true), 1.0);
+    w.mul_(m);
+    if (masked_[l] < momentum.size() && momentum[masked_[l]].defined()) momentum[masked_[l]].mul_(m);
     regrown += count(m.gt(0).logical_and(before.eq(0)));
   }
   return regrown;

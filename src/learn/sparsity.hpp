@@ -7,7 +7,8 @@
 //     s_t = s_f + (s_i - s_f) (1 - (t - t0) / (n Delta T))^3,   t = t0 + k Delta T, k = 1..n,
 //   each step followed by zero-cost neuroregeneration: in every layer the ceil(r nnz_l) active
 //   weights of smallest |w| are removed and as many inactive positions (those just removed
-//   included) of largest |dL/dw| on the current batch regrow, at zero. Regeneration runs every
+//   included: those keep their weight, as in the GraNet code) of largest |dL/dw| on the current
+//   batch regrow, the others at zero. Regeneration runs every
 //   Delta T from the first pruning step until the end of training, r cosine-decayed from r_0 to
 //   r_min over the run:
 //     r(t) = r_min + (r_0 - r_min) (1 + cos(pi t / T)) / 2.
@@ -92,7 +93,7 @@ class sparse_masks {
   // active (ties: the first in layer and row-major order).
   void prune_to(std::int64_t keep);
   // Per-layer regeneration at rate r with the gradients of every model parameter; returns the
-  // number of positions that became active. Removed weights and their momentum are zeroed.
+  // number of positions that became active. Weights and momentum left inactive are zeroed.
   std::int64_t regenerate(double rate, const std::vector<at::Tensor>& gradients,
                           const std::vector<at::Tensor>& momentum = {});
   // The work of one iteration t (1, 2, ...) after its optimiser step: masks applied, then pruning
