@@ -9,6 +9,22 @@
 #include <tuple>
 
 namespace neurite::analysis {
+
+std::vector<std::pair<std::size_t, std::size_t>> merge_stage(
+    std::vector<std::tuple<double, std::size_t, std::size_t>> proposals, std::size_t blocks, std::size_t labels) {
+  std::sort(proposals.begin(), proposals.end());
+  const auto target =
+      std::max<std::size_t>(1, blocks - static_cast<std::size_t>(std::ceil(static_cast<double>(blocks) / 1.3)));
+  std::vector<bool> touched(labels, false);
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (const auto& [change, a, b] : proposals) {
+    if (out.size() >= target) break;
+    if (touched[a] || touched[b]) continue;
+    touched[a] = touched[b] = true;
+    out.emplace_back(a, b);
+  }
+  return out;
+}
 namespace {
 
 double lfact(double m) { return std::lgamma(m + 1); }
@@ -99,17 +115,10 @@ std::vector<int> best_grouping(const std::vector<double>& m, std::size_t B, doub
       }
       if (partner != c) proposals.emplace_back(top, std::min(c, partner), std::max(c, partner));
     }
-    std::sort(proposals.begin(), proposals.end());
-    const std::size_t target = std::max<std::size_t>(1, G - static_cast<std::size_t>(std::ceil(static_cast<double>(G) / 1.3)));
-    std::vector<bool> touched(B, false);
-    std::size_t merged = 0;
-    for (const auto& [change, c, d] : proposals) {
-      if (merged >= target) break;
-      if (touched[c] || touched[d]) continue;
-      touched[c] = touched[d] = true;
+    for (const auto& [c, d] : merge_stage(std::move(proposals), G, B)) {
       for (auto& label : g)
         if (static_cast<std::size_t>(label) == d) label = static_cast<int>(c);
-      ++merged, --G;
+      --G;
     }
     std::size_t Gc = 0;
     const auto gc = compact(g, Gc);

@@ -15,9 +15,18 @@
 // and d (e_cc: inside c, each edge once). At the top level (one group) this is
 // log B_{L-1} + log multiset(B_{L-1} (B_{L-1} + 1) / 2, E), the flat prior. B = 1 costs nothing.
 #include <cstddef>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace neurite::analysis {
+
+// One stage of agglomeration (as graph-tool does it): each block has proposed its best partner as
+// (change of description length, a, b) with a < b; the best proposals between blocks untouched so
+// far in the stage are taken until the number of blocks (`blocks`) has fallen by a factor 1.3.
+// Returns the merges as (kept a, merged b).
+std::vector<std::pair<std::size_t, std::size_t>> merge_stage(
+    std::vector<std::tuple<double, std::size_t, std::size_t>> proposals, std::size_t blocks, std::size_t labels);
 
 // m is B x B and symmetric: m[r * B + s] edges between blocks r != s, m[r * B + r] edges inside r.
 struct block_hierarchy {

@@ -354,18 +354,9 @@ sbm_fit fit_weighted_sbm(std::size_t n, const std::vector<std::pair<int, int>>& 
       }
       if (bs != r) proposals.emplace_back(top, std::min(r, bs), std::max(r, bs));
     }
-    std::sort(proposals.begin(), proposals.end());
-    const std::size_t target = std::max<std::size_t>(1, st.B - static_cast<std::size_t>(std::ceil(static_cast<double>(st.B) / 1.3)));
-    std::vector<bool> touched(n, false);
-    std::size_t merged = 0;
-    for (const auto& [d, r, s] : proposals) {
-      if (merged >= target) break;
-      if (touched[r] || touched[s]) continue;
-      touched[r] = touched[s] = true;
+    for (const auto& [r, s] : merge_stage(std::move(proposals), st.B, n))
       for (std::size_t i = 0; i < n; ++i)
         if (static_cast<std::size_t>(st.b[i]) == s) st.move(i, r);
-      ++merged;
-    }
     move_sweeps(st, 2, nullptr);
     const double dl = model_terms(st).total();
     if (dl < best_dl - 1e-9) best_dl = dl, best_b = st.b;
