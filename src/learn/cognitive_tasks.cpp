@@ -56,8 +56,10 @@ std::int64_t context_decision(trial t, core::random_stream& r) {
   const std::array<double, 2> coh{pick(r, cohs), pick(r, cohs)};
   // Modality `context` carries the answer, the other an independent choice.
   const std::array<std::int64_t, 2> modality_choice{context == 0 ? choice : other, context == 0 ? other : choice};
-  for (std::int64_t s = 0; s < trial_steps - 1; ++s) {
-    t.at(s, 0) = 1;
+  // NeuroGym sets every input to 0 at the decision and only then adds the context cue, on every
+  // step: the cue stays on through the decision (fixation goes off as in the other tasks).
+  for (std::int64_t s = 0; s < trial_steps; ++s) {
+    if (s < trial_steps - 1) t.at(s, 0) = 1;
     t.at(s, 5 + context) = 1;
   }
   for (std::int64_t s = 0; s < 2; ++s) {

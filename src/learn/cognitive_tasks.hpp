@@ -11,7 +11,7 @@
 //     (choice 1, match) or its opposite (choice 2). 3 inputs, 3 outputs.
 //   context_decision (ContextDecisionMaking, CXT): stimulus (2 steps), delay (5), decision. Two
 //     modalities of two channels (1 +- signed coh / 100) / 2, coh in {5, 15, 50}, and two context
-//     channels (1 on the active one until the decision); N(0, 0.1^2) on every input in the stimulus.
+//     channels (1 on the active one at every step, the decision included, as in NeuroGym); N(0, 0.1^2) on every input in the stimulus.
 //     The target follows the modality the context names. 7 inputs, 3 outputs.
 // Trial i of a stream is a pure function of (seed, stream, i): Philox stream
 // (seed, learn_tasks + 16 * (3 + stream), i).

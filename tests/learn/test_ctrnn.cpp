@@ -127,7 +127,13 @@ TEST(cognitive_tasks, trials_have_the_shapes_targets_and_fixation_of_the_environ
     if (task != cognitive_task::context_decision) {  // CXT has noise on the fixation input too
       EXPECT_TRUE(b.inputs.narrow(0, 0, 7).select(2, 0).eq(1).all().item<bool>());
     }
-    EXPECT_TRUE(b.inputs[7].eq(0).all().item<bool>());  // nothing at the decision
+    if (task != cognitive_task::context_decision) {
+      EXPECT_TRUE(b.inputs[7].eq(0).all().item<bool>());  // nothing at the decision
+    } else {  // only the context cue (NeuroGym adds it after clearing the decision step)
+      EXPECT_TRUE(b.inputs[7].narrow(1, 0, 5).eq(0).all().item<bool>());
+      EXPECT_TRUE(b.inputs[7].narrow(1, 5, 2).sum(1).eq(1).all().item<bool>());
+      EXPECT_TRUE(b.inputs[7].narrow(1, 5, 2).equal(b.inputs[3].narrow(1, 5, 2)));  // the cue of the delay
+    }
     // A trial is the same wherever it falls in a batch; the streams differ.
     EXPECT_TRUE(task_trials(task, 5, 3, 0, 5).inputs.equal(b.inputs.narrow(1, 5, 3)));
     EXPECT_FALSE(task_trials(task, 0, 64, 1, 5).inputs.equal(b.inputs));
