@@ -156,7 +156,9 @@ planted_glm plant_switching_glm(const plant_options& o, std::uint64_t seed, std:
           const double v = std::log(std::max(p[c], 1e-300)) - std::log(-std::log(r.uniform_open()));
           if (v > top) top = v, best = c;
         }
-        const double strength = o.strength_scale * r.uniform();
+        // The demo's raw strength log(scale U) read through its softplus: log(1 + scale U).
+        const double u = o.strength_scale * r.uniform();
+        const double strength = o.softplus_strength ? std::log1p(u) : u;
         g.adjacency[(s * N + post) * N + pre] = best - 1;
         m.weights[(s * N + post) * N + pre] = (best - 1) * strength;
       }

@@ -53,14 +53,18 @@ std::vector<double> glm_log_emissions(const switching_glm& m, const spike_trial&
 
 // The demo's generator: for each ordered pair an anatomical prior p ~ Dirichlet(concentration)
 // over {inhibitory, none, excitatory}; each state's adjacency one categorical draw from p (a hard
-// Gumbel-softmax sample); strengths strength_scale * U(0, 1); biases bias_scale * (U - 0.5); no
-// self-connections; a sticky chain (stay on the diagonal, the rest spread evenly), uniform start.
+// Gumbel-softmax sample); strengths softplus(log(strength_scale U)) = log(1 + strength_scale U),
+// U ~ U(0, 1) (the demo stores log(3 U) as the raw strength and its model passes every raw strength
+// through softplus, so its true strengths lie in [0, log 4]; softplus_strength = false gives the
+// plain strength_scale U); biases bias_scale * (U - 0.5); no
+// self-connections (the demo does plant and fit them: ours); a sticky chain (stay on the diagonal, the rest spread evenly), uniform start.
 // Streams (seed, purpose): id = pre-post pair (prior, and step 1 + s for state s), id = N * N + n
 // for the biases; sample_switching_glm uses the id it is given (callers keep them >= 2^24).
 struct plant_options {
   std::size_t states = 5, neurons = 20;
   double concentration[3] = {0.2, 1.6, 0.2};
   double strength_scale = 3.0, bias_scale = 0.1, stay = 0.98;
+  bool softplus_strength = true;  // the demo's log(1 + scale U); false: scale U
   glm_noise noise = glm_noise::poisson;
   std::size_t basis_size = 5;
 };

@@ -180,8 +180,9 @@ TEST(analysis_glm, generator_matches_the_demos_statistics) {
   EXPECT_NEAR(count[0] / total, 0.1, 0.03);
   EXPECT_NEAR(count[1] / total, 0.8, 0.03);
   EXPECT_NEAR(count[2] / total, 0.1, 0.03);
-  // Strengths 3 U(0, 1): mean 1.5, sd 0.87, about 1560 connections.
-  EXPECT_NEAR(strength / connected, 1.5, 5 * 0.87 / std::sqrt(connected));
+  // Strengths log(1 + 3 U), U ~ U(0, 1): mean (4 log 4 - 3) / 3 (integral of log v over [1, 4],
+  // divided by 3), sd 0.382, about 1560 connections.
+  EXPECT_NEAR(strength / connected, (4 * std::log(4.0) - 3) / 3, 5 * 0.382 / std::sqrt(connected));
   for (const double b : g.model.bias) EXPECT_LE(std::fabs(b), 0.05);
   // A long trial: switches at rate 0.02 per bin; counts whose mean is the model's rate.
   o.neurons = 10;

@@ -149,7 +149,7 @@ run_result run_one(const onehot_glm_size::config& c, std::uint64_t seed, const o
   run_result r;
   r.states = S, r.neurons = N, r.seed = seed;
   plant_options po;
-  po.states = S, po.neurons = N;
+  po.states = S, po.neurons = N, po.softplus_strength = size.softplus_strength;
   r.truth = plant_switching_glm(po, seed, glm_purpose);
   std::vector<spike_trial> train;
   for (std::size_t k = 0; k < z.train_trials + z.test_trials; ++k)
