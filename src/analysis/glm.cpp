@@ -264,6 +264,17 @@ std::vector<double> row_weights(weight_prior kind, std::size_t S, std::size_t N,
   return w;
 }
 
+namespace {
+// value = likelihood + weight * log-prior, from the likelihood part saved before the priors were
+// added (value and grad now hold likelihood + log-prior).
+double weigh_prior(double weight, double ll_value, const std::vector<double>& ll_grad, double value,
+                   std::vector<double>& grad) {
+  if (weight == 1.0) return value;
+  for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = ll_grad[i] + weight * (grad[i] - ll_grad[i]);
+  return ll_value + weight * (value - ll_value);
+}
+}  // namespace
+
 double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::size_t neuron, const row_prior& prior,
                      const std::vector<double>& theta, std::vector<double>& grad) {
   const std::size_t S = d.states, N = d.neurons;
@@ -320,6 +331,8 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   grad.back() = gb;
   if (!onehot) {
     for (std::size_t k = 0; k < S * N; ++k) grad[k] = k % N == neuron ? 0.0 : gw[k];
+    const double ll_value = value;
+    const std::vector<double> ll_grad = prior.weight == 1.0 ? std::vector<double>{} : grad;
     if (prior.kind == weight_prior::gaussian) {
       const double var = prior.sd * prior.sd, norm = -0.5 * std::log(2 * M_PI * var);
       for (std::size_t s = 0; s < S; ++s)
@@ -330,7 +343,7 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
           grad[s * N + p] -= diff / var;
         }
     }
-    return value;
+    return weigh_prior(prior.weight, ll_value, ll_grad, value, grad);
   }
   // One-hot: w_m = (y_exc - y_inh) softplus(r), through the softmax's Jacobian
   // dy_c/da_j = y_c (delta_cj - y_j) / tau_w (tau_w = 1 without noise).
@@ -348,6 +361,8 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
       for (int c = 0; c < 3; ++c) grad[k * 3 + static_cast<std::size_t>(c)] += ym[c] * (gy[c] - mean_y) * inv_tau;
     }
   }
+  const double ll_value = value;
+  const std::vector<double> ll_grad = prior.weight == 1.0 ? std::vector<double>{} : grad;
   // The priors: the Concrete density of softmax(a) given the shared logits l of the pair, summed
   // over states, and (ours, optional) a log-normal prior on each strength.
   for (std::size_t s = 0; s < S; ++s)
@@ -384,7 +399,7 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
         grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw);
       }
     }
-  return value;
+  return weigh_prior(prior.weight, ll_value, ll_grad, value, grad);
 }
 
 }  // namespace neurite::analysis

@@ -115,9 +115,29 @@ TEST(analysis_glm, row_gradient_matches_finite_differences_for_every_prior) {
     expect_gradient_matches(poisson, glm_noise::poisson, glm_link::softplus, *prior, 2, ++id);
     expect_gradient_matches(bernoulli, glm_noise::bernoulli, glm_link::sigmoid, *prior, 0, ++id);
   }
+  // The prior weighted as the demo's per-trial objective weighs it (row_prior::weight).
+  auto heavy_gauss = gauss, heavy_gumbel = gumbel;
+  heavy_gauss.weight = heavy_gumbel.weight = 30;
+  for (const auto* prior : {&heavy_gauss, &heavy_gumbel})
+    expect_gradient_matches(poisson, glm_noise::poisson, glm_link::sigmoid, *prior, 1, ++id);
   // A plain GLM is the one-state case.
   auto plain = random_design(80, 3, 1, false, 3);
   expect_gradient_matches(plain, glm_noise::poisson, glm_link::sigmoid, none, 0, 99);
+}
+
+TEST(analysis_glm, prior_weight_scales_the_log_prior_alone) {
+  // Gaussian and naive rows share a layout: the difference of their objectives is the log-prior.
+  const auto d = random_design(40, 3, 2, false, 5);
+  row_prior none, gauss;
+  gauss.kind = weight_prior::gaussian, gauss.mean = {0.1, -0.3, 0.2};
+  const auto theta = random_theta(row_size(weight_prior::gaussian, 2, 3), 8);
+  std::vector<double> g0, g1, g7;
+  const double v0 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, none, theta, g0);
+  const double v1 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, gauss, theta, g1);
+  gauss.weight = 7;
+  const double v7 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, gauss, theta, g7);
+  EXPECT_NEAR(v7, v0 + 7 * (v1 - v0), 1e-9 * std::fabs(v7));
+  for (std::size_t i = 0; i < g7.size(); ++i) EXPECT_NEAR(g7[i], g0[i] + 7 * (g1[i] - g0[i]), 1e-9) << i;
 }
 
 TEST(analysis_glm, self_connection_is_held_out) {
