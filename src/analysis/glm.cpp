@@ -284,6 +284,7 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   const std::size_t M = onehot && prior.samples > 0 ? prior.samples : 1;
   if (onehot && prior.samples > 0 && prior.gumbel.size() != M * S * N * 3)
     throw std::invalid_argument("row_objective: the Gumbel noise must hold samples x S x N x 3 draws");
+  if (!(prior.weight > 0)) throw std::invalid_argument("row_objective: the prior weight must be positive");
   grad.assign(theta.size(), 0.0);
   const std::size_t os = offset_strength(S, N), op = offset_prior(S, N);
   // The relaxed adjacency of each sample: y[m][s][p][c].
@@ -395,8 +396,10 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
         // -(log s - mu)^2 / (2 sd^2); d/draw = -(log s - mu) / (sd^2 s) * ds/draw, ds/draw = sigmoid(raw).
         const double raw = theta[os + k], strength = softplus(raw);
         const double z = (std::log(strength) - std::log(prior.strength_median)) / prior.strength_sd;
-        value -= 0.5 * z * z + std::log(prior.strength_sd * std::sqrt(2 * M_PI));
-        grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw);
+        // Divided by the prior weight, which weigh_prior applies to all the prior terms: this
+        // prior is ours, not the paper's, and keeps weight 1.
+        value -= (0.5 * z * z + std::log(prior.strength_sd * std::sqrt(2 * M_PI))) / prior.weight;
+        grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw) / prior.weight;
       }
     }
   return weigh_prior(prior.weight, ll_value, ll_grad, value, grad);

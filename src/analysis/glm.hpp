@@ -126,9 +126,10 @@ struct row_prior {
   std::vector<double> gumbel;
   std::size_t samples = 0;
   double weight_tau = 0.5;
-  // Every log-prior term (Gaussian, class, strength) times this. The demo's code adds the whole
-  // prior to each single trial's objective and cycles over the trials, so against the summed
-  // likelihood of K trials its prior weighs about K; 1 is the plain MAP.
+  // The paper's log-prior terms (Gaussian, class) times this (> 0); our strength prior keeps
+  // weight 1. The demo's code adds the whole prior to each single trial's objective and cycles
+  // over the trials, so against the summed likelihood of K trials its prior weighs about K; 1 is
+  // the plain MAP.
   double weight = 1.0;
 };
 std::size_t row_size(weight_prior kind, std::size_t states, std::size_t neurons);

@@ -138,6 +138,18 @@ TEST(analysis_glm, prior_weight_scales_the_log_prior_alone) {
   const double v7 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, gauss, theta, g7);
   EXPECT_NEAR(v7, v0 + 7 * (v1 - v0), 1e-9 * std::fabs(v7));
   for (std::size_t i = 0; i < g7.size(); ++i) EXPECT_NEAR(g7[i], g0[i] + 7 * (g1[i] - g0[i]), 1e-9) << i;
+  // One-hot: our strength prior is not weighted, so what it adds is the same at weight 1 and 7.
+  row_prior bare, with;
+  bare.kind = with.kind = weight_prior::onehot, bare.strength_sd = 0, with.strength_sd = 0.3;
+  const auto t1 = random_theta(row_size(weight_prior::onehot, 2, 3), 9);
+  const double add1 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, with, t1, g1) -
+                      row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0);
+  bare.weight = with.weight = 7;
+  const double add7 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, with, t1, g1) -
+                      row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0);
+  EXPECT_NEAR(add7, add1, 1e-9 * std::fabs(add1) + 1e-12);
+  bare.weight = 0;
+  EXPECT_THROW(row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0), std::invalid_argument);
 }
 
 TEST(analysis_glm, self_connection_is_held_out) {

@@ -121,6 +121,7 @@ fit_result fit_one(weight_prior kind, const planted_glm& truth, const std::vecto
   hmm_glm_options ho;
   ho.prior = kind, ho.states = truth.model.states, ho.em_iterations = z.em_iterations, ho.m_iterations = z.m_iterations;
   ho.threads = threads, ho.seed = seed, ho.purpose = glm_purpose;
+  ho.prior_weight = z.prior_weight > 0 ? z.prior_weight : static_cast<double>(train.size());
   fit_result r;
   r.kind = kind;
   const auto t0 = std::chrono::steady_clock::now();

@@ -28,6 +28,10 @@ struct onehot_glm_size {
   // The demo's strengths log(1 + 3 U) (analysis/glm.hpp); false: 3 U, twice as strong on average,
   // which makes the states easy to find in little data (the CI-sized test).
   bool softplus_strength = true;
+  // The weight of the paper's log-priors (Gaussian, one-hot class) against the summed training
+  // likelihood; 0: the number of training trials, as in the demo's code, which adds the whole
+  // prior to each trial's objective (hmm_glm_options::prior_weight); 1: the plain MAP.
+  double prior_weight = 0;
 };
 
 onehot_glm_size onehot_glm_default_size(bool full);
