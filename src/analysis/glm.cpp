@@ -156,7 +156,9 @@ planted_glm plant_switching_glm(const plant_options& o, std::uint64_t seed, std:
           const double v = std::log(std::max(p[c], 1e-300)) - std::log(-std::log(r.uniform_open()));
           if (v > top) top = v, best = c;
         }
-        const double strength = o.strength_scale * r.uniform();
+        // The demo's raw strength log(scale U) read through its softplus: log(1 + scale U).
+        const double u = o.strength_scale * r.uniform();
+        const double strength = o.softplus_strength ? std::log1p(u) : u;
         g.adjacency[(s * N + post) * N + pre] = best - 1;
         m.weights[(s * N + post) * N + pre] = (best - 1) * strength;
       }
@@ -262,6 +264,17 @@ std::vector<double> row_weights(weight_prior kind, std::size_t S, std::size_t N,
   return w;
 }
 
+namespace {
+// value = likelihood + weight * log-prior, from the likelihood part saved before the priors were
+// added (value and grad now hold likelihood + log-prior).
+double weigh_prior(double weight, double ll_value, const std::vector<double>& ll_grad, double value,
+                   std::vector<double>& grad) {
+  if (weight == 1.0) return value;
+  for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = ll_grad[i] + weight * (grad[i] - ll_grad[i]);
+  return ll_value + weight * (value - ll_value);
+}
+}  // namespace
+
 double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::size_t neuron, const row_prior& prior,
                      const std::vector<double>& theta, std::vector<double>& grad) {
   const std::size_t S = d.states, N = d.neurons;
@@ -271,6 +284,7 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   const std::size_t M = onehot && prior.samples > 0 ? prior.samples : 1;
   if (onehot && prior.samples > 0 && prior.gumbel.size() != M * S * N * 3)
     throw std::invalid_argument("row_objective: the Gumbel noise must hold samples x S x N x 3 draws");
+  if (!(prior.weight > 0)) throw std::invalid_argument("row_objective: the prior weight must be positive");
   grad.assign(theta.size(), 0.0);
   const std::size_t os = offset_strength(S, N), op = offset_prior(S, N);
   // The relaxed adjacency of each sample: y[m][s][p][c].
@@ -318,6 +332,8 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
   grad.back() = gb;
   if (!onehot) {
     for (std::size_t k = 0; k < S * N; ++k) grad[k] = k % N == neuron ? 0.0 : gw[k];
+    const double ll_value = value;
+    const std::vector<double> ll_grad = prior.weight == 1.0 ? std::vector<double>{} : grad;
     if (prior.kind == weight_prior::gaussian) {
       const double var = prior.sd * prior.sd, norm = -0.5 * std::log(2 * M_PI * var);
       for (std::size_t s = 0; s < S; ++s)
@@ -328,7 +344,7 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
           grad[s * N + p] -= diff / var;
         }
     }
-    return value;
+    return weigh_prior(prior.weight, ll_value, ll_grad, value, grad);
   }
   // One-hot: w_m = (y_exc - y_inh) softplus(r), through the softmax's Jacobian
   // dy_c/da_j = y_c (delta_cj - y_j) / tau_w (tau_w = 1 without noise).
@@ -346,6 +362,8 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
       for (int c = 0; c < 3; ++c) grad[k * 3 + static_cast<std::size_t>(c)] += ym[c] * (gy[c] - mean_y) * inv_tau;
     }
   }
+  const double ll_value = value;
+  const std::vector<double> ll_grad = prior.weight == 1.0 ? std::vector<double>{} : grad;
   // The priors: the Concrete density of softmax(a) given the shared logits l of the pair, summed
   // over states, and (ours, optional) a log-normal prior on each strength.
   for (std::size_t s = 0; s < S; ++s)
@@ -378,11 +396,13 @@ double row_objective(const glm_design& d, glm_noise noise, glm_link link, std::s
         // -(log s - mu)^2 / (2 sd^2); d/draw = -(log s - mu) / (sd^2 s) * ds/draw, ds/draw = sigmoid(raw).
         const double raw = theta[os + k], strength = softplus(raw);
         const double z = (std::log(strength) - std::log(prior.strength_median)) / prior.strength_sd;
-        value -= 0.5 * z * z + std::log(prior.strength_sd * std::sqrt(2 * M_PI));
-        grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw);
+        // Divided by the prior weight, which weigh_prior applies to all the prior terms: this
+        // prior is ours, not the paper's, and keeps weight 1.
+        value -= (0.5 * z * z + std::log(prior.strength_sd * std::sqrt(2 * M_PI))) / prior.weight;
+        grad[os + k] -= z / (prior.strength_sd * strength) * sigmoid(raw) / prior.weight;
       }
     }
-  return value;
+  return weigh_prior(prior.weight, ll_value, ll_grad, value, grad);
 }
 
 }  // namespace neurite::analysis

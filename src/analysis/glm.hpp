@@ -53,14 +53,18 @@ std::vector<double> glm_log_emissions(const switching_glm& m, const spike_trial&
 
 // The demo's generator: for each ordered pair an anatomical prior p ~ Dirichlet(concentration)
 // over {inhibitory, none, excitatory}; each state's adjacency one categorical draw from p (a hard
-// Gumbel-softmax sample); strengths strength_scale * U(0, 1); biases bias_scale * (U - 0.5); no
-// self-connections; a sticky chain (stay on the diagonal, the rest spread evenly), uniform start.
+// Gumbel-softmax sample); strengths softplus(log(strength_scale U)) = log(1 + strength_scale U),
+// U ~ U(0, 1) (the demo stores log(3 U) as the raw strength and its model passes every raw strength
+// through softplus, so its true strengths lie in [0, log 4]; softplus_strength = false gives the
+// plain strength_scale U); biases bias_scale * (U - 0.5); no
+// self-connections (the demo does plant and fit them: ours); a sticky chain (stay on the diagonal, the rest spread evenly), uniform start.
 // Streams (seed, purpose): id = pre-post pair (prior, and step 1 + s for state s), id = N * N + n
 // for the biases; sample_switching_glm uses the id it is given (callers keep them >= 2^24).
 struct plant_options {
   std::size_t states = 5, neurons = 20;
   double concentration[3] = {0.2, 1.6, 0.2};
   double strength_scale = 3.0, bias_scale = 0.1, stay = 0.98;
+  bool softplus_strength = true;  // the demo's log(1 + scale U); false: scale U
   glm_noise noise = glm_noise::poisson;
   std::size_t basis_size = 5;
 };
@@ -122,6 +126,11 @@ struct row_prior {
   std::vector<double> gumbel;
   std::size_t samples = 0;
   double weight_tau = 0.5;
+  // The paper's log-prior terms (Gaussian, class) times this (> 0); our strength prior keeps
+  // weight 1. The demo's code adds the whole prior to each single trial's objective and cycles
+  // over the trials, so against the summed likelihood of K trials its prior weighs about K; 1 is
+  // the plain MAP.
+  double weight = 1.0;
 };
 std::size_t row_size(weight_prior kind, std::size_t states, std::size_t neurons);
 

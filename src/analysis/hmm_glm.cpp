@@ -127,7 +127,7 @@ void refine_classes(const glm_design& d, const hmm_glm_options& o, std::size_t n
         for (int c = -1; c <= 1; ++c) {
           if (c == cls[k]) continue;
           const double dw = (c - cls[k]) * strength[k];
-          double gain = l[c + 1] - l[cls[k] + 1];  // the prior's log-probability ratio
+          double gain = o.prior_weight * (l[c + 1] - l[cls[k] + 1]);  // the (weighted) prior log-probability ratio
           for (std::size_t t = 0; t < d.bins; ++t) {
             const double r = d.responsibility[t * S + s];
             if (r < 1e-12) continue;
@@ -234,7 +234,7 @@ hmm_glm_fit fit_once(const std::vector<spike_trial>& trials, const hmm_glm_optio
     for_each_item(o.threads, N, [&](std::size_t n) {
       row_prior prior;
       prior.kind = o.prior, prior.sd = o.gaussian_sd, prior.tau = o.tau, prior.strength_sd = o.strength_sd;
-      prior.concrete = o.concrete_prior;
+      prior.concrete = o.concrete_prior, prior.weight = o.prior_weight;
       auto& theta = fit.rows[n];
       const int plain = o.plain_iterations < 0 ? o.em_iterations / 2 : o.plain_iterations;
       if (o.prior == weight_prior::onehot && o.samples > 0 && it >= plain) {

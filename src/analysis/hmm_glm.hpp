@@ -34,8 +34,9 @@ struct hmm_glm_options {
   bool halve_extreme_logits = true;  // one-hot: the paper's guard (halve where a log-probability < -20)
   int plain_iterations = -1;  // one-hot: first EM iterations without the noise (-1: half of them)
   int refine_sweeps = 2;      // one-hot: sweeps of the hard-class coordinate ascent after EM (ours)
-  double weight_tau = 0.5;    // one-hot: their temperature (the paper's code trains at 0.5)
+  double weight_tau = 0.5;    // one-hot: their temperature (the packaged model: 0.5; the demo notebook: 0.2)
   double initial_stay = 0.98; // the sticky transition matrix EM starts from
+  double prior_weight = 1.0;  // every log-prior term times this (row_prior::weight; the demo's code: about the trial count)
   int threads = 1;
   int restarts = 1;           // fits from different initial weights (seed + r); the best by training likelihood is kept
   // Streams (seed, purpose): initial weights id 2^25 + neuron; one-hot's Gumbel noise of EM

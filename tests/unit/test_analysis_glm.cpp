@@ -115,9 +115,41 @@ TEST(analysis_glm, row_gradient_matches_finite_differences_for_every_prior) {
     expect_gradient_matches(poisson, glm_noise::poisson, glm_link::softplus, *prior, 2, ++id);
     expect_gradient_matches(bernoulli, glm_noise::bernoulli, glm_link::sigmoid, *prior, 0, ++id);
   }
+  // The prior weighted as the demo's per-trial objective weighs it (row_prior::weight).
+  auto heavy_gauss = gauss, heavy_gumbel = gumbel;
+  heavy_gauss.weight = heavy_gumbel.weight = 30;
+  for (const auto* prior : {&heavy_gauss, &heavy_gumbel})
+    expect_gradient_matches(poisson, glm_noise::poisson, glm_link::sigmoid, *prior, 1, ++id);
   // A plain GLM is the one-state case.
   auto plain = random_design(80, 3, 1, false, 3);
   expect_gradient_matches(plain, glm_noise::poisson, glm_link::sigmoid, none, 0, 99);
+}
+
+TEST(analysis_glm, prior_weight_scales_the_log_prior_alone) {
+  // Gaussian and naive rows share a layout: the difference of their objectives is the log-prior.
+  const auto d = random_design(40, 3, 2, false, 5);
+  row_prior none, gauss;
+  gauss.kind = weight_prior::gaussian, gauss.mean = {0.1, -0.3, 0.2};
+  const auto theta = random_theta(row_size(weight_prior::gaussian, 2, 3), 8);
+  std::vector<double> g0, g1, g7;
+  const double v0 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, none, theta, g0);
+  const double v1 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, gauss, theta, g1);
+  gauss.weight = 7;
+  const double v7 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, gauss, theta, g7);
+  EXPECT_NEAR(v7, v0 + 7 * (v1 - v0), 1e-9 * std::fabs(v7));
+  for (std::size_t i = 0; i < g7.size(); ++i) EXPECT_NEAR(g7[i], g0[i] + 7 * (g1[i] - g0[i]), 1e-9) << i;
+  // One-hot: our strength prior is not weighted, so what it adds is the same at weight 1 and 7.
+  row_prior bare, with;
+  bare.kind = with.kind = weight_prior::onehot, bare.strength_sd = 0, with.strength_sd = 0.3;
+  const auto t1 = random_theta(row_size(weight_prior::onehot, 2, 3), 9);
+  const double add1 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, with, t1, g1) -
+                      row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0);
+  bare.weight = with.weight = 7;
+  const double add7 = row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, with, t1, g1) -
+                      row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0);
+  EXPECT_NEAR(add7, add1, 1e-9 * std::fabs(add1) + 1e-12);
+  bare.weight = 0;
+  EXPECT_THROW(row_objective(d, glm_noise::poisson, glm_link::sigmoid, 1, bare, t1, g0), std::invalid_argument);
 }
 
 TEST(analysis_glm, self_connection_is_held_out) {
@@ -180,8 +212,9 @@ TEST(analysis_glm, generator_matches_the_demos_statistics) {
   EXPECT_NEAR(count[0] / total, 0.1, 0.03);
   EXPECT_NEAR(count[1] / total, 0.8, 0.03);
   EXPECT_NEAR(count[2] / total, 0.1, 0.03);
-  // Strengths 3 U(0, 1): mean 1.5, sd 0.87, about 1560 connections.
-  EXPECT_NEAR(strength / connected, 1.5, 5 * 0.87 / std::sqrt(connected));
+  // Strengths log(1 + 3 U), U ~ U(0, 1): mean (4 log 4 - 3) / 3 (integral of log v over [1, 4],
+  // divided by 3), sd 0.382, about 1560 connections.
+  EXPECT_NEAR(strength / connected, (4 * std::log(4.0) - 3) / 3, 5 * 0.382 / std::sqrt(connected));
   for (const double b : g.model.bias) EXPECT_LE(std::fabs(b), 0.05);
   // A long trial: switches at rate 0.02 per bin; counts whose mean is the model's rate.
   o.neurons = 10;

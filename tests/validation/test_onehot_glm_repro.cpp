@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -33,6 +34,10 @@ TEST(onehot_glm_repro, small_run_is_thread_independent_and_finds_states_and_conn
   z.configs = {{3, 8, 1, 0, 0, 0}};
   z.bins = 1000, z.train_trials = 10, z.test_trials = 4;
   z.em_iterations = 6, z.m_iterations = 10;
+  // Strengths 3 U rather than the demo's log(1 + 3 U): with the demo's weaker weights no variant
+  // finds the states in 10 trials of 1000 bins (state accuracy 0.56-0.63, measured), so the
+  // assertions below would test nothing but failure.
+  z.softplus_strength = false;
   const auto one = unique_temp_dir("neurite_test_onehot_glm_1"), two = unique_temp_dir("neurite_test_onehot_glm_2");
   options o;
   o.seed = 3;
@@ -47,6 +52,11 @@ TEST(onehot_glm_repro, small_run_is_thread_independent_and_finds_states_and_conn
   ASSERT_EQ(rows.size(), 8u);
   const auto metrics = csv_records(one / "metrics.csv");
   ASSERT_EQ(metrics.size(), 3u);  // naive, gaussian, onehot
+  for (const auto& m : metrics) {
+    std::string line;
+    for (const auto& f : m) line += f + " ";
+    std::printf("%s\n", line.c_str());
+  }
   const auto& onehot = metrics[2];
   ASSERT_EQ(onehot[3], "onehot");
   EXPECT_GE(std::stod(onehot[4]), 0.9) << "one-hot state accuracy on training trials";

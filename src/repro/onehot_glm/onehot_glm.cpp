@@ -121,6 +121,7 @@ fit_result fit_one(weight_prior kind, const planted_glm& truth, const std::vecto
   hmm_glm_options ho;
   ho.prior = kind, ho.states = truth.model.states, ho.em_iterations = z.em_iterations, ho.m_iterations = z.m_iterations;
   ho.threads = threads, ho.seed = seed, ho.purpose = glm_purpose;
+  ho.prior_weight = z.prior_weight > 0 ? z.prior_weight : static_cast<double>(train.size());
   fit_result r;
   r.kind = kind;
   const auto t0 = std::chrono::steady_clock::now();
@@ -149,7 +150,7 @@ run_result run_one(const onehot_glm_size::config& c, std::uint64_t seed, const o
   run_result r;
   r.states = S, r.neurons = N, r.seed = seed;
   plant_options po;
-  po.states = S, po.neurons = N;
+  po.states = S, po.neurons = N, po.softplus_strength = size.softplus_strength;
   r.truth = plant_switching_glm(po, seed, glm_purpose);
   std::vector<spike_trial> train;
   for (std::size_t k = 0; k < z.train_trials + z.test_trials; ++k)

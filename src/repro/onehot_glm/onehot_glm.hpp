@@ -25,6 +25,13 @@ struct onehot_glm_size {
   std::vector<config> configs{{5, 20, 1}, {3, 8, 1, 1000, 10, 4}};
   std::size_t bins = 2000, train_trials = 30, test_trials = 20;
   int em_iterations = 10, m_iterations = 15;
+  // The demo's strengths log(1 + 3 U) (analysis/glm.hpp); false: 3 U, twice as strong on average,
+  // which makes the states easy to find in little data (the CI-sized test).
+  bool softplus_strength = true;
+  // The weight of the paper's log-priors (Gaussian, one-hot class) against the summed training
+  // likelihood; 0: the number of training trials, as in the demo's code, which adds the whole
+  // prior to each trial's objective (hmm_glm_options::prior_weight); 1: the plain MAP.
+  double prior_weight = 0;
 };
 
 onehot_glm_size onehot_glm_default_size(bool full);
