@@ -337,7 +337,7 @@ const bool registered = register_reproduction(
     {"neuroformer", "Neuroformer: generative pretraining on spike tokens (Antoniades et al. 2024), a small causal transformer on a simulated hub network",
      "quick: GLM of 30 neurons with 3 hubs, 300 trials, 45-117 s on 2 cores: passes on seeds 1-10 with the judged "
      "rollout readout (AUROC 0.96-0.999; the last layer alone misses on seeds 2-4); --full: 50 neurons with behaviour, "
-     "FULL_NF",
+     "45 min at load 8 (18 min quieter): passes (rollout 0.987, direction 0.993; joint 0.93 vs spikes-only 0.86)",
      [](const options& o) { return run_neuroformer(o, neuroformer_default_size(o.full)); }});
 
 }  // namespace
