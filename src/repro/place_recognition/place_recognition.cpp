@@ -406,7 +406,7 @@ const bool registered = register_reproduction(
     {"place-recognition",
      "Hussaini et al. 2023: ensembles of compact, regularised Diehl & Cook SNN modules for place recognition, "
      "Fashion-MNIST places",
-     "quick: 4 modules x 25 places, n_e = 100, 20 epochs, aligned views, 7x7 patch normalisation, dt 0.2 ms, ~6 min "
+     "quick: 4 modules x 25 places, n_e = 100, 20 epochs, aligned views, 7x7 patch normalisation, dt 0.2 ms, ~6 min at load 4 "
      "(16 min at load 9): passes (module 0.88, removal 0.685 vs 0.510); --full: 8 modules, n_e = 400, 3 seeds, 104 "
      "CPU-min (~55 min on 2 quiet cores): passes (modules 1.000, removal 0.870 vs 0.834, ensemble 0.958)",
      [](const options& o) { return run_place_recognition(o, place_default_size(o.full)); }});
