@@ -333,17 +333,17 @@ std::vector<row> run_place_recognition(const options& o, const place_size& z) {
     std::atomic<std::uint32_t> next{0};
     std::vector<std::thread> team;
     std::exception_ptr error;
-    std::mutex error_lock;
+    std::mutex report_lock;  // for the error and the progress lines
     for (int t = 0; t < threads; ++t)
       team.emplace_back([&] {
         for (std::uint32_t m = next++; m < z.modules; m = next++) try {
             modules[m] = run_module(b, z, m, seed(m));
-            const std::lock_guard<std::mutex> lock(error_lock);
+            const std::lock_guard<std::mutex> lock(report_lock);
             fmt::print("place-recognition: seed {} of {}, module {} of {} done at {:.0f} s\n", s + 1, z.seeds, m + 1,
                        z.modules, seconds_since(start));
             std::fflush(stdout);
           } catch (...) {
-            const std::lock_guard<std::mutex> lock(error_lock);
+            const std::lock_guard<std::mutex> lock(report_lock);
             error = std::current_exception();
           }
       });
